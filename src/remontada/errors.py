@@ -1,0 +1,49 @@
+"""Every error remontada raises on purpose, in one tree.
+
+The command line and the web app translate these into messages; library callers
+catch the branch they care about::
+
+    RemontadaError
+    ├── DataError               input data is wrong (a file, a row, a name)
+    │   ├── UnknownFormatError  a file none of the importers recognises
+    │   └── UnknownTeamError    a team name the store cannot resolve
+    └── StoreError              the match store cannot be used
+        ├── StoreBusyError      another process holds the store's write lock
+        └── SchemaError         the store was written by an incompatible version
+"""
+
+from __future__ import annotations
+
+
+class RemontadaError(Exception):
+    """Base class of every error remontada raises deliberately."""
+
+
+class DataError(RemontadaError):
+    """Input data is wrong: a file, a row, a name or a value."""
+
+
+class UnknownFormatError(DataError):
+    """A file that no importer recognises."""
+
+
+class UnknownTeamError(DataError):
+    """A team name that cannot be resolved; carries the closest known names."""
+
+    def __init__(self, name: str, suggestions: list[str]) -> None:
+        self.name = name
+        self.suggestions = suggestions
+        hint = f"; closest known: {', '.join(suggestions)}" if suggestions else ""
+        super().__init__(f"unknown team {name!r}{hint}")
+
+
+class StoreError(RemontadaError):
+    """The match store cannot be used."""
+
+
+class StoreBusyError(StoreError):
+    """Another process is writing to the store."""
+
+
+class SchemaError(StoreError):
+    """The store's schema is newer than this version of remontada understands."""

@@ -1,0 +1,405 @@
+"""The shape every importer shares: canonical tables, their schema, and validation.
+
+An importer turns one file into a :class:`ParsedFile`: a few pandas tables in one
+canonical layout that knows nothing of the source format. Team names are still the
+source's own spellings here; the store resolves them to team ids.
+
+Importers implement :meth:`Importer._parse`; the public :meth:`Importer.parse`
+checks every table against its declared schema (types, ranges, vocabularies) before
+a row can reach the store, and moves each failing row, with its file line, raw text
+and the reasons, to ``rejects``. Nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import csv
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+
+from remontada.errors import DataError
+
+__all__ = [
+    "GOALS",
+    "MATCHES",
+    "ODDS",
+    "REJECTS",
+    "SHOOTOUTS",
+    "ALIASES",
+    "Column",
+    "Importer",
+    "ParsedFile",
+    "Table",
+    "read_csv_rows",
+    "read_text",
+]
+
+MAX_GOALS = 40
+"""No senior match on record has more than 36 goals for one side (Arbroath 36-0, 1885)."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a canonical table.
+
+    ``kind`` is one of ``int``, ``float``, ``str``, ``bool``, ``date``. ``required``
+    columns may not be missing; ``check`` returns a boolean mask of valid values
+    (missing values are not passed to it); ``allowed`` restricts a ``str`` column
+    to a vocabulary.
+    """
+
+    name: str
+    kind: str
+    required: bool = False
+    check: Callable[[pd.Series], pd.Series] | None = None
+    check_text: str = ""
+    allowed: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A canonical table: its name and columns."""
+
+    name: str
+    columns: tuple[Column, ...]
+
+    @property
+    def names(self) -> list[str]:
+        """The column names in order."""
+        return [c.name for c in self.columns]
+
+    def empty(self) -> pd.DataFrame:
+        """An empty frame with this table's columns."""
+        return pd.DataFrame({c.name: pd.Series(dtype=_DTYPES[c.kind]) for c in self.columns})
+
+
+_DTYPES = {"int": "Int64", "float": "Float64", "str": "object", "bool": "boolean", "date": "datetime64[s]"}
+
+
+def _between(lo: float, hi: float) -> Callable[[pd.Series], pd.Series]:
+    return lambda s: (s >= lo) & (s <= hi)
+
+
+def _goals(name: str, required: bool = False) -> Column:
+    return Column(name, "int", required, _between(0, MAX_GOALS), f"a goal count 0..{MAX_GOALS}")
+
+
+_DATE_OK = Column(
+    "date",
+    "date",
+    True,
+    _between(pd.Timestamp("1850-01-01"), pd.Timestamp("2100-01-01")),  # type: ignore[arg-type]
+    "a date between 1850 and 2100",
+)
+_LINE = Column("line", "int", True)
+_RAW = Column("raw", "str", True)
+_TEAM_KINDS = frozenset({"club", "national"})
+
+MATCHES = Table(
+    "matches",
+    (
+        _LINE,
+        _RAW,
+        _DATE_OK,
+        Column("kickoff", "str", check=lambda s: s.str.fullmatch(r"[0-2]\d:[0-5]\d"), check_text="HH:MM"),
+        Column("competition", "str", True),
+        Column("season", "str", True),
+        Column("round", "str"),
+        Column("knockout", "bool", True),
+        Column("leg", "str", allowed=frozenset({"1", "2", "replay", "replay2", "replay3", "replay4", "replay5"})),
+        Column("tie_key", "str"),
+        Column("team_kind", "str", True, allowed=_TEAM_KINDS),
+        Column("home", "str", True),
+        Column("away", "str", True),
+        Column("home_country", "str"),
+        Column("away_country", "str"),
+        Column("neutral", "bool", True),
+        _goals("home_goals", True),
+        _goals("away_goals", True),
+        _goals("ht_home_goals"),
+        _goals("ht_away_goals"),
+        _goals("et_home_goals"),
+        _goals("et_away_goals"),
+        _goals("pen_home"),
+        _goals("pen_away"),
+        Column("home_red", "int", check=_between(0, 7), check_text="0..7 red cards"),
+        Column("away_red", "int", check=_between(0, 7), check_text="0..7 red cards"),
+        Column("score_includes_et", "bool", True),
+        Column("tie_winner", "str"),
+        Column("decided_note", "str"),
+    ),
+)
+"""One row per match. Scores: ``home_goals``/``away_goals`` after 90 minutes (unless
+``score_includes_et``, when the source only gives the final score), ``ht_*`` at half
+time, ``et_*`` after extra time (cumulative, including the 90 minutes), ``pen_*`` the
+shootout. ``tie_key`` groups the legs (and replays) of one knockout tie within a
+file; ``tie_winner``/``decided_note`` carry what the source says about the tie."""
+
+GOALS = Table(
+    "goals",
+    (
+        _LINE,
+        _RAW,
+        _DATE_OK,
+        Column("home", "str", True),
+        Column("away", "str", True),
+        Column("team", "str", True),
+        Column("scorer", "str"),
+        Column("minute", "int", True, _between(0, 130), "a minute 0..130"),
+        Column("stoppage", "int", check=_between(0, 30), check_text="0..30 stoppage minutes"),
+        Column("minute_raw", "str", True),
+        Column("penalty", "bool", True),
+        Column("own_goal", "bool", True),
+    ),
+)
+"""One row per goal, tied to its match by date and the two teams' names. ``team`` is
+the side credited with the goal (for an own goal, the side that benefits)."""
+
+SHOOTOUTS = Table(
+    "shootouts",
+    (
+        _LINE,
+        _RAW,
+        _DATE_OK,
+        Column("home", "str", True),
+        Column("away", "str", True),
+        Column("winner", "str", True),
+        Column("first_shooter", "str"),
+    ),
+)
+"""Shootouts reported apart from their match (internationals' shootouts.csv)."""
+
+ODDS = Table(
+    "odds",
+    (
+        _LINE,
+        Column("column", "str", True),
+        Column("bookmaker", "str", True),
+        Column("market", "str", True, allowed=frozenset({"1x2", "over_under", "asian_handicap"})),
+        Column("selection", "str", True, allowed=frozenset({"home", "draw", "away", "over", "under"})),
+        Column("point", "float"),
+        Column("timing", "str", True, allowed=frozenset({"opening", "closing"})),
+        Column("price", "float", True, lambda s: (s > 1.0) & (s < 10_000), "a decimal price above 1.0"),
+    ),
+)
+"""Bookmaker prices, one row per match line and column, tied to the match on the same
+line of the same file. ``point`` is the goal line (over/under) or the home handicap."""
+
+ALIASES = Table(
+    "aliases",
+    (
+        _LINE,
+        _RAW,
+        Column("team_kind", "str", True, allowed=_TEAM_KINDS),
+        Column("name", "str", True),
+        Column("alias", "str", True),
+        Column("country", "str"),
+    ),
+)
+"""Other names a source says a team has had (internationals' former_names.csv)."""
+
+REJECTS = Table("rejects", (_LINE, _RAW, Column("reason", "str", True)))
+"""Rows that could not be used, with the reason."""
+
+
+@dataclass
+class ParsedFile:
+    """What one file holds, in canonical tables (see the module docstring)."""
+
+    path: Path
+    format: str
+    matches: pd.DataFrame = field(default_factory=MATCHES.empty)
+    goals: pd.DataFrame = field(default_factory=GOALS.empty)
+    shootouts: pd.DataFrame = field(default_factory=SHOOTOUTS.empty)
+    odds: pd.DataFrame = field(default_factory=ODDS.empty)
+    aliases: pd.DataFrame = field(default_factory=ALIASES.empty)
+    rejects: pd.DataFrame = field(default_factory=REJECTS.empty)
+
+    def tables(self) -> list[tuple[Table, str]]:
+        """The canonical tables with their attribute names, rejects excluded."""
+        return [(MATCHES, "matches"), (GOALS, "goals"), (SHOOTOUTS, "shootouts"), (ODDS, "odds"), (ALIASES, "aliases")]
+
+
+class Importer(ABC):
+    """One source format. Subclasses set ``name``/``description`` and implement
+    :meth:`sniff` and :meth:`_parse`; callers use :meth:`parse`."""
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+
+    @abstractmethod
+    def sniff(self, path: Path, head: str) -> bool:
+        """Whether ``path`` looks like this format; ``head`` is its first few KB."""
+
+    @abstractmethod
+    def _parse(self, path: Path) -> ParsedFile:
+        """Read ``path`` into canonical tables; rows it cannot read go to rejects."""
+
+    def parse(self, path: Path) -> ParsedFile:
+        """Read ``path`` and validate every canonical table against its schema.
+
+        Rows that fail validation move to ``rejects`` with their reasons; a match
+        that is rejected takes its odds rows with it (they would have no match).
+        """
+        parsed = self._parse(path)
+        rejected: list[pd.DataFrame] = [parsed.rejects]
+        for table, attr in parsed.tables():
+            good, bad = validate(getattr(parsed, attr), table)
+            setattr(parsed, attr, good)
+            if len(bad):
+                rejected.append(bad)
+        kept_lines = set(parsed.matches["line"].tolist())
+        if len(parsed.odds):
+            parsed.odds = parsed.odds[parsed.odds["line"].isin(kept_lines)].reset_index(drop=True)
+        parsed.rejects = _concat(rejected, REJECTS).sort_values("line", kind="stable").reset_index(drop=True)
+        return parsed
+
+
+def _concat(frames: Sequence[pd.DataFrame], table: Table) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return table.empty()
+    return pd.concat([f[table.names] for f in frames], ignore_index=True)
+
+
+def validate(df: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Coerce ``df`` to ``table``'s schema and split it into valid rows and rejects.
+
+    Missing optional columns are added empty. Every check failing on a row is named
+    in its reason, e.g. ``home_goals: 'x' is not an integer``.
+    """
+    if len(df) == 0:
+        return table.empty(), REJECTS.empty()
+    df = df.reset_index(drop=True).copy()
+    reasons = pd.Series([""] * len(df), dtype=object)
+
+    def fail(mask: pd.Series, text: pd.Series | str) -> None:
+        nonlocal reasons
+        mask = mask.fillna(False).astype(bool).to_numpy()
+        if mask.any():
+            add = text[mask] if isinstance(text, pd.Series) else text
+            sep = np.where(reasons[mask] == "", "", "; ")
+            reasons.loc[mask] = reasons[mask] + sep + add
+
+    for col in table.columns:
+        if col.name not in df.columns:
+            if col.required:
+                raise DataError(f"importer bug: table {table.name} lacks required column {col.name}")
+            df[col.name] = pd.Series([pd.NA] * len(df), dtype=_DTYPES[col.kind])
+            continue
+        raw = df[col.name]
+        value = _coerce(raw, col.kind)
+        present = _present(raw)
+        bad_type = present & value.isna()
+        fail(bad_type, col.name + ": " + raw.astype(str).map(repr) + f" is not {_KIND_TEXT[col.kind]}")
+        if col.required:
+            fail(~present, f"{col.name}: missing")
+        ok = value.notna()
+        if col.check is not None and ok.any():
+            good = pd.Series(False, index=df.index)
+            good[ok] = col.check(value[ok]).fillna(False).astype(bool)
+            fail(ok & ~good, col.name + ": " + raw.astype(str).map(repr) + f" is not {col.check_text}")
+        if col.allowed is not None and ok.any():
+            fail(ok & ~value.isin(col.allowed), f"{col.name}: not one of {sorted(col.allowed)}")
+        df[col.name] = value
+    bad = reasons != ""
+    rejects = pd.DataFrame(
+        {
+            "line": df.loc[bad, "line"].astype("Int64"),
+            "raw": df.loc[bad, "raw"] if "raw" in df.columns else df.loc[bad].astype(str).agg(",".join, axis=1),
+            "reason": reasons[bad],
+        }
+    )
+    return df.loc[~bad, table.names].reset_index(drop=True), rejects.reset_index(drop=True)
+
+
+_KIND_TEXT = {"int": "an integer", "float": "a number", "str": "text", "bool": "true/false", "date": "a date"}
+_TRUE = {"true", "yes", "1", "t", "y"}
+_FALSE = {"false", "no", "0", "f", "n"}
+
+
+def _present(s: pd.Series) -> pd.Series:
+    """Values that are there: not NA and not an empty or 'NA' string."""
+    if s.dtype == object or pd.api.types.is_string_dtype(s):
+        text = s.astype("string").str.strip()
+        return s.notna() & (text != "") & (text.str.upper() != "NA")
+    return s.notna()
+
+
+def _coerce(s: pd.Series, kind: str) -> pd.Series:
+    present = _present(s)
+    if kind == "str":
+        return s.where(present, None).map(lambda v: v.strip() if isinstance(v, str) else v).astype(object)
+    if kind == "int":
+        num = pd.to_numeric(s.where(present), errors="coerce")
+        whole = num.notna() & (num == np.floor(num))
+        return num.where(whole).astype("Float64").astype("Int64")
+    if kind == "float":
+        return pd.to_numeric(s.where(present), errors="coerce").astype("Float64")
+    if kind == "bool":
+        if pd.api.types.is_bool_dtype(s):
+            return s.astype("boolean")
+        text = s.where(present).astype("string").str.strip().str.lower()
+        out = pd.Series(pd.NA, index=s.index, dtype="boolean")
+        out[text.isin(_TRUE).fillna(False)] = True
+        out[text.isin(_FALSE).fillna(False)] = False
+        return out
+    if kind == "date":
+        if pd.api.types.is_datetime64_any_dtype(s):
+            return s.astype("datetime64[s]")
+        return pd.to_datetime(s.where(present), errors="coerce", format="ISO8601").astype("datetime64[s]")
+    raise ValueError(kind)
+
+
+def read_text(path: Path) -> str:
+    """A text file's contents: UTF-8 (with or without BOM), else Latin-1; CRLF to LF."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_csv_rows(path: Path) -> tuple[list[str], pd.DataFrame, pd.DataFrame]:
+    """Read a CSV file as text cells, keeping each row's line number and raw text.
+
+    Returns ``(header, rows, rejects)``: ``rows`` has the header's columns (as
+    strings, ``''`` for empty) plus ``line`` (1-based, the header is line 1) and
+    ``raw``; rows with the wrong number of cells are rejects, not errors. Blank
+    lines are skipped. Trailing empty cells beyond the header (common in
+    football-data.co.uk files) are ignored.
+    """
+    lines = read_text(path).split("\n")
+    if not lines or not lines[0].strip():
+        raise DataError(f"{path}: empty file or no header line")
+    header = [h.strip() for h in next(csv.reader([lines[0]]))]
+    while header and header[-1] == "":
+        header.pop()
+    width = len(header)
+    good: list[list[str]] = []
+    line_nos: list[int] = []
+    raws: list[str] = []
+    rejects: list[tuple[int, str, str]] = []
+    for number, text in enumerate(lines[1:], start=2):
+        if not text.strip():
+            continue
+        cells = next(csv.reader([text]))
+        if len(cells) > width and not any(c.strip() for c in cells[width:]):
+            cells = cells[:width]
+        if len(cells) != width:
+            rejects.append((number, text, f"wrong number of columns: {len(cells)} instead of {width}"))
+            continue
+        good.append(cells)
+        line_nos.append(number)
+        raws.append(text)
+    rows = pd.DataFrame(good, columns=header) if good else pd.DataFrame(columns=header)
+    rows["line"] = line_nos
+    rows["raw"] = raws
+    rej = pd.DataFrame(rejects, columns=["line", "raw", "reason"]) if rejects else REJECTS.empty()
+    return header, rows, rej
