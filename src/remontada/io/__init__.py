@@ -1,0 +1,55 @@
+"""Importers, one per source format, and format detection.
+
+``detect(path)`` asks each importer whether a file looks like its format (from the
+first few KB of text, not the file name) and refuses a file nobody claims with a
+message that lists the formats remontada reads.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from remontada.errors import UnknownFormatError
+from remontada.io.base import Importer
+from remontada.io.engsoccer import EngsoccerImporter
+from remontada.io.footballdata import FootballDataImporter
+from remontada.io.international import InternationalImporter
+from remontada.io.openfootball import OpenFootballImporter
+
+__all__ = ["IMPORTERS", "detect", "formats_text", "importer_named"]
+
+IMPORTERS: tuple[Importer, ...] = (
+    FootballDataImporter(),
+    EngsoccerImporter(),
+    InternationalImporter(),
+    OpenFootballImporter(),
+)
+"""Every importer, in the order detection asks them."""
+
+_HEAD_BYTES = 8192
+
+
+def formats_text() -> str:
+    """One line per format: its ``--format`` name and what it reads."""
+    return "\n".join(f"  {imp.name}: {imp.description}" for imp in IMPORTERS)
+
+
+def importer_named(name: str) -> Importer:
+    """The importer for ``--format name``."""
+    for imp in IMPORTERS:
+        if imp.name == name:
+            return imp
+    raise UnknownFormatError(f"unknown format {name!r}; remontada reads:\n{formats_text()}")
+
+
+def detect(path: Path) -> Importer:
+    """The importer whose format ``path`` is in; refuses files no importer claims."""
+    with open(path, "rb") as fh:
+        raw = fh.read(_HEAD_BYTES)
+    if b"\x00" in raw:
+        raise UnknownFormatError(f"{path}: a binary file, not one of the formats remontada reads:\n{formats_text()}")
+    head = raw.decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
+    claims = [imp for imp in IMPORTERS if imp.sniff(path, head)]
+    if not claims:
+        raise UnknownFormatError(f"{path}: not in a format remontada recognises. It reads:\n{formats_text()}")
+    return claims[0]

@@ -226,8 +226,11 @@ class ParsedFile:
 
 
 class Importer(ABC):
-    """One source format. Subclasses set ``name``/``description`` and implement
-    :meth:`sniff` and :meth:`_parse`; callers use :meth:`parse`."""
+    """One source format.
+
+    Subclasses set ``name``/``description`` and implement :meth:`sniff` and
+    :meth:`_parse`; callers use :meth:`parse`.
+    """
 
     name: ClassVar[str]
     description: ClassVar[str]
@@ -279,18 +282,17 @@ def validate(df: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, pd.DataFrame
     reasons = pd.Series([""] * len(df), dtype=object)
 
     def fail(mask: pd.Series, text: pd.Series | str) -> None:
-        nonlocal reasons
-        mask = mask.fillna(False).astype(bool).to_numpy()
-        if mask.any():
-            add = text[mask] if isinstance(text, pd.Series) else text
-            sep = np.where(reasons[mask] == "", "", "; ")
-            reasons.loc[mask] = reasons[mask] + sep + add
+        rows = mask.fillna(False).astype(bool).to_numpy()
+        if rows.any():
+            add = text[rows] if isinstance(text, pd.Series) else text
+            sep = np.where(reasons[rows] == "", "", "; ")
+            reasons.loc[rows] = reasons[rows] + sep + add
 
     for col in table.columns:
         if col.name not in df.columns:
             if col.required:
                 raise DataError(f"importer bug: table {table.name} lacks required column {col.name}")
-            df[col.name] = pd.Series([pd.NA] * len(df), dtype=_DTYPES[col.kind])
+            df[col.name] = _coerce(pd.Series([None] * len(df), dtype=object), col.kind)
             continue
         raw = df[col.name]
         value = _coerce(raw, col.kind)
@@ -308,13 +310,13 @@ def validate(df: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, pd.DataFrame
             fail(ok & ~value.isin(col.allowed), f"{col.name}: not one of {sorted(col.allowed)}")
         df[col.name] = value
     bad = reasons != ""
-    rejects = pd.DataFrame(
-        {
-            "line": df.loc[bad, "line"].astype("Int64"),
-            "raw": df.loc[bad, "raw"] if "raw" in df.columns else df.loc[bad].astype(str).agg(",".join, axis=1),
-            "reason": reasons[bad],
-        }
-    )
+    if not bad.any():
+        return df[table.names], REJECTS.empty()
+    if "raw" in df.columns:
+        raw_text = df.loc[bad, "raw"]
+    else:  # a table without the source text: show the row's values instead
+        raw_text = df.loc[bad, table.names].astype("string").fillna("").agg(",".join, axis=1)
+    rejects = pd.DataFrame({"line": df.loc[bad, "line"].astype("Int64"), "raw": raw_text, "reason": reasons[bad]})
     return df.loc[~bad, table.names].reset_index(drop=True), rejects.reset_index(drop=True)
 
 
@@ -334,7 +336,8 @@ def _present(s: pd.Series) -> pd.Series:
 def _coerce(s: pd.Series, kind: str) -> pd.Series:
     present = _present(s)
     if kind == "str":
-        return s.where(present, None).map(lambda v: v.strip() if isinstance(v, str) else v).astype(object)
+        text = s.astype(object).where(present.to_numpy(), None)
+        return text.map(lambda v: v.strip() if isinstance(v, str) else v).astype(object)
     if kind == "int":
         num = pd.to_numeric(s.where(present), errors="coerce")
         whole = num.notna() & (num == np.floor(num))

@@ -1,0 +1,248 @@
+"""The ``remontada`` command line: a thin layer over the library.
+
+Every command takes ``--db PATH`` (default: ``REMONTADA_DB``, else the user's data
+directory; a path that does not exist yet is created from the bundled data) and
+``--json`` for machine-readable output. Errors the library raises on purpose are
+printed as one clear line and exit with status 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from remontada import queries
+from remontada.bundle import export_parquet, load_parquet
+from remontada.errors import RemontadaError
+from remontada.ingest import ImportReport, import_paths, order_for_import
+from remontada.store import Store
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Forecast football knockout ties.")
+data_app = typer.Typer(no_args_is_help=True, help="Import, inspect and export the match store.")
+app.add_typer(data_app, name="data")
+
+out = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Store file (default: REMONTADA_DB, else the user data directory).", show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
+EmptyOption = Annotated[bool, typer.Option("--empty", help="Create a new store empty, not from the bundled data.")]
+
+
+def _open(db: Path | None, *, empty: bool = False, read_only: bool = False) -> Store:
+    if db is not None and not db.exists() and not empty:
+        err.print(f"[dim]creating {db} from the bundled data…[/dim]")
+    return Store.open(db, empty=empty, read_only=read_only)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date | pd.Timestamp):
+        return value.isoformat()
+    if value is pd.NA or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): _jsonable(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def _emit_json(payload: Any) -> None:
+    typer.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=_jsonable))
+
+
+def _table(frame: pd.DataFrame, title: str, limit: int | None = None) -> None:
+    table = Table(title=title, header_style="bold")
+    for col in frame.columns:
+        table.add_column(str(col), overflow="fold")
+    shown = frame if limit is None else frame.head(limit)
+    for row in shown.itertuples(index=False):
+        table.add_row(*["" if _jsonable(v) is None else str(_jsonable(v)) for v in row])
+    out.print(table)
+    if limit is not None and len(frame) > limit:
+        out.print(f"[dim]… {len(frame) - limit} more rows (use --limit or --json)[/dim]")
+
+
+@data_app.command("import")
+def data_import(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories to import.", show_default=False)],
+    fmt: Annotated[str, typer.Option("--format", help="Source format, or 'auto' to detect it.")] = "auto",
+    db: DbOption = None,
+    empty: EmptyOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Import files (football-data, openfootball, engsoccerdata, internationals, or a parquet export)."""
+    exports = [p for p in paths if p.is_dir() and (p / "manifest.json").is_file()]
+    with _open(db, empty=empty or bool(exports)) as store:
+        loaded = {str(p): load_parquet(store, p) for p in exports}
+        files = order_for_import([p for p in paths if p not in exports])
+        reports: list[ImportReport] = []
+        progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=as_json,
+        )
+        with progress:
+            task = progress.add_task("importing", total=len(files))
+
+            def step(path: Path, report: ImportReport) -> None:
+                progress.update(task, advance=1, description=f"importing {path.name}")
+
+            reports = import_paths(store, files, fmt=fmt, on_file=step)
+    if as_json:
+        _emit_json({"exports_loaded": loaded, "files": [r.as_dict() for r in reports]})
+        return
+    for path, counts in loaded.items():
+        out.print(f"loaded export {path}: {counts.get('matches', 0)} matches")
+    if reports:
+        frame = pd.DataFrame([r.as_dict() for r in reports])
+        cols = ["path", "format", "status", "matches_new", "matches_merged", "ties_new", "goals", "odds"]
+        _table(frame[cols + ["teams_new", "rejects", "conflicts", "unresolved"]], "import")
+        totals = frame[["matches_new", "matches_merged", "rejects", "conflicts", "unresolved"]].sum()
+        out.print(
+            f"{int(totals['matches_new'])} new matches, {int(totals['matches_merged'])} merged with stored ones, "
+            f"{int(totals['rejects'])} rows rejected (see `remontada data rejects`), "
+            f"{int(totals['conflicts'])} conflicts, {int(totals['unresolved'])} names to review "
+            "(`remontada data unresolved`)."
+        )
+
+
+@data_app.command("status")
+def data_status(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Per competition and season: matches, ties, date range; and the rejects per file."""
+    with _open(db) as store:
+        frame = queries.status(store)
+        per_file = store.df("SELECT source_file, count(*) AS rejects FROM rejects GROUP BY ALL ORDER BY 1")
+        totals = {t: store.count(t) for t in ("matches", "ties", "teams", "goals", "odds", "rejects", "conflicts")}
+    if as_json:
+        _emit_json({"totals": totals, "competitions": _records(frame), "rejects_per_file": _records(per_file)})
+        return
+    _table(frame, "matches and ties per competition and season")
+    if len(per_file):
+        _table(per_file, "rejected rows per file")
+    out.print(", ".join(f"{v} {k}" for k, v in totals.items()))
+
+
+@data_app.command("unresolved")
+def data_unresolved(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Names imported as new teams that look like existing ones: review and add aliases."""
+    with _open(db) as store:
+        frame = queries.unresolved(store)
+    if as_json:
+        _emit_json(_records(frame))
+        return
+    if frame.empty:
+        out.print("every name was resolved with confidence")
+        return
+    _table(frame, "names to review (created as new teams)")
+
+
+@data_app.command("rejects")
+def data_rejects(
+    source: Annotated[str | None, typer.Option(help="Only files whose path contains this.")] = None,
+    limit: Annotated[int, typer.Option(help="Rows to show (all with --json).")] = 50,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Rows that could not be imported, with file, line, reason and raw text."""
+    with _open(db) as store:
+        frame = queries.rejects(store, source=source)
+    if as_json:
+        _emit_json(_records(frame))
+        return
+    summary = frame.groupby(frame["reason"].str.replace(r"'[^']*'", "'…'", regex=True)).size()
+    _table(summary.rename("rows").reset_index(), f"{len(frame)} rejected rows by reason")
+    _table(frame, "rejected rows", limit=limit)
+
+
+@data_app.command("conflicts")
+def data_conflicts(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Matches on which two sources disagree (the first stored value is kept)."""
+    with _open(db) as store:
+        frame = queries.conflicts(store)
+    if as_json:
+        _emit_json(_records(frame))
+        return
+    _table(frame, f"{len(frame)} conflicts", limit=100)
+
+
+@data_app.command("ties")
+def data_ties(
+    team: Annotated[str | None, typer.Option(help="A team in the tie.")] = None,
+    competition: Annotated[str | None, typer.Option(help="Competition name or slug.")] = None,
+    season: Annotated[str | None, typer.Option(help="Season, e.g. 2023-24.")] = None,
+    round: Annotated[str | None, typer.Option("--round", help="Round, e.g. Quarterfinals.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Knockout ties in the store: legs, aggregate, how decided, who went through."""
+    with _open(db) as store:
+        frame = queries.ties(store, team=team, competition=competition, season=season, round=round)
+    if as_json:
+        _emit_json(_records(frame))
+        return
+    cols = ["competition", "season", "round", "legs_played", "agg_a", "agg_b", "decided_by", "winner"]
+    _table(frame[cols], f"{len(frame)} ties", limit=200)
+
+
+@data_app.command("export")
+def data_export(
+    parquet: Annotated[Path, typer.Option("--parquet", help="Directory to write one parquet file per table to.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Export every table as parquet (loadable again with `data import DIR`)."""
+    with _open(db, read_only=db is not None and db.exists()) as store:
+        counts = export_parquet(store, parquet)
+    if as_json:
+        _emit_json({"directory": str(parquet), "rows": counts})
+        return
+    out.print(f"wrote {len(counts)} tables to {parquet}: {counts['matches']} matches, {counts['ties']} ties")
+
+
+@app.command()
+def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """The story remontada was born from: Liverpool v Atalanta, Europa League 2023-24."""
+    with _open(db) as store:
+        tie = queries.ties(
+            store, team="Liverpool (ENG)", competition="uefa-el", season="2023-24", round="Quarterfinals"
+        )
+        legs = queries.matches(store, team="Atalanta (ITA)", competition="uefa-el", season="2023-24")
+    legs = legs[(legs["round"] == "Quarterfinals")]
+    if as_json:
+        _emit_json({"tie": _records(tie), "legs": _records(legs)})
+        return
+    out.print("[bold]UEFA Europa League 2023-24, quarter-final[/bold]")
+    for leg in legs.to_dict("records"):
+        ht = "" if pd.isna(leg["ht_home_goals"]) else f" (half time {leg['ht_home_goals']}-{leg['ht_away_goals']})"
+        score = f"{leg['home']} {leg['home_goals']}-{leg['away_goals']} {leg['away']}"
+        out.print(f"  {leg['date']:%a %d %b %Y}  {score}{ht}")
+    for t in tie.itertuples():
+        out.print(f"  aggregate: {t.team_a} {t.agg_a}-{t.agg_b} {t.team_b}; {t.winner} through ({t.decided_by})")
+
+
+def main() -> None:
+    """Entry point: run the app, turning remontada's own errors into one-line messages."""
+    try:
+        app()
+    except RemontadaError as exc:
+        err.print(f"[bold red]error:[/bold red] {exc}")
+        sys.exit(1)

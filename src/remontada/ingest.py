@@ -1,0 +1,622 @@
+"""Importing files into the store: parse, resolve names, merge, and record everything.
+
+One file is one transaction (:func:`import_file`): its matches, ties, goals,
+shootouts, prices, new team names and rejected rows all land together or not at all.
+A file already imported (same bytes) is skipped, so re-importing is harmless.
+
+The same match from two sources (same date, same home and away team) is stored once;
+the second source fills what the first lacked (a kick-off time, a half-time score)
+and is listed in ``match_sources``. Where the two disagree on a score, the stored
+value stays and the disagreement is recorded in ``conflicts``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from remontada.competitions import competition
+from remontada.errors import DataError
+from remontada.io import detect, importer_named
+from remontada.io.base import ParsedFile
+from remontada.names import AliasBook, TeamRef
+from remontada.resolve import Resolution, TeamResolver
+from remontada.rules import LegScore, decide, rules_for
+from remontada.store import Store
+
+__all__ = ["ImportReport", "import_file", "import_paths", "order_for_import"]
+
+_FILL = (
+    "kickoff",
+    "round",
+    "ht_home_goals",
+    "ht_away_goals",
+    "et_home_goals",
+    "et_away_goals",
+    "pen_home",
+    "pen_away",
+    "home_red",
+    "away_red",
+)
+"""Match fields a second source may fill in when the first left them empty."""
+
+_COMPARE = (
+    "home_goals",
+    "away_goals",
+    "ht_home_goals",
+    "ht_away_goals",
+    "et_home_goals",
+    "et_away_goals",
+    "pen_home",
+    "pen_away",
+)
+"""Match fields on which two sources disagreeing is a conflict worth reporting."""
+
+_MATCH_COLUMNS = (
+    "match_id",
+    "date",
+    "kickoff",
+    "competition_id",
+    "season",
+    "round",
+    "knockout",
+    "home_id",
+    "away_id",
+    "neutral",
+    "home_goals",
+    "away_goals",
+    *_FILL[2:],
+    "score_includes_et",
+    "import_id",
+    "source_file",
+    "source_line",
+)
+
+
+@dataclass
+class ImportReport:
+    """What importing one file did."""
+
+    path: str
+    format: str
+    status: str = "imported"
+    rows: int = 0
+    matches_new: int = 0
+    matches_merged: int = 0
+    ties_new: int = 0
+    goals: int = 0
+    shootouts: int = 0
+    odds: int = 0
+    teams_new: int = 0
+    rejects: int = 0
+    conflicts: int = 0
+    unresolved: int = 0
+
+    def as_dict(self) -> dict[str, object]:
+        """The report as a plain dict (for ``--json``)."""
+        return asdict(self)
+
+
+def order_for_import(paths: Iterable[Path]) -> list[Path]:
+    """Expand directories and order files so that each finds what it refers to.
+
+    Goal and shootout lists refer to matches, so they come after result files;
+    former-name lists come first so that old names join the right teams.
+    """
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in {".csv", ".txt"}))
+        else:
+            files.append(path)
+    late = ("goalscorers", "shootouts")
+    return sorted(files, key=lambda p: -1 if "former_names" in p.name else int(any(w in p.name for w in late)))
+
+
+def import_paths(
+    store: Store,
+    paths: Sequence[Path],
+    *,
+    fmt: str = "auto",
+    book: AliasBook | None = None,
+    label: Callable[[Path], str] = str,
+    on_file: Callable[[Path, ImportReport], None] | None = None,
+) -> list[ImportReport]:
+    """Import files and directories in a sensible order (see :func:`order_for_import`)."""
+    book = book or AliasBook.shipped()
+    reports = []
+    for path in order_for_import(paths):
+        report = import_file(store, path, fmt=fmt, book=book, source=label(path))
+        reports.append(report)
+        if on_file is not None:
+            on_file(path, report)
+    return reports
+
+
+def import_file(
+    store: Store,
+    path: Path,
+    *,
+    fmt: str = "auto",
+    book: AliasBook | None = None,
+    source: str | None = None,
+) -> ImportReport:
+    """Import one file in one transaction and report what it did."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: no such file")
+    importer = detect(path) if fmt == "auto" else importer_named(fmt)
+    source = source or str(path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    seen = store.con.execute("SELECT path FROM imports WHERE sha256 = ?", [digest]).fetchone()
+    if seen is not None:
+        return ImportReport(source, importer.name, status=f"already imported (as {seen[0]})")
+    parsed = importer.parse(path)
+    with store.transaction():
+        report = _Ingest(store, parsed, source, book or AliasBook.shipped(), digest).run()
+    return report
+
+
+class _Ingest:
+    """The steps of importing one parsed file, inside the caller's transaction."""
+
+    def __init__(self, store: Store, parsed: ParsedFile, source: str, book: AliasBook, digest: str) -> None:
+        self.store = store
+        self.con = store.con
+        self.parsed = parsed
+        self.source = source
+        self.import_id = store.next_id("imports", "import_id")
+        self.resolver = TeamResolver(store, book, self.import_id)
+        self.report = ImportReport(source, parsed.format)
+        self.digest = digest
+        self.rejects: list[pd.DataFrame] = [parsed.rejects]
+        self.conflicts: list[dict[str, object]] = []
+
+    def run(self) -> ImportReport:
+        p = self.parsed
+        self.report.rows = len(p.matches) + len(p.goals) + len(p.shootouts) + len(p.aliases) + len(p.rejects)
+        self._competitions()
+        self._aliases()
+        line_to_match = self._matches()
+        self._ties(line_to_match)
+        self._odds(line_to_match)
+        self._goals()
+        self._shootouts(line_to_match)
+        self._finish()
+        return self.report
+
+    # -- helpers ---------------------------------------------------------------------
+    def _insert(self, table: str, frame: pd.DataFrame, columns: Sequence[str]) -> None:
+        if frame.empty:
+            return
+        name = f"incoming_{table}"
+        self.con.register(name, frame[list(columns)])
+        try:
+            self.con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM {name}")
+        finally:
+            self.con.unregister(name)
+
+    def _reject(self, rows: pd.DataFrame, reason: str | pd.Series) -> None:
+        if rows.empty:
+            return
+        self.rejects.append(pd.DataFrame({"line": rows["line"], "raw": rows["raw"], "reason": reason}))
+
+    # -- steps -----------------------------------------------------------------------
+    def _competitions(self) -> None:
+        slugs = sorted(set(self.parsed.matches["competition"]))
+        rows = [competition(s) for s in slugs]
+        frame = pd.DataFrame(
+            {
+                "competition_id": [c.slug for c in rows],
+                "name": [c.name for c in rows],
+                "country": [c.country for c in rows],
+                "kind": [c.kind for c in rows],
+                "tier": pd.array([c.tier for c in rows], dtype="Int64"),
+            }
+        )
+        if frame.empty:
+            return
+        self.con.register("incoming_competitions", frame)
+        try:
+            self.con.execute("INSERT OR IGNORE INTO competitions SELECT * FROM incoming_competitions")
+        finally:
+            self.con.unregister("incoming_competitions")
+
+    def _aliases(self) -> None:
+        """A source's own list of other names: the old name joins the current team."""
+        aliases = self.parsed.aliases
+        if aliases.empty:
+            return
+        current = _refs(aliases["team_kind"], aliases["name"], aliases["country"])
+        result = self.resolver.resolve(list(dict.fromkeys(current)), None)
+        for ref, alias in zip(current, aliases["alias"], strict=True):
+            other = TeamRef(ref.kind, alias, ref.country)
+            if self.resolver.lookup(other) is None:
+                self.resolver.remember(other, result.ids[ref], "source-alias", result)
+        self._record_resolution(result)
+
+    def _record_resolution(self, result: Resolution) -> None:
+        self.report.teams_new += result.new_teams
+        if result.aliases:
+            cols = ["kind", "country", "key", "spelling", "team_id", "origin", "import_id"]
+            self._insert("team_aliases", pd.DataFrame(result.aliases, columns=cols), cols)
+        if result.unresolved:
+            frame = pd.DataFrame(result.unresolved)
+            frame["source_file"] = self.source
+            cols = ["import_id", "source_file", "spelling", "kind", "country", "team_id", "candidates", "reason"]
+            self._insert("unresolved", frame, cols)
+            self.report.unresolved += len(frame)
+
+    def _matches(self) -> dict[int, int]:
+        """Store the file's matches; return source line -> match id (new or merged)."""
+        m = self.parsed.matches.copy()
+        if m.empty:
+            return {}
+        refs_home = _refs(m["team_kind"], m["home"], m["home_country"])
+        refs_away = _refs(m["team_kind"], m["away"], m["away_country"])
+        refs = list(dict.fromkeys(refs_home + refs_away))
+        index = {r: i for i, r in enumerate(refs)}
+        m["home_ref"] = [index[r] for r in refs_home]
+        m["away_ref"] = [index[r] for r in refs_away]
+        result = self.resolver.resolve(refs, m)
+        self._record_resolution(result)
+        m["home_id"] = [result.ids[r] for r in refs_home]
+        m["away_id"] = [result.ids[r] for r in refs_away]
+        self.tie_refs = {r: result.ids[r] for r in refs}
+        same = m["home_id"] == m["away_id"]
+        self._reject(m[same], "home and away resolve to the same team")
+        m = m[~same].rename(columns={"competition": "competition_id", "line": "source_line"})
+        m["date"] = m["date"].dt.date
+        m["import_id"] = self.import_id
+        m["source_file"] = self.source
+
+        first = ~m.duplicated(["date", "home_id", "away_id"])
+        line_to_match = self._merge_existing(m[first])
+        new = m[first & ~m["source_line"].isin(line_to_match)].copy()
+        start = self.store.next_id("matches", "match_id")
+        new["match_id"] = range(start, start + len(new))
+        self._insert("matches", new, _MATCH_COLUMNS)
+        line_to_match.update(zip(new["source_line"], new["match_id"], strict=True))
+        self.report.matches_new = len(new)
+        line_to_match.update(self._merge_existing(m[~first]))  # the same match twice in one file
+        sources = pd.DataFrame({"source_line": list(line_to_match), "match_id": list(line_to_match.values())})
+        sources["import_id"] = self.import_id
+        sources["source_file"] = self.source
+        self._insert("match_sources", sources, ["match_id", "import_id", "source_file", "source_line"])
+        self.matches = m
+        return line_to_match
+
+    def _merge_existing(self, m: pd.DataFrame) -> dict[int, int]:
+        """Merge rows the store already has; return their source line -> match id."""
+        if m.empty:
+            return {}
+        keys = m[["source_line", "date", "home_id", "away_id", "competition_id", *_FILL]]
+        self.con.register("incoming_keys", keys)
+        try:
+            found = self.con.execute(
+                f"""
+                SELECT k.source_line, s.match_id, s.competition_id AS s_competition_id,
+                       {", ".join(f"s.{c} AS s_{c}" for c in (*_FILL, "home_goals", "away_goals"))}
+                FROM incoming_keys k JOIN matches s
+                  ON s.date = k.date AND s.home_id = k.home_id AND s.away_id = k.away_id
+                """
+            ).df()
+        finally:
+            self.con.unregister("incoming_keys")
+        if found.empty:
+            return {}
+        both = m.merge(found, on="source_line")
+        self.report.matches_merged += len(both)
+        for field in _COMPARE + ("competition_id",):
+            a, b = both[f"s_{field}"], both[field]
+            differ = a.notna() & b.notna() & (a.astype(str) != b.astype(str))
+            for row in both[differ].itertuples():
+                self.conflicts.append(
+                    {
+                        "match_id": row.match_id,
+                        "import_id": self.import_id,
+                        "source_file": self.source,
+                        "source_line": row.source_line,
+                        "field": field,
+                        "stored": str(getattr(row, f"s_{field}")),
+                        "incoming": str(getattr(row, field)),
+                    }
+                )
+        fills = both[["match_id", *_FILL]]
+        self.con.register("fills", fills)
+        try:
+            sets = ", ".join(f"{c} = coalesce(matches.{c}, fills.{c})" for c in _FILL)
+            self.con.execute(f"UPDATE matches SET {sets} FROM fills WHERE matches.match_id = fills.match_id")
+        finally:
+            self.con.unregister("fills")
+        return dict(zip(both["source_line"], both["match_id"], strict=True))
+
+    def _ties(self, line_to_match: dict[int, int]) -> None:
+        m = getattr(self, "matches", None)
+        if m is None or m.empty:
+            return
+        legs = m[m["tie_key"].notna() & m["source_line"].isin(line_to_match)].copy()
+        if legs.empty:
+            return
+        legs["match_id"] = legs["source_line"].map(line_to_match)
+        legs["order"] = legs["leg"].map(_leg_order).fillna(0)
+        legs = legs.sort_values(["tie_key", "order", "date", "source_line"])
+        existing = {
+            (c, s, r, min(a, b), max(a, b))
+            for c, s, r, a, b in self.con.execute(
+                "SELECT competition_id, season, coalesce(round, ''), team_a_id, team_b_id FROM ties"
+            ).fetchall()
+        }
+        # a source's tie-winner name resolves through the file's own spellings
+        by_name = {(r.kind, r.name): i for r, i in self.tie_refs.items()}
+        tie_rows, leg_rows = [], []
+        next_tie = self.store.next_id("ties", "tie_id")
+        for _, group in legs.groupby("tie_key", sort=False):
+            first = group.iloc[0]
+            a, b = int(first["home_id"]), int(first["away_id"])
+            ident = (first["competition_id"], first["season"], first["round"] or "", min(a, b), max(a, b))
+            if ident in existing:
+                continue
+            existing.add(ident)
+            outcome_winner, decided_by, rules_name, agg_a, agg_b = _settle(group, a)
+            note = group["decided_note"].dropna()
+            source_winner = group["tie_winner"].dropna()
+            if len(source_winner):
+                named = by_name.get((first["team_kind"], source_winner.iloc[-1]))
+                if named is not None and named in (a, b):
+                    if outcome_winner is not None and named != outcome_winner:
+                        self.conflicts.append(
+                            {
+                                "match_id": int(group["match_id"].iloc[-1]),
+                                "import_id": self.import_id,
+                                "source_file": self.source,
+                                "source_line": int(group["source_line"].iloc[-1]),
+                                "field": "tie_winner",
+                                "stored": str(outcome_winner),
+                                "incoming": str(named),
+                            }
+                        )
+                    if outcome_winner is None:
+                        decided_by = _note_to_decided(note.iloc[-1] if len(note) else None)
+                    outcome_winner = named
+            tie_rows.append(
+                (next_tie, first["competition_id"], first["season"], first["round"], a, b, len(group), agg_a, agg_b,
+                 decided_by, outcome_winner, rules_name, self.import_id)
+            )  # fmt: skip
+            for number, (leg, match_id) in enumerate(zip(group["leg"], group["match_id"], strict=True), start=1):
+                leg_rows.append((next_tie, number, None if pd.isna(leg) else leg, int(match_id)))
+            next_tie += 1
+        cols = [
+            "tie_id",
+            "competition_id",
+            "season",
+            "round",
+            "team_a_id",
+            "team_b_id",
+            "legs",
+            "agg_a",
+            "agg_b",
+            "decided_by",
+            "winner_id",
+            "rules",
+            "import_id",
+        ]
+        ties = pd.DataFrame(tie_rows, columns=cols)
+        for c in ("agg_a", "agg_b", "winner_id"):
+            ties[c] = ties[c].astype("Int64")
+        self._insert("ties", ties, cols)
+        self._insert(
+            "tie_legs",
+            pd.DataFrame(leg_rows, columns=["tie_id", "leg_no", "leg", "match_id"]),
+            ["tie_id", "leg_no", "leg", "match_id"],
+        )
+        self.report.ties_new = len(tie_rows)
+
+    def _odds(self, line_to_match: dict[int, int]) -> None:
+        odds = self.parsed.odds
+        if odds.empty:
+            return
+        odds = odds[odds["line"].isin(line_to_match)].copy()
+        odds["match_id"] = odds["line"].map(line_to_match)
+        odds["import_id"] = self.import_id
+        odds = odds.rename(columns={"column": "source_column"})
+        cols = [
+            "match_id",
+            "import_id",
+            "source_column",
+            "bookmaker",
+            "market",
+            "selection",
+            "point",
+            "timing",
+            "price",
+        ]
+        self._insert("odds", odds, cols)
+        self.report.odds = len(odds)
+
+    def _match_keys(self, frame: pd.DataFrame, kind: str = "national") -> pd.DataFrame:
+        """Find the stored match each row of a goal or shootout list refers to."""
+        out = frame.copy()
+        home = [self.resolver.lookup(TeamRef(kind, n, None)) for n in out["home"]]
+        away = [self.resolver.lookup(TeamRef(kind, n, None)) for n in out["away"]]
+        out["home_id"] = pd.array(home, dtype="Int64")
+        out["away_id"] = pd.array(away, dtype="Int64")
+        out["date"] = out["date"].dt.date
+        self.con.register("wanted", out[["line", "date", "home_id", "away_id"]])
+        try:
+            found = self.con.execute(
+                """SELECT w.line, m.match_id FROM wanted w JOIN matches m
+                   ON m.date = w.date AND m.home_id = w.home_id AND m.away_id = w.away_id"""
+            ).df()
+        finally:
+            self.con.unregister("wanted")
+        out = out.merge(found, on="line", how="left")
+        missing = out["match_id"].isna()
+        self._reject(out[missing], "no such match in the store (import its results first)")
+        return out[~missing]
+
+    def _side(self, frame: pd.DataFrame, column: str) -> pd.Series:
+        """Which of the match's teams a name in ``column`` is (home id, away id, or NA)."""
+        ids = pd.array([self.resolver.lookup(TeamRef("national", n, None)) for n in frame[column]], dtype="Int64")
+        ids_s = pd.Series(ids, index=frame.index)
+        ok = (ids_s == frame["home_id"]) | (ids_s == frame["away_id"])
+        return ids_s.where(ok.fillna(False))
+
+    def _goals(self) -> None:
+        goals = self.parsed.goals
+        if goals.empty:
+            return
+        g = self._match_keys(goals)
+        g["team_id"] = self._side(g, "team")
+        bad = g["team_id"].isna()
+        self._reject(g[bad], "scoring team is neither side of the match")
+        g = g[~bad].rename(columns={"line": "source_line"})
+        g["import_id"] = self.import_id
+        cols = [
+            "match_id",
+            "team_id",
+            "scorer",
+            "minute",
+            "stoppage",
+            "minute_raw",
+            "penalty",
+            "own_goal",
+            "import_id",
+            "source_line",
+        ]
+        self._insert("goals", g, cols)
+        self.report.goals = len(g)
+
+    def _shootouts(self, line_to_match: dict[int, int]) -> None:
+        rows = []
+        if not self.parsed.shootouts.empty:
+            s = self._match_keys(self.parsed.shootouts)
+            s["winner_id"] = self._side(s, "winner")
+            s["first_shooter_id"] = self._side(s, "first_shooter")
+            bad = s["winner_id"].isna()
+            self._reject(s[bad], "shootout winner is neither side of the match")
+            s = s[~bad]
+            rows.append(s[["match_id", "winner_id", "first_shooter_id"]].assign(home_score=None, away_score=None))
+        m = getattr(self, "matches", None)
+        if m is not None and not m.empty:
+            pens = m[m["pen_home"].notna() & m["pen_away"].notna() & m["source_line"].isin(line_to_match)]
+            winner = pens["home_id"].where(pens["pen_home"] > pens["pen_away"], pens["away_id"])
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "match_id": pens["source_line"].map(line_to_match),
+                        "winner_id": winner.where(pens["pen_home"] != pens["pen_away"]),
+                        "first_shooter_id": pd.NA,
+                        "home_score": pens["pen_home"],
+                        "away_score": pens["pen_away"],
+                    }
+                )
+            )
+        rows = [r for r in rows if not r.empty]
+        if not rows:
+            return
+        frame = pd.concat(rows, ignore_index=True).drop_duplicates("match_id")
+        have = {r[0] for r in self.con.execute("SELECT match_id FROM shootouts").fetchall()}
+        frame = frame[~frame["match_id"].isin(have)].copy()
+        frame["import_id"] = self.import_id
+        for c in ("winner_id", "first_shooter_id", "home_score", "away_score"):
+            frame[c] = frame[c].astype("Int64")
+        cols = ["match_id", "winner_id", "first_shooter_id", "home_score", "away_score", "import_id"]
+        self._insert("shootouts", frame, cols)
+        self.report.shootouts = len(frame)
+
+    def _finish(self) -> None:
+        rejects = pd.concat([r for r in self.rejects if len(r)] or [self.parsed.rejects], ignore_index=True)
+        rejects["import_id"] = self.import_id
+        rejects["source_file"] = self.source
+        self._insert("rejects", rejects, ["import_id", "source_file", "line", "raw", "reason"])
+        if self.conflicts:
+            cols = ["match_id", "import_id", "source_file", "source_line", "field", "stored", "incoming"]
+            self._insert("conflicts", pd.DataFrame(self.conflicts, columns=cols), cols)
+        self.report.rejects = len(rejects)
+        self.report.conflicts = len(self.conflicts)
+        r = self.report
+        self.con.execute(
+            "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                self.import_id,
+                self.source,
+                self.digest,
+                r.format,
+                dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                r.rows,
+                r.matches_new,
+                r.matches_merged,
+                r.rejects,
+                r.conflicts,
+            ],
+        )
+
+
+def _refs(kinds: pd.Series, names: pd.Series, countries: pd.Series) -> list[TeamRef]:
+    """Team references from parallel columns (a missing country is ``None``)."""
+    return [
+        TeamRef(k, n, None if pd.isna(c) else c)
+        for k, n, c in zip(kinds.tolist(), names.tolist(), countries.tolist(), strict=True)
+    ]
+
+
+def _leg_order(leg: object) -> float:
+    if leg is None or (isinstance(leg, float) and pd.isna(leg)) or leg is pd.NA:
+        return 0.0
+    text = str(leg)
+    if text in {"1", "2"}:
+        return float(text)
+    if text.startswith("replay"):
+        return 10.0 + float(text[6:] or 1)
+    return 0.0
+
+
+def _note_to_decided(note: object) -> str:
+    text = str(note or "").lower()
+    if "away" in text:
+        return "away_goals"
+    if "coin" in text:
+        return "coin_toss"
+    return "source"
+
+
+def _settle(group: pd.DataFrame, team_a: int) -> tuple[int | None, str, str, int | None, int | None]:
+    """Winner id, how it was decided, the rules applied, and the aggregate of a tie's legs."""
+    replays = group[group["leg"].fillna("").str.startswith("replay")]
+    main = group.drop(replays.index)
+    played = replays.iloc[[-1]] if len(replays) else main
+    day = pd.Timestamp(played["date"].iloc[-1]).date()
+    rules = rules_for(str(group["competition_id"].iloc[0]), day, legs=len(played))
+    legs = [_leg_score(row, team_a) for row in played.to_dict("records")]
+    outcome = decide(legs, rules)
+    agg = decide([_leg_score(row, team_a) for row in main.to_dict("records")], rules)
+    winner = None
+    if outcome.winner is not None:
+        first = played.iloc[0]
+        a_side = int(first["home_id"]) if int(first["home_id"]) == team_a else int(first["away_id"])
+        b_side = int(first["away_id"]) if a_side == int(first["home_id"]) else int(first["home_id"])
+        winner = a_side if outcome.winner == "a" else b_side
+    decided_by = "replay" if len(replays) and winner is not None else outcome.decided_by
+    return winner, decided_by, rules.name, agg.agg_a, agg.agg_b
+
+
+def _leg_score(row: Mapping[Hashable, Any], team_a: int) -> LegScore:
+    def val(name: str) -> int | None:
+        v = row[name]
+        return None if pd.isna(v) else int(v)
+
+    hg, ag = val("home_goals"), val("away_goals")
+    he, ae = val("et_home_goals"), val("et_away_goals")
+    hp, ap = val("pen_home"), val("pen_away")
+    assert hg is not None and ag is not None
+    neutral = bool(row["neutral"])
+    if int(row["home_id"]) == team_a:
+        return LegScore(hg, ag, True, neutral, he, ae, hp, ap)
+    return LegScore(ag, hg, False, neutral, ae, he, ap, hp)

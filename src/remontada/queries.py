@@ -1,0 +1,194 @@
+"""Read the store as pandas DataFrames: matches, ties, and what the imports left behind.
+
+These are the Python API's views of the data; the command line prints them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from remontada.errors import UnknownTeamError
+from remontada.names import candidates, name_key, split_country_tag
+from remontada.store import Store
+
+__all__ = ["conflicts", "find_team", "matches", "rejects", "status", "ties", "unresolved"]
+
+_MATCHES_SQL = """
+SELECT m.match_id, m.date, m.kickoff, c.name AS competition, m.season, m.round, m.knockout,
+       h.name AS home, a.name AS away, m.neutral, m.home_goals, m.away_goals,
+       m.ht_home_goals, m.ht_away_goals, m.et_home_goals, m.et_away_goals, m.pen_home, m.pen_away,
+       m.home_red, m.away_red, m.score_includes_et, m.home_id, m.away_id, m.competition_id,
+       m.source_file, m.source_line
+FROM matches m
+JOIN teams h ON h.team_id = m.home_id
+JOIN teams a ON a.team_id = m.away_id
+JOIN competitions c ON c.competition_id = m.competition_id
+"""
+
+
+def find_team(store: Store, name: str, *, kind: str | None = None) -> int:
+    """The id of the team called ``name`` (any known spelling; ``"X (ENG)"`` pins the country).
+
+    Raises :class:`UnknownTeamError` with the closest known names when there is no
+    such team, or when the name is shared by teams of several countries.
+    """
+    bare, country = split_country_tag(name)
+    key = name_key(bare)
+    sql = "SELECT DISTINCT a.team_id FROM team_aliases a JOIN teams t USING (team_id) WHERE a.key = ?"
+    params: list[object] = [key]
+    if country:
+        sql += " AND t.country = ?"
+        params.append(country)
+    if kind:
+        sql += " AND t.kind = ?"
+        params.append(kind)
+    ids = [int(r[0]) for r in store.con.execute(sql, params).fetchall()]
+    if len(ids) == 1:
+        return ids[0]
+    if len(ids) > 1:
+        names = store.df(
+            "SELECT name || ' (' || coalesce(country, '?') || ')' AS n FROM teams WHERE team_id IN "
+            f"({', '.join(str(i) for i in ids)}) ORDER BY n"
+        )["n"].tolist()
+        raise UnknownTeamError(name, names)
+    pool = store.df("SELECT DISTINCT key FROM team_aliases")["key"].tolist()
+    close = candidates(key, pool, limit=5)
+    spelled = (
+        store.df(
+            "SELECT any_value(t.name) AS name FROM team_aliases a JOIN teams t USING (team_id) "
+            f"WHERE a.key IN ({', '.join('?' * len(close))}) GROUP BY a.key",
+            list(close),
+        )["name"].tolist()
+        if close
+        else []
+    )
+    raise UnknownTeamError(name, spelled)
+
+
+def matches(
+    store: Store,
+    *,
+    team: str | None = None,
+    competition: str | None = None,
+    season: str | None = None,
+    before: dt.date | None = None,
+) -> pd.DataFrame:
+    """Matches, newest last; filter by team, competition (slug or name), season, date."""
+    where: list[str] = []
+    params: list[object] = []
+    if team is not None:
+        tid = find_team(store, team)
+        where.append("(m.home_id = ? OR m.away_id = ?)")
+        params += [tid, tid]
+    if competition is not None:
+        where.append("(m.competition_id = ? OR lower(c.name) = lower(?))")
+        params += [competition, competition]
+    if season is not None:
+        where.append("m.season = ?")
+        params.append(season)
+    if before is not None:
+        where.append("m.date < ?")
+        params.append(before)
+    sql = _MATCHES_SQL + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY m.date, m.match_id"
+    return store.df(sql, params)
+
+
+def ties(
+    store: Store,
+    *,
+    team: str | None = None,
+    competition: str | None = None,
+    season: str | None = None,
+    round: str | None = None,
+) -> pd.DataFrame:
+    """Knockout ties with their legs' scores, aggregate, how decided and the winner."""
+    where: list[str] = []
+    params: list[object] = []
+    if team is not None:
+        tid = find_team(store, team)
+        where.append("(t.team_a_id = ? OR t.team_b_id = ?)")
+        params += [tid, tid]
+    if competition is not None:
+        where.append("(t.competition_id = ? OR lower(c.name) = lower(?))")
+        params += [competition, competition]
+    if season is not None:
+        where.append("t.season = ?")
+        params.append(season)
+    if round is not None:
+        where.append("lower(t.round) = lower(?)")
+        params.append(round)
+    sql = f"""
+    SELECT t.tie_id, c.name AS competition, t.season, t.round, a.name AS team_a, b.name AS team_b,
+           t.legs, t.agg_a, t.agg_b, t.decided_by, w.name AS winner, t.rules,
+           string_agg(h.name || ' ' || m.home_goals || '-' || m.away_goals || ' ' || v.name
+                      || CASE WHEN m.et_home_goals IS NOT NULL
+                              THEN ' (a.e.t. ' || m.et_home_goals || '-' || m.et_away_goals || ')' ELSE '' END
+                      || CASE WHEN m.pen_home IS NOT NULL
+                              THEN ' (pens ' || m.pen_home || '-' || m.pen_away || ')' ELSE '' END,
+                      ' | ' ORDER BY l.leg_no) AS legs_played,
+           min(m.date) AS first_date, max(m.date) AS last_date
+    FROM ties t
+    JOIN competitions c ON c.competition_id = t.competition_id
+    JOIN teams a ON a.team_id = t.team_a_id
+    JOIN teams b ON b.team_id = t.team_b_id
+    LEFT JOIN teams w ON w.team_id = t.winner_id
+    JOIN tie_legs l ON l.tie_id = t.tie_id
+    JOIN matches m ON m.match_id = l.match_id
+    JOIN teams h ON h.team_id = m.home_id
+    JOIN teams v ON v.team_id = m.away_id
+    {"WHERE " + " AND ".join(where) if where else ""}
+    GROUP BY ALL ORDER BY first_date, t.tie_id
+    """
+    return store.df(sql, params)
+
+
+def status(store: Store) -> pd.DataFrame:
+    """Per competition and season: matches, ties, date range, and the import's rejects."""
+    return store.df(
+        """
+        WITH m AS (
+            SELECT competition_id, season, count(*) AS matches, min(date) AS first, max(date) AS last
+            FROM matches GROUP BY ALL),
+        t AS (SELECT competition_id, season, count(*) AS ties FROM ties GROUP BY ALL)
+        SELECT c.name AS competition, m.season, m.matches, coalesce(t.ties, 0) AS ties, m.first, m.last
+        FROM m JOIN competitions c USING (competition_id)
+        LEFT JOIN t USING (competition_id, season)
+        ORDER BY c.kind, c.name, m.season
+        """
+    )
+
+
+def rejects(store: Store, *, source: str | None = None) -> pd.DataFrame:
+    """Rows that imports could not use, with file, line, raw text and reason."""
+    sql = "SELECT source_file, line, reason, raw FROM rejects"
+    params: list[object] = []
+    if source:
+        sql += " WHERE source_file LIKE ?"
+        params.append(f"%{source}%")
+    return store.df(sql + " ORDER BY source_file, line", params)
+
+
+def unresolved(store: Store) -> pd.DataFrame:
+    """Names made into new teams although existing teams have similar names."""
+    return store.df(
+        """
+        SELECT u.spelling, u.country, u.kind, t.name AS created_as, u.candidates, u.reason, u.source_file
+        FROM unresolved u LEFT JOIN teams t USING (team_id)
+        ORDER BY u.country, u.spelling
+        """
+    )
+
+
+def conflicts(store: Store) -> pd.DataFrame:
+    """Where two sources disagreed about a match (the stored value was kept)."""
+    return store.df(
+        """
+        SELECT m.date, h.name AS home, a.name AS away, c.field, c.stored, c.incoming,
+               m.source_file AS stored_from, c.source_file AS incoming_from, c.source_line AS incoming_line
+        FROM conflicts c JOIN matches m USING (match_id)
+        JOIN teams h ON h.team_id = m.home_id JOIN teams a ON a.team_id = m.away_id
+        ORDER BY m.date
+        """
+    )

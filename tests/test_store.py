@@ -1,0 +1,87 @@
+import subprocess
+import sys
+import time
+
+import pytest
+
+from remontada.errors import SchemaError, StoreBusyError
+from remontada.store import SCHEMA_VERSION, TABLES, Store
+
+
+def test_new_empty_store_has_every_table(tmp_path):
+    with Store.open(tmp_path / "s.duckdb", empty=True) as store:
+        assert store.version() == SCHEMA_VERSION
+        assert all(store.count(t) == 0 for t in TABLES)
+
+
+def test_reopening_keeps_data_and_version(tmp_path):
+    path = tmp_path / "s.duckdb"
+    with Store.open(path, empty=True) as store:
+        store.con.execute("INSERT INTO teams VALUES (1, 'Liverpool', 'ENG', 'club')")
+    with Store.open(path) as store:
+        assert store.count("teams") == 1
+        assert store.version() == SCHEMA_VERSION
+
+
+def test_store_from_a_newer_version_is_refused(tmp_path):
+    path = tmp_path / "s.duckdb"
+    with Store.open(path, empty=True) as store:
+        store.con.execute("INSERT INTO schema_version VALUES (?, now())", [SCHEMA_VERSION + 1])
+    with pytest.raises(SchemaError, match="Upgrade remontada"):
+        Store.open(path)
+
+
+def test_transaction_rolls_back_on_error(tmp_path):
+    with Store.open(tmp_path / "s.duckdb", empty=True) as store:
+        with pytest.raises(RuntimeError):
+            with store.transaction() as con:
+                con.execute("INSERT INTO teams VALUES (1, 'Liverpool', 'ENG', 'club')")
+                raise RuntimeError("interrupted")
+        assert store.count("teams") == 0
+
+
+def test_missing_read_only_store_is_an_error(tmp_path):
+    from remontada.errors import StoreError
+
+    with pytest.raises(StoreError, match="no store"):
+        Store.open(tmp_path / "nothing.duckdb", read_only=True)
+
+
+def test_second_writer_gets_store_busy(tmp_path):
+    path = tmp_path / "s.duckdb"
+    Store.open(path, empty=True).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({str(path)!r}); print('ok', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
+        start = time.monotonic()
+        with pytest.raises(StoreBusyError, match="store is busy"):
+            Store.open(path, busy_timeout=1.0)
+        assert time.monotonic() - start >= 0.9  # it waited before giving up
+    finally:
+        holder.kill()
+        holder.wait()
+    with Store.open(path, busy_timeout=5.0) as store:  # usable again once the other process is gone
+        assert store.version() == SCHEMA_VERSION
+
+
+def test_creation_leaves_no_partial_file_behind(tmp_path):
+    path = tmp_path / "deep" / "s.duckdb"
+    Store.open(path, empty=True).close()
+    assert sorted(p.name for p in path.parent.iterdir()) == ["s.duckdb"]
+
+
+def test_default_path_honours_environment(tmp_path, monkeypatch):
+    from remontada.store import default_path
+
+    monkeypatch.setenv("REMONTADA_DB", str(tmp_path / "x.duckdb"))
+    assert default_path() == tmp_path / "x.duckdb"
+    monkeypatch.delenv("REMONTADA_DB")
+    assert default_path().name == "remontada.duckdb"
