@@ -154,7 +154,7 @@ def import_file(
     importer = detect(path) if fmt == "auto" else importer_named(fmt)
     source = source or str(path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    seen = store.con.execute("SELECT path FROM imports WHERE sha256 = ?", [digest]).fetchone()
+    seen = store.one("SELECT path FROM imports WHERE sha256 = ?", [digest])
     if seen is not None:
         return ImportReport(source, importer.name, status=f"already imported (as {seen[0]})")
     parsed = importer.parse(path)
@@ -292,14 +292,12 @@ class _Ingest:
         self.matches = m
         return line_to_match
 
-    def _merge_existing(self, m: pd.DataFrame) -> dict[int, int]:
-        """Merge rows the store already has; return their source line -> match id."""
-        if m.empty:
-            return {}
-        keys = m[["source_line", "date", "home_id", "away_id", "competition_id", *_FILL]]
+    def _find_stored(self, m: pd.DataFrame) -> pd.DataFrame:
+        """The stored matches with the same date, home and away team as rows of ``m``."""
+        keys = m[["source_line", "date", "home_id", "away_id"]]
         self.con.register("incoming_keys", keys)
         try:
-            found = self.con.execute(
+            return self.con.execute(
                 f"""
                 SELECT k.source_line, s.match_id, s.competition_id AS s_competition_id,
                        {", ".join(f"s.{c} AS s_{c}" for c in (*_FILL, "home_goals", "away_goals"))}
@@ -309,9 +307,25 @@ class _Ingest:
             ).df()
         finally:
             self.con.unregister("incoming_keys")
-        if found.empty:
+
+    def _merge_existing(self, m: pd.DataFrame) -> dict[int, int]:
+        """Merge rows the store already has; return their source line -> match id.
+
+        At a neutral venue sources disagree on which side is "home" (champs.csv and
+        openfootball list several finals the other way round), so a neutral match not
+        found as given is looked for with the sides swapped.
+        """
+        if m.empty:
             return {}
-        both = m.merge(found, on="source_line")
+        found = self._find_stored(m)
+        unmatched = m[m["neutral"].fillna(False).astype(bool) & ~m["source_line"].isin(found["source_line"])]
+        flipped = _swap_sides(unmatched)
+        found_flipped = self._find_stored(flipped) if len(flipped) else found.iloc[:0]
+        both = pd.concat(
+            [m.merge(found, on="source_line"), flipped.merge(found_flipped, on="source_line")], ignore_index=True
+        )
+        if both.empty:
+            return {}
         self.report.matches_merged += len(both)
         for field in _COMPARE + ("competition_id",):
             a, b = both[f"s_{field}"], both[field]
@@ -355,42 +369,44 @@ class _Ingest:
         }
         # a source's tie-winner name resolves through the file's own spellings
         by_name = {(r.kind, r.name): i for r, i in self.tie_refs.items()}
+        groups: dict[str, list[dict[Hashable, Any]]] = {}
+        for record in legs.to_dict("records"):
+            groups.setdefault(str(record["tie_key"]), []).append(record)
         tie_rows, leg_rows = [], []
         next_tie = self.store.next_id("ties", "tie_id")
-        for _, group in legs.groupby("tie_key", sort=False):
-            first = group.iloc[0]
+        for group in groups.values():
+            first, last = group[0], group[-1]
             a, b = int(first["home_id"]), int(first["away_id"])
-            ident = (first["competition_id"], first["season"], first["round"] or "", min(a, b), max(a, b))
+            round_ = None if pd.isna(first["round"]) else first["round"]
+            ident = (first["competition_id"], first["season"], round_ or "", min(a, b), max(a, b))
             if ident in existing:
                 continue
             existing.add(ident)
-            outcome_winner, decided_by, rules_name, agg_a, agg_b = _settle(group, a)
-            note = group["decided_note"].dropna()
-            source_winner = group["tie_winner"].dropna()
-            if len(source_winner):
-                named = by_name.get((first["team_kind"], source_winner.iloc[-1]))
-                if named is not None and named in (a, b):
-                    if outcome_winner is not None and named != outcome_winner:
-                        self.conflicts.append(
-                            {
-                                "match_id": int(group["match_id"].iloc[-1]),
-                                "import_id": self.import_id,
-                                "source_file": self.source,
-                                "source_line": int(group["source_line"].iloc[-1]),
-                                "field": "tie_winner",
-                                "stored": str(outcome_winner),
-                                "incoming": str(named),
-                            }
-                        )
-                    if outcome_winner is None:
-                        decided_by = _note_to_decided(note.iloc[-1] if len(note) else None)
-                    outcome_winner = named
+            winner, decided_by, rules_name, agg_a, agg_b = _settle(group, a)
+            named = _source_winner(group, by_name)
+            if named in (a, b):  # the legs' scores outrank a source's word; a disagreement is reported
+                if winner is not None and named != winner:
+                    self.conflicts.append(
+                        {
+                            "match_id": int(last["match_id"]),
+                            "import_id": self.import_id,
+                            "source_file": self.source,
+                            "source_line": int(last["source_line"]),
+                            "field": "tie_winner",
+                            "stored": str(winner),
+                            "incoming": str(named),
+                        }
+                    )
+                if winner is None:
+                    notes = [r["decided_note"] for r in group if not pd.isna(r["decided_note"])]
+                    decided_by = _note_to_decided(notes[-1] if notes else None)
+                    winner = named
             tie_rows.append(
-                (next_tie, first["competition_id"], first["season"], first["round"], a, b, len(group), agg_a, agg_b,
-                 decided_by, outcome_winner, rules_name, self.import_id)
+                (next_tie, first["competition_id"], first["season"], round_, a, b, len(group), agg_a, agg_b,
+                 decided_by, winner, rules_name, self.import_id)
             )  # fmt: skip
-            for number, (leg, match_id) in enumerate(zip(group["leg"], group["match_id"], strict=True), start=1):
-                leg_rows.append((next_tie, number, None if pd.isna(leg) else leg, int(match_id)))
+            for number, leg in enumerate(group, start=1):
+                leg_rows.append((next_tie, number, None if pd.isna(leg["leg"]) else leg["leg"], int(leg["match_id"])))
             next_tie += 1
         cols = [
             "tie_id",
@@ -463,7 +479,10 @@ class _Ingest:
 
     def _side(self, frame: pd.DataFrame, column: str) -> pd.Series:
         """Which of the match's teams a name in ``column`` is (home id, away id, or NA)."""
-        ids = pd.array([self.resolver.lookup(TeamRef("national", n, None)) for n in frame[column]], dtype="Int64")
+        names = frame[column].tolist()
+        ids = pd.array(
+            [None if pd.isna(n) else self.resolver.lookup(TeamRef("national", n, None)) for n in names], dtype="Int64"
+        )
         ids_s = pd.Series(ids, index=frame.index)
         ok = (ids_s == frame["home_id"]) | (ids_s == frame["away_id"])
         return ids_s.where(ok.fillna(False))
@@ -559,6 +578,22 @@ class _Ingest:
         )
 
 
+_SIDES = [
+    ("home_id", "away_id"),
+    ("home_goals", "away_goals"),
+    ("ht_home_goals", "ht_away_goals"),
+    ("et_home_goals", "et_away_goals"),
+    ("pen_home", "pen_away"),
+    ("home_red", "away_red"),
+]
+
+
+def _swap_sides(m: pd.DataFrame) -> pd.DataFrame:
+    """The same matches written the other way round (home as away)."""
+    renames = {a: b for pair in _SIDES for a, b in (pair, pair[::-1])}
+    return m.rename(columns=renames)
+
+
 def _refs(kinds: pd.Series, names: pd.Series, countries: pd.Series) -> list[TeamRef]:
     """Team references from parallel columns (a missing country is ``None``)."""
     return [
@@ -587,23 +622,27 @@ def _note_to_decided(note: object) -> str:
     return "source"
 
 
-def _settle(group: pd.DataFrame, team_a: int) -> tuple[int | None, str, str, int | None, int | None]:
+def _source_winner(group: list[dict[Hashable, Any]], by_name: dict[tuple[str, str], int]) -> int | None:
+    """The team id of the tie winner the source names, if it names one we know."""
+    names = [r["tie_winner"] for r in group if not pd.isna(r["tie_winner"])]
+    return by_name.get((group[0]["team_kind"], names[-1])) if names else None
+
+
+def _settle(group: list[dict[Hashable, Any]], team_a: int) -> tuple[int | None, str, str, int | None, int | None]:
     """Winner id, how it was decided, the rules applied, and the aggregate of a tie's legs."""
-    replays = group[group["leg"].fillna("").str.startswith("replay")]
-    main = group.drop(replays.index)
-    played = replays.iloc[[-1]] if len(replays) else main
-    day = pd.Timestamp(played["date"].iloc[-1]).date()
-    rules = rules_for(str(group["competition_id"].iloc[0]), day, legs=len(played))
-    legs = [_leg_score(row, team_a) for row in played.to_dict("records")]
-    outcome = decide(legs, rules)
-    agg = decide([_leg_score(row, team_a) for row in main.to_dict("records")], rules)
+    replays = [r for r in group if str(r["leg"]).startswith("replay")]
+    main = [r for r in group if not str(r["leg"]).startswith("replay")] or replays
+    played = replays[-1:] or main
+    day = pd.Timestamp(played[-1]["date"]).date()
+    rules = rules_for(str(group[0]["competition_id"]), day, legs=len(played))
+    outcome = decide([_leg_score(r, team_a) for r in played], rules)
+    agg = decide([_leg_score(r, team_a) for r in main], rules)
     winner = None
     if outcome.winner is not None:
-        first = played.iloc[0]
-        a_side = int(first["home_id"]) if int(first["home_id"]) == team_a else int(first["away_id"])
-        b_side = int(first["away_id"]) if a_side == int(first["home_id"]) else int(first["home_id"])
+        home, away = int(played[0]["home_id"]), int(played[0]["away_id"])
+        a_side, b_side = (home, away) if home == team_a else (away, home)
         winner = a_side if outcome.winner == "a" else b_side
-    decided_by = "replay" if len(replays) and winner is not None else outcome.decided_by
+    decided_by = "replay" if replays and winner is not None else outcome.decided_by
     return winner, decided_by, rules.name, agg.agg_a, agg.agg_b
 
 

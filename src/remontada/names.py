@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -60,6 +61,7 @@ def split_country_tag(name: str) -> tuple[str, str | None]:
     return name.strip(), None
 
 
+@functools.lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Reduce a team name to the key spellings of one club share.
 
@@ -91,19 +93,25 @@ def is_abbreviation(short: str, long: str) -> bool:
 def candidates(key: str, pool: Iterable[str], limit: int = 3) -> list[str]:
     """Keys in ``pool`` that could be the same team as ``key``, best first.
 
-    A word-by-word abbreviation either way counts as a strong candidate; otherwise
-    keys whose similarity ratio is at least 0.75.
+    A word-by-word abbreviation either way, or one key being a whole word of the
+    other, counts as a strong candidate; otherwise keys whose similarity ratio is at
+    least 0.85 (a misspelling, a dropped letter).
     """
     scored: list[tuple[float, str]] = []
+    matcher = difflib.SequenceMatcher(b=key, autojunk=False)
+    words = set(key.split())
     for other in pool:
         if other == key:
             continue
         if is_abbreviation(key, other) or is_abbreviation(other, key):
             scored.append((1.0, other))
             continue
-        ratio = difflib.SequenceMatcher(None, key, other).ratio()
-        if ratio >= 0.75 or (len(key) >= 4 and (key in other.split() or other in key.split())):
-            scored.append((max(ratio, 0.75), other))
+        if len(key) >= 4 and (key in other.split() or other in words):
+            scored.append((0.85, other))
+            continue
+        matcher.set_seq1(other)
+        if matcher.real_quick_ratio() >= 0.85 and matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85:
+            scored.append((matcher.ratio(), other))
     scored.sort(key=lambda pair: (-pair[0], pair[1]))
     return [other for _, other in scored[:limit]]
 

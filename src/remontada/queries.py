@@ -13,7 +13,7 @@ from remontada.errors import UnknownTeamError
 from remontada.names import candidates, name_key, split_country_tag
 from remontada.store import Store
 
-__all__ = ["conflicts", "find_team", "matches", "rejects", "status", "ties", "unresolved"]
+__all__ = ["conflicts", "duplicate_teams", "find_team", "matches", "rejects", "status", "ties", "unresolved"]
 
 _MATCHES_SQL = """
 SELECT m.match_id, m.date, m.kickoff, c.name AS competition, m.season, m.round, m.knockout,
@@ -178,6 +178,46 @@ def unresolved(store: Store) -> pd.DataFrame:
         FROM unresolved u LEFT JOIN teams t USING (team_id)
         ORDER BY u.country, u.spelling
         """
+    )
+
+
+def duplicate_teams(store: Store, *, min_matches: int = 10) -> pd.DataFrame:
+    """Pairs of teams that look like one team stored under two names.
+
+    Two teams that, again and again, played the same opponent on the same day with the
+    same score are one team whose matches came in from two sources under spellings
+    nothing linked (``Lazio`` and ``Lazio Roma``). A pair is listed when at least
+    ``min_matches`` of its matches coincide and they make up at least half of the
+    smaller team's matches in the competitions both appear in. Fix it with an alias
+    entry and a rebuild, or ``remontada data link``.
+    """
+    return store.df(
+        """
+        WITH pairs AS (
+            SELECT m1.home_id AS x, m2.home_id AS y, m1.competition_id AS comp FROM matches m1 JOIN matches m2
+              ON m1.date = m2.date AND m1.away_id = m2.away_id AND m1.home_goals = m2.home_goals
+             AND m1.away_goals = m2.away_goals AND m1.home_id < m2.home_id
+            UNION ALL
+            SELECT m1.away_id, m2.away_id, m1.competition_id FROM matches m1 JOIN matches m2
+              ON m1.date = m2.date AND m1.home_id = m2.home_id AND m1.home_goals = m2.home_goals
+             AND m1.away_goals = m2.away_goals AND m1.away_id < m2.away_id),
+        counted AS (SELECT x, y, count(*) AS shared, list(DISTINCT comp) AS comps FROM pairs GROUP BY x, y),
+        played AS (
+            SELECT team_id, competition_id, count(*) AS n FROM (
+                SELECT home_id AS team_id, competition_id FROM matches
+                UNION ALL SELECT away_id, competition_id FROM matches) GROUP BY ALL)
+        SELECT * FROM (
+            SELECT tx.name AS team, ty.name AS other, tx.country, c.shared,
+                   (SELECT sum(n) FROM played p WHERE p.team_id = c.x AND list_contains(c.comps, p.competition_id))
+                       AS team_matches,
+                   (SELECT sum(n) FROM played p WHERE p.team_id = c.y AND list_contains(c.comps, p.competition_id))
+                       AS other_matches
+            FROM counted c JOIN teams tx ON tx.team_id = c.x JOIN teams ty ON ty.team_id = c.y
+            WHERE c.shared >= ? AND tx.kind = ty.kind)
+        WHERE shared >= 0.5 * least(team_matches, other_matches)
+        ORDER BY shared DESC
+        """,
+        [min_matches],
     )
 
 

@@ -16,7 +16,9 @@ The evidence, strongest first:
    the store covers, and beat any rival two to one.
 4. Otherwise the name is a **new team**. When existing teams of that country have a
    similar name it is listed in ``unresolved`` with those candidates, so that a person
-   can confirm or correct it — it is never merged on similarity alone.
+   can confirm or correct it — it is never merged on similarity alone. Teams that the
+   same file also names are not candidates: one file's two spellings are two teams
+   (``Cercle Brugge`` and ``Club Brugge`` meet in ``belgium.csv``).
 """
 
 from __future__ import annotations
@@ -179,7 +181,7 @@ class TeamResolver:
         return found
 
     def _compatible(self, ref: TeamRef, team_id: int) -> bool:
-        row = self.store.con.execute("SELECT kind, country FROM teams WHERE team_id = ?", [team_id]).fetchone()
+        row = self.store.one("SELECT kind, country FROM teams WHERE team_id = ?", [team_id])
         if row is None:
             return False
         kind, country = row
@@ -210,7 +212,12 @@ class TeamResolver:
         self._next_team += 1
         self._new_teams.append((team, canon.name, canon.country, canon.kind))
         out.new_teams += 1
-        pool = [k for (kind, country, k) in self._by_key if kind == ref.kind and country == canon.country]
+        in_file = set(out.ids.values())  # two spellings in one file are two different teams
+        pool = [
+            k
+            for (kind, country, k), tid in self._by_key.items()
+            if kind == ref.kind and country == canon.country and tid not in in_file
+        ]
         similar = candidates(canon.key, pool)
         self.remember(ref, team, "new", out)
         if canon is not ref:
@@ -234,7 +241,7 @@ class TeamResolver:
         for tid, name, _, _ in self._new_teams:
             if tid == team_id:
                 return name
-        row = self.store.con.execute("SELECT name FROM teams WHERE team_id = ?", [team_id]).fetchone()
+        row = self.store.one("SELECT name FROM teams WHERE team_id = ?", [team_id])
         return str(row[0]) if row else str(team_id)
 
     def _flush_teams(self) -> None:

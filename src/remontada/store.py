@@ -192,12 +192,10 @@ class Store:
     # -- schema ------------------------------------------------------------------
     def version(self) -> int:
         """The schema version of this store (0 for an empty file)."""
-        exists = self.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-        ).fetchone()
+        exists = self.one("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'")
         if not exists or exists[0] == 0:
             return 0
-        row = self.con.execute("SELECT max(version) FROM schema_version").fetchone()
+        row = self.one("SELECT max(version) FROM schema_version")
         return int(row[0]) if row and row[0] is not None else 0
 
     def _migrate(self) -> None:
@@ -232,6 +230,11 @@ class Store:
             raise
         self.con.execute("COMMIT")
 
+    def one(self, sql: str, params: list[Any] | None = None) -> tuple[Any, ...] | None:
+        """The first row of a query, or ``None``; the result is always fully consumed."""
+        rows = self.con.execute(sql, params or []).fetchall()
+        return rows[0] if rows else None
+
     def df(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
         """Run a query and return a DataFrame."""
         return self.con.execute(sql, params or []).df()
@@ -240,12 +243,12 @@ class Store:
         """Rows in ``table``."""
         if table not in TABLES:
             raise ValueError(f"unknown table {table!r}")
-        row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
+        row = self.one(f"SELECT count(*) FROM {table}")
         return int(row[0]) if row else 0
 
     def next_id(self, table: str, column: str) -> int:
         """The next free integer id in ``table.column``."""
-        row = self.con.execute(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}").fetchone()
+        row = self.one(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}")
         return int(row[0]) if row else 1
 
     def is_empty(self) -> bool:
