@@ -9,14 +9,14 @@ from remontada.store import SCHEMA_VERSION, TABLES, Store
 
 
 def test_new_empty_store_has_every_table(tmp_path):
-    with Store.open(tmp_path / "s.duckdb", empty=True) as store:
+    with Store.open(tmp_path / "s.duckdb") as store:
         assert store.version() == SCHEMA_VERSION
         assert all(store.count(t) == 0 for t in TABLES)
 
 
 def test_reopening_keeps_data_and_version(tmp_path):
     path = tmp_path / "s.duckdb"
-    with Store.open(path, empty=True) as store:
+    with Store.open(path) as store:
         store.con.execute("INSERT INTO teams VALUES (1, 'Liverpool', 'ENG', 'club')")
     with Store.open(path) as store:
         assert store.count("teams") == 1
@@ -25,14 +25,14 @@ def test_reopening_keeps_data_and_version(tmp_path):
 
 def test_store_from_a_newer_version_is_refused(tmp_path):
     path = tmp_path / "s.duckdb"
-    with Store.open(path, empty=True) as store:
+    with Store.open(path) as store:
         store.con.execute("INSERT INTO schema_version VALUES (?, now())", [SCHEMA_VERSION + 1])
     with pytest.raises(SchemaError, match="Upgrade remontada"):
         Store.open(path)
 
 
 def test_transaction_rolls_back_on_error(tmp_path):
-    with Store.open(tmp_path / "s.duckdb", empty=True) as store:
+    with Store.open(tmp_path / "s.duckdb") as store:
         with pytest.raises(RuntimeError):
             with store.transaction() as con:
                 con.execute("INSERT INTO teams VALUES (1, 'Liverpool', 'ENG', 'club')")
@@ -49,7 +49,7 @@ def test_missing_read_only_store_is_an_error(tmp_path):
 
 def test_second_writer_gets_store_busy(tmp_path):
     path = tmp_path / "s.duckdb"
-    Store.open(path, empty=True).close()
+    Store.open(path).close()
     holder = subprocess.Popen(
         [
             sys.executable,
@@ -74,7 +74,7 @@ def test_second_writer_gets_store_busy(tmp_path):
 
 def test_creation_leaves_no_partial_file_behind(tmp_path):
     path = tmp_path / "deep" / "s.duckdb"
-    Store.open(path, empty=True).close()
+    Store.open(path).close()
     assert sorted(p.name for p in path.parent.iterdir()) == ["s.duckdb"]
 
 

@@ -14,11 +14,11 @@ import json
 from importlib import resources
 from pathlib import Path
 
-from remontada import __version__
+from remontada._version import __version__
 from remontada.errors import SchemaError, StoreError
 from remontada.store import SCHEMA_VERSION, TABLES, Store
 
-__all__ = ["bundle_dir", "export_parquet", "load_bundle", "load_parquet"]
+__all__ = ["bundle_dir", "export_parquet", "load_bundle", "load_parquet", "open_store"]
 
 MANIFEST = "manifest.json"
 
@@ -79,3 +79,18 @@ def load_bundle(store: Store) -> dict[str, int]:
 
 def _quote(path: Path) -> str:
     return str(path).replace("'", "''")
+
+
+def open_store(
+    path: Path | str | None = None,
+    *,
+    read_only: bool = False,
+    empty: bool = False,
+    busy_timeout: float = 30.0,
+) -> Store:
+    """Open a store, creating it from the bundled data (or empty) if it does not exist.
+
+    This is how the command line and the web app open stores: every command works
+    on a fresh path, offline, with the public data sets already in it.
+    """
+    return Store.open(path, read_only=read_only, busy_timeout=busy_timeout, fill=None if empty else load_bundle)

@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from remontada import queries
-from remontada.bundle import export_parquet, load_parquet
+from remontada.bundle import export_parquet, load_parquet, open_store
 from remontada.errors import RemontadaError
 from remontada.ingest import ImportReport, import_paths, order_for_import
 from remontada.store import Store
@@ -44,7 +44,7 @@ EmptyOption = Annotated[bool, typer.Option("--empty", help="Create a new store e
 def _open(db: Path | None, *, empty: bool = False, read_only: bool = False) -> Store:
     if db is not None and not db.exists() and not empty:
         err.print(f"[dim]creating {db} from the bundled data…[/dim]")
-    return Store.open(db, empty=empty, read_only=read_only)
+    return open_store(db, empty=empty, read_only=read_only)
 
 
 def _jsonable(value: Any) -> Any:

@@ -328,27 +328,37 @@ class _Ingest:
             return {}
         self.report.matches_merged += len(both)
         for field in _COMPARE + ("competition_id",):
-            a, b = both[f"s_{field}"], both[field]
-            differ = a.notna() & b.notna() & (a.astype(str) != b.astype(str))
-            for row in both[differ].itertuples():
+            stored, incoming = both[f"s_{field}"], both[field]
+            if field != "competition_id":
+                stored, incoming = stored.astype("Int64"), incoming.astype("Int64")
+            differ = (stored.notna() & incoming.notna() & (stored != incoming)).fillna(False).astype(bool)
+            for match_id, line, old, new in zip(
+                both.loc[differ, "match_id"],
+                both.loc[differ, "source_line"],
+                stored[differ],
+                incoming[differ],
+                strict=True,
+            ):
                 self.conflicts.append(
                     {
-                        "match_id": row.match_id,
+                        "match_id": match_id,
                         "import_id": self.import_id,
                         "source_file": self.source,
-                        "source_line": row.source_line,
+                        "source_line": line,
                         "field": field,
-                        "stored": str(getattr(row, f"s_{field}")),
-                        "incoming": str(getattr(row, field)),
+                        "stored": str(old),
+                        "incoming": str(new),
                     }
                 )
-        fills = both[["match_id", *_FILL]]
-        self.con.register("fills", fills)
-        try:
-            sets = ", ".join(f"{c} = coalesce(matches.{c}, fills.{c})" for c in _FILL)
-            self.con.execute(f"UPDATE matches SET {sets} FROM fills WHERE matches.match_id = fills.match_id")
-        finally:
-            self.con.unregister("fills")
+        fillable = pd.concat([both[f"s_{c}"].isna() & both[c].notna() for c in _FILL], axis=1).any(axis=1)
+        fills = both.loc[fillable, ["match_id", *_FILL]]
+        if len(fills):
+            self.con.register("fills", fills)
+            try:
+                sets = ", ".join(f"{c} = coalesce(matches.{c}, fills.{c})" for c in _FILL)
+                self.con.execute(f"UPDATE matches SET {sets} FROM fills WHERE matches.match_id = fills.match_id")
+            finally:
+                self.con.unregister("fills")
         return dict(zip(both["source_line"], both["match_id"], strict=True))
 
     def _ties(self, line_to_match: dict[int, int]) -> None:

@@ -9,7 +9,7 @@ half-way leaves the store exactly as it was.
 
 Where the store lives: ``--db PATH`` or ``REMONTADA_DB``, else a file in the user's
 data directory (platformdirs). A store path that does not exist yet is created and
-filled from the data bundled with the package (see :mod:`remontada.bundle`).
+filled from the data bundled with the package by :func:`remontada.bundle.open_store`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -147,14 +147,15 @@ class Store:
         path: Path | str | None = None,
         *,
         read_only: bool = False,
-        empty: bool = False,
         busy_timeout: float = 30.0,
+        fill: Callable[[Store], object] | None = None,
     ) -> Store:
         """Open the store at ``path`` (default: :func:`default_path`).
 
-        A path that does not exist yet becomes a new store, filled from the bundled
-        data unless ``empty``. The fill is built beside the target and moved into
-        place, so an interrupted first build leaves no half store behind.
+        A path that does not exist yet becomes a new store, filled by ``fill`` if
+        given (:func:`remontada.bundle.open_store` passes the bundle loader). The new
+        store is built beside the target and moved into place, so an interrupted
+        first build leaves no half store behind.
         """
         target = Path(path) if path is not None else default_path()
         if target.exists() and target.stat().st_size == 0:  # e.g. a fresh tempfile
@@ -162,7 +163,7 @@ class Store:
         if not target.exists():
             if read_only:
                 raise StoreError(f"no store at {target}")
-            _create(target, empty=empty)
+            _create(target, fill)
         con = _connect(target, read_only, busy_timeout)
         store = cls(con, target, read_only)
         try:
@@ -256,10 +257,8 @@ class Store:
         return self.count("matches") == 0
 
 
-def _create(target: Path, *, empty: bool) -> None:
-    """Create a store file at ``target``, filled from the bundle unless ``empty``."""
-    from remontada.bundle import load_bundle  # the bundle loader sits on top of the store
-
+def _create(target: Path, fill: Callable[[Store], object] | None) -> None:
+    """Create a store file at ``target``, filled by ``fill`` if given."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + f".partial-{os.getpid()}")
     partial.unlink(missing_ok=True)
@@ -268,8 +267,8 @@ def _create(target: Path, *, empty: bool) -> None:
         store = Store(con, partial, False)
         try:
             store._migrate()
-            if not empty:
-                load_bundle(store)
+            if fill is not None:
+                fill(store)
             con.execute("CHECKPOINT")
         finally:
             con.close()

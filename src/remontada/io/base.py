@@ -13,6 +13,7 @@ and the reasons, to ``rejects``. Nothing is dropped silently.
 from __future__ import annotations
 
 import csv
+import functools
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -75,7 +76,12 @@ class Table:
 
     def empty(self) -> pd.DataFrame:
         """An empty frame with this table's columns."""
-        return pd.DataFrame({c.name: pd.Series(dtype=_DTYPES[c.kind]) for c in self.columns})
+        return _empty_frame(self.columns).copy()
+
+
+@functools.cache
+def _empty_frame(columns: tuple[Column, ...]) -> pd.DataFrame:
+    return pd.DataFrame({c.name: pd.Series(dtype=_DTYPES[c.kind]) for c in columns})
 
 
 _DTYPES = {"int": "Int64", "float": "Float64", "str": "object", "bool": "boolean", "date": "datetime64[s]"}
@@ -292,11 +298,10 @@ def validate(df: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, pd.DataFrame
         if col.name not in df.columns:
             if col.required:
                 raise DataError(f"importer bug: table {table.name} lacks required column {col.name}")
-            df[col.name] = _coerce(pd.Series([None] * len(df), dtype=object), col.kind)
+            df[col.name] = _coerce(pd.Series([None] * len(df), dtype=object), col.kind)[0]
             continue
         raw = df[col.name]
-        value = _coerce(raw, col.kind)
-        present = _present(raw)
+        value, present = _coerce(raw, col.kind)
         bad_type = present & value.isna()
         fail(bad_type, col.name + ": " + raw.astype(str).map(repr) + f" is not {_KIND_TEXT[col.kind]}")
         if col.required:
@@ -325,37 +330,41 @@ _TRUE = {"true", "yes", "1", "t", "y"}
 _FALSE = {"false", "no", "0", "f", "n"}
 
 
-def _present(s: pd.Series) -> pd.Series:
-    """Values that are there: not NA and not an empty or 'NA' string."""
+_BLANK = ["", "NA", "na", "N/A", "n/a"]
+
+
+def _clean(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Strip text cells and say which values are there (not NA, empty or ``'NA'``)."""
     if s.dtype == object or pd.api.types.is_string_dtype(s):
-        text = s.astype("string").str.strip()
-        return s.notna() & (text != "") & (text.str.upper() != "NA")
-    return s.notna()
+        stripped = s.astype(object).str.strip()
+        text = stripped.where(stripped.notna(), s.astype(object))  # keep non-text values as they were
+        return text, text.notna() & ~text.isin(_BLANK)
+    return s, s.notna()
 
 
-def _coerce(s: pd.Series, kind: str) -> pd.Series:
-    present = _present(s)
+def _coerce(s: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
+    """Convert a column to ``kind``; returns the values and which cells held something."""
+    text, present = _clean(s)
     if kind == "str":
-        text = s.astype(object).where(present.to_numpy(), None)
-        return text.map(lambda v: v.strip() if isinstance(v, str) else v).astype(object)
+        return text.where(present, None).astype(object), present
     if kind == "int":
-        num = pd.to_numeric(s.where(present), errors="coerce")
+        num = pd.to_numeric(text.where(present), errors="coerce")
         whole = num.notna() & (num == np.floor(num))
-        return num.where(whole).astype("Float64").astype("Int64")
+        return num.where(whole).astype("Float64").astype("Int64"), present
     if kind == "float":
-        return pd.to_numeric(s.where(present), errors="coerce").astype("Float64")
+        return pd.to_numeric(text.where(present), errors="coerce").astype("Float64"), present
     if kind == "bool":
         if pd.api.types.is_bool_dtype(s):
-            return s.astype("boolean")
-        text = s.where(present).astype("string").str.strip().str.lower()
+            return s.astype("boolean"), present
+        low = text.where(present).astype("string").str.lower()
         out = pd.Series(pd.NA, index=s.index, dtype="boolean")
-        out[text.isin(_TRUE).fillna(False)] = True
-        out[text.isin(_FALSE).fillna(False)] = False
-        return out
+        out[low.isin(_TRUE).fillna(False)] = True
+        out[low.isin(_FALSE).fillna(False)] = False
+        return out, present
     if kind == "date":
         if pd.api.types.is_datetime64_any_dtype(s):
-            return s.astype("datetime64[s]")
-        return pd.to_datetime(s.where(present), errors="coerce", format="ISO8601").astype("datetime64[s]")
+            return s.astype("datetime64[s]"), present
+        return pd.to_datetime(text.where(present), errors="coerce", format="ISO8601").astype("datetime64[s]"), present
     raise ValueError(kind)
 
 

@@ -1,0 +1,83 @@
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from remontada.cli import app
+
+DATA = Path(__file__).parent / "data"
+runner = CliRunner()
+
+
+def run(*args):
+    result = runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+    return result
+
+
+def test_import_status_and_ties_as_json(tmp_path):
+    db = tmp_path / "s.duckdb"
+    result = run(
+        "data", "import", DATA / "openfootball/el-2023-24.txt", DATA / "overlap", "--db", db, "--empty", "--json"
+    )
+    assert result.exit_code == 0, result.output
+    files = json.loads(result.output)["files"]
+    assert {Path(f["path"]).name for f in files} == {"el-2023-24.txt", "italy-2019.csv", "season-1920.csv"}
+    status = json.loads(run("data", "status", "--db", db, "--json").output)
+    assert status["totals"]["matches"] == sum(r["matches"] for r in status["competitions"])
+    ties = json.loads(
+        run("data", "ties", "--team", "Atalanta", "--round", "Quarterfinals", "--db", db, "--json").output
+    )
+    assert [(t["agg_a"], t["agg_b"], t["winner"]) for t in ties] == [(1, 3, "Atalanta")]
+    conflicts = json.loads(run("data", "conflicts", "--db", db, "--json").output)
+    assert len(conflicts) == 1
+
+
+def test_rejects_and_unresolved(tmp_path):
+    db = tmp_path / "s.duckdb"
+    run("data", "import", DATA / "engsoccerdata/broken_italy.csv", "--db", db, "--empty")
+    rejects = json.loads(run("data", "rejects", "--db", db, "--json").output)
+    assert rejects and all(r["reason"] and r["line"] for r in rejects)
+    table = run("data", "rejects", "--db", db)
+    assert table.exit_code == 0 and "rejected rows" in table.output
+    assert json.loads(run("data", "unresolved", "--db", db, "--json").output) == []
+
+
+def test_export_and_reload(tmp_path):
+    db = tmp_path / "s.duckdb"
+    run("data", "import", DATA / "overlap/italy-2019.csv", "--db", db, "--empty")
+    exported = json.loads(run("data", "export", "--parquet", tmp_path / "out", "--db", db, "--json").output)
+    assert exported["rows"]["matches"] == 30
+    loaded = run("data", "import", tmp_path / "out", "--db", tmp_path / "copy.duckdb", "--json")
+    assert json.loads(loaded.output)["exports_loaded"][str(tmp_path / "out")]["matches"] == 30
+
+
+def test_unknown_format_is_a_clear_error(tmp_path):
+    odd = tmp_path / "notes.txt"
+    odd.write_text("nothing to see\n")
+    result = runner.invoke(app, ["data", "import", str(odd), "--db", str(tmp_path / "s.duckdb"), "--empty"])
+    assert result.exit_code != 0
+    assert "not in a format remontada recognises" in str(result.exception)
+
+
+def test_main_turns_library_errors_into_one_line(tmp_path, monkeypatch, capsys):
+    import sys
+
+    import pytest
+
+    from remontada import cli
+
+    odd = tmp_path / "notes.txt"
+    odd.write_text("nothing to see\n")
+    monkeypatch.setattr(sys, "argv", ["remontada", "data", "import", str(odd), "--db", str(tmp_path / "s.duckdb")])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == 1
+    assert "error:" in capsys.readouterr().err
+
+
+def test_demo_on_a_fresh_path_builds_the_store_from_the_bundle(tmp_path):
+    result = run("demo", "--db", tmp_path / "fresh.duckdb")
+    assert result.exit_code == 0, result.output
+    assert "Liverpool 0-3 Atalanta" in result.output
+    assert "Atalanta 0-1 Liverpool" in result.output
+    assert "aggregate: Liverpool 1-3 Atalanta; Atalanta through" in result.output
