@@ -58,26 +58,6 @@ _COMPARE = (
 )
 """Match fields on which two sources disagreeing is a conflict worth reporting."""
 
-_MATCH_COLUMNS = (
-    "match_id",
-    "date",
-    "kickoff",
-    "competition_id",
-    "season",
-    "round",
-    "knockout",
-    "home_id",
-    "away_id",
-    "neutral",
-    "home_goals",
-    "away_goals",
-    *_FILL[2:],
-    "score_includes_et",
-    "import_id",
-    "source_file",
-    "source_line",
-)
-
 
 @dataclass
 class ImportReport:
@@ -192,11 +172,13 @@ class _Ingest:
         return self.report
 
     # -- helpers ---------------------------------------------------------------------
-    def _insert(self, table: str, frame: pd.DataFrame, columns: Sequence[str]) -> None:
+    def _insert(self, table: str, frame: pd.DataFrame) -> None:
+        """Append ``frame``'s rows to ``table``; the frame has (at least) every column of the table."""
         if frame.empty:
             return
+        columns = self.store.columns(table)
         name = f"incoming_{table}"
-        self.con.register(name, frame[list(columns)])
+        self.con.register(name, frame[columns])
         try:
             self.con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM {name}")
         finally:
@@ -244,13 +226,11 @@ class _Ingest:
     def _record_resolution(self, result: Resolution) -> None:
         self.report.teams_new += result.new_teams
         if result.aliases:
-            cols = ["kind", "country", "key", "spelling", "team_id", "origin", "import_id"]
-            self._insert("team_aliases", pd.DataFrame(result.aliases, columns=cols), cols)
+            self._insert("team_aliases", pd.DataFrame(result.aliases, columns=self.store.columns("team_aliases")))
         if result.unresolved:
             frame = pd.DataFrame(result.unresolved)
             frame["source_file"] = self.source
-            cols = ["import_id", "source_file", "spelling", "kind", "country", "team_id", "candidates", "reason"]
-            self._insert("unresolved", frame, cols)
+            self._insert("unresolved", frame)
             self.report.unresolved += len(frame)
 
     def _matches(self) -> dict[int, int]:
@@ -281,14 +261,14 @@ class _Ingest:
         new = m[first & ~m["source_line"].isin(line_to_match)].copy()
         start = self.store.next_id("matches", "match_id")
         new["match_id"] = range(start, start + len(new))
-        self._insert("matches", new, _MATCH_COLUMNS)
+        self._insert("matches", new)
         line_to_match.update(zip(new["source_line"], new["match_id"], strict=True))
         self.report.matches_new = len(new)
         line_to_match.update(self._merge_existing(m[~first]))  # the same match twice in one file
         sources = pd.DataFrame({"source_line": list(line_to_match), "match_id": list(line_to_match.values())})
         sources["import_id"] = self.import_id
         sources["source_file"] = self.source
-        self._insert("match_sources", sources, ["match_id", "import_id", "source_file", "source_line"])
+        self._insert("match_sources", sources)
         self.matches = m
         return line_to_match
 
@@ -418,30 +398,11 @@ class _Ingest:
             for number, leg in enumerate(group, start=1):
                 leg_rows.append((next_tie, number, None if pd.isna(leg["leg"]) else leg["leg"], int(leg["match_id"])))
             next_tie += 1
-        cols = [
-            "tie_id",
-            "competition_id",
-            "season",
-            "round",
-            "team_a_id",
-            "team_b_id",
-            "legs",
-            "agg_a",
-            "agg_b",
-            "decided_by",
-            "winner_id",
-            "rules",
-            "import_id",
-        ]
-        ties = pd.DataFrame(tie_rows, columns=cols)
+        ties = pd.DataFrame(tie_rows, columns=self.store.columns("ties"))
         for c in ("agg_a", "agg_b", "winner_id"):
             ties[c] = ties[c].astype("Int64")
-        self._insert("ties", ties, cols)
-        self._insert(
-            "tie_legs",
-            pd.DataFrame(leg_rows, columns=["tie_id", "leg_no", "leg", "match_id"]),
-            ["tie_id", "leg_no", "leg", "match_id"],
-        )
+        self._insert("ties", ties)
+        self._insert("tie_legs", pd.DataFrame(leg_rows, columns=self.store.columns("tie_legs")))
         self.report.ties_new = len(tie_rows)
 
     def _odds(self, line_to_match: dict[int, int]) -> None:
@@ -452,18 +413,7 @@ class _Ingest:
         odds["match_id"] = odds["line"].map(line_to_match)
         odds["import_id"] = self.import_id
         odds = odds.rename(columns={"column": "source_column"})
-        cols = [
-            "match_id",
-            "import_id",
-            "source_column",
-            "bookmaker",
-            "market",
-            "selection",
-            "point",
-            "timing",
-            "price",
-        ]
-        self._insert("odds", odds, cols)
+        self._insert("odds", odds)
         self.report.odds = len(odds)
 
     def _match_keys(self, frame: pd.DataFrame, kind: str = "national") -> pd.DataFrame:
@@ -507,19 +457,7 @@ class _Ingest:
         self._reject(g[bad], "scoring team is neither side of the match")
         g = g[~bad].rename(columns={"line": "source_line"})
         g["import_id"] = self.import_id
-        cols = [
-            "match_id",
-            "team_id",
-            "scorer",
-            "minute",
-            "stoppage",
-            "minute_raw",
-            "penalty",
-            "own_goal",
-            "import_id",
-            "source_line",
-        ]
-        self._insert("goals", g, cols)
+        self._insert("goals", g)
         self.report.goals = len(g)
 
     def _shootouts(self, line_to_match: dict[int, int]) -> None:
@@ -556,18 +494,16 @@ class _Ingest:
         frame["import_id"] = self.import_id
         for c in ("winner_id", "first_shooter_id", "home_score", "away_score"):
             frame[c] = frame[c].astype("Int64")
-        cols = ["match_id", "winner_id", "first_shooter_id", "home_score", "away_score", "import_id"]
-        self._insert("shootouts", frame, cols)
+        self._insert("shootouts", frame)
         self.report.shootouts = len(frame)
 
     def _finish(self) -> None:
         rejects = pd.concat([r for r in self.rejects if len(r)] or [self.parsed.rejects], ignore_index=True)
         rejects["import_id"] = self.import_id
         rejects["source_file"] = self.source
-        self._insert("rejects", rejects, ["import_id", "source_file", "line", "raw", "reason"])
+        self._insert("rejects", rejects)
         if self.conflicts:
-            cols = ["match_id", "import_id", "source_file", "source_line", "field", "stored", "incoming"]
-            self._insert("conflicts", pd.DataFrame(self.conflicts, columns=cols), cols)
+            self._insert("conflicts", pd.DataFrame(self.conflicts, columns=self.store.columns("conflicts")))
         self.report.rejects = len(rejects)
         self.report.conflicts = len(self.conflicts)
         r = self.report

@@ -67,6 +67,31 @@ def find_team(store: Store, name: str, *, kind: str | None = None) -> int:
     raise UnknownTeamError(name, spelled)
 
 
+def _filters(
+    store: Store,
+    table: str,
+    team_columns: tuple[str, str],
+    *,
+    team: str | None,
+    competition: str | None,
+    season: str | None,
+) -> tuple[list[str], list[object]]:
+    """SQL conditions (and their parameters) on ``table`` for the common filters."""
+    where: list[str] = []
+    params: list[object] = []
+    if team is not None:
+        tid = find_team(store, team)
+        where.append(f"({table}.{team_columns[0]} = ? OR {table}.{team_columns[1]} = ?)")
+        params += [tid, tid]
+    if competition is not None:
+        where.append(f"({table}.competition_id = ? OR lower(c.name) = lower(?))")
+        params += [competition, competition]
+    if season is not None:
+        where.append(f"{table}.season = ?")
+        params.append(season)
+    return where, params
+
+
 def matches(
     store: Store,
     *,
@@ -76,18 +101,7 @@ def matches(
     before: dt.date | None = None,
 ) -> pd.DataFrame:
     """Matches, newest last; filter by team, competition (slug or name), season, date."""
-    where: list[str] = []
-    params: list[object] = []
-    if team is not None:
-        tid = find_team(store, team)
-        where.append("(m.home_id = ? OR m.away_id = ?)")
-        params += [tid, tid]
-    if competition is not None:
-        where.append("(m.competition_id = ? OR lower(c.name) = lower(?))")
-        params += [competition, competition]
-    if season is not None:
-        where.append("m.season = ?")
-        params.append(season)
+    where, params = _filters(store, "m", ("home_id", "away_id"), team=team, competition=competition, season=season)
     if before is not None:
         where.append("m.date < ?")
         params.append(before)
@@ -104,18 +118,7 @@ def ties(
     round: str | None = None,
 ) -> pd.DataFrame:
     """Knockout ties with their legs' scores, aggregate, how decided and the winner."""
-    where: list[str] = []
-    params: list[object] = []
-    if team is not None:
-        tid = find_team(store, team)
-        where.append("(t.team_a_id = ? OR t.team_b_id = ?)")
-        params += [tid, tid]
-    if competition is not None:
-        where.append("(t.competition_id = ? OR lower(c.name) = lower(?))")
-        params += [competition, competition]
-    if season is not None:
-        where.append("t.season = ?")
-        params.append(season)
+    where, params = _filters(store, "t", ("team_a_id", "team_b_id"), team=team, competition=competition, season=season)
     if round is not None:
         where.append("lower(t.round) = lower(?)")
         params.append(round)

@@ -247,6 +247,14 @@ class Store:
         row = self.one(f"SELECT count(*) FROM {table}")
         return int(row[0]) if row else 0
 
+    def columns(self, table: str) -> list[str]:
+        """The column names of ``table``, in order."""
+        rows = self.con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+            [table],
+        ).fetchall()
+        return [r[0] for r in rows]
+
     def next_id(self, table: str, column: str) -> int:
         """The next free integer id in ``table.column``."""
         row = self.one(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}")
