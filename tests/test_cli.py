@@ -81,3 +81,18 @@ def test_demo_on_a_fresh_path_builds_the_store_from_the_bundle(tmp_path):
     assert "Liverpool 0-3 Atalanta" in result.output
     assert "Atalanta 0-1 Liverpool" in result.output
     assert "aggregate: Liverpool 1-3 Atalanta; Atalanta through" in result.output
+
+
+def test_unknown_team_suggests_close_names(tmp_path):
+    import pytest
+
+    from remontada import open_store, queries
+    from remontada.errors import UnknownTeamError
+
+    with open_store(tmp_path / "s.duckdb", empty=True) as store:
+        from remontada.ingest import import_file
+
+        import_file(store, DATA / "openfootball/el-2023-24.txt")
+        with pytest.raises(UnknownTeamError) as err:
+            queries.find_team(store, "Liverpol")
+    assert err.value.suggestions == ["Liverpool FC"]

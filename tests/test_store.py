@@ -85,3 +85,36 @@ def test_default_path_honours_environment(tmp_path, monkeypatch):
     assert default_path() == tmp_path / "x.duckdb"
     monkeypatch.delenv("REMONTADA_DB")
     assert default_path().name == "remontada.duckdb"
+
+
+def test_old_store_is_migrated_forward(tmp_path):
+    import duckdb
+
+    from remontada.store import MIGRATIONS
+
+    path = tmp_path / "v1.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_version (version INTEGER, applied_at TIMESTAMP)")
+    con.execute(MIGRATIONS[0])
+    con.execute("INSERT INTO schema_version VALUES (1, now())")
+    con.execute("INSERT INTO competitions VALUES ('uefa-el', 'UEFA Europa League', NULL, 'continental', NULL)")
+    con.close()
+    with Store.open(path) as store:
+        assert store.version() == SCHEMA_VERSION > 1
+        assert store.count("competitions") == 1  # data kept
+        assert store.df("SELECT * FROM seasons").empty  # the view a later migration added
+
+
+def test_read_only_store_that_needs_migrating_is_refused(tmp_path):
+    import duckdb
+
+    from remontada.store import MIGRATIONS
+
+    path = tmp_path / "v1.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_version (version INTEGER, applied_at TIMESTAMP)")
+    con.execute(MIGRATIONS[0])
+    con.execute("INSERT INTO schema_version VALUES (1, now())")
+    con.close()
+    with pytest.raises(SchemaError, match="needs upgrading"):
+        Store.open(path, read_only=True)

@@ -64,7 +64,7 @@ def find_team(store: Store, name: str, *, kind: str | None = None) -> int:
         if close
         else []
     )
-    raise UnknownTeamError(name, spelled)
+    raise UnknownTeamError(name, list(dict.fromkeys(spelled)))
 
 
 def _filters(

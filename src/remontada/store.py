@@ -86,8 +86,16 @@ MIGRATIONS: list[str] = [
         import_id INTEGER NOT NULL, source_file VARCHAR NOT NULL, spelling VARCHAR NOT NULL,
         kind VARCHAR NOT NULL, country VARCHAR, team_id INTEGER, candidates VARCHAR, reason VARCHAR NOT NULL);
     """,
+    """
+    CREATE VIEW seasons AS
+    SELECT competition_id, season, count(*) AS matches, min(date) AS first_date, max(date) AS last_date,
+           count(DISTINCT home_id) AS teams
+    FROM matches GROUP BY competition_id, season;
+    """,
 ]
-"""Schema migrations: entry ``i`` takes a store from version ``i`` to ``i + 1``."""
+"""Schema migrations: entry ``i`` takes a store from version ``i`` to ``i + 1``.
+
+1. the tables; 2. the ``seasons`` view (each competition's seasons with their dates)."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = (
