@@ -11,6 +11,8 @@ LAYERS = {
     "competitions": 0,
     "names": 0,
     "rules": 0,
+    "grid": 0,
+    "models": 1,
     "io": 1,
     "store": 2,
     "bundle": 3,

@@ -13,7 +13,17 @@ from remontada.errors import UnknownTeamError
 from remontada.names import candidates, name_key, split_country_tag
 from remontada.store import Store
 
-__all__ = ["conflicts", "duplicate_teams", "find_team", "matches", "rejects", "status", "ties", "unresolved"]
+__all__ = [
+    "conflicts",
+    "duplicate_teams",
+    "find_team",
+    "matches",
+    "rejects",
+    "status",
+    "ties",
+    "training_matches",
+    "unresolved",
+]
 
 _MATCHES_SQL = """
 SELECT m.match_id, m.date, m.kickoff, c.name AS competition, m.season, m.round, m.knockout,
@@ -145,6 +155,34 @@ def ties(
     GROUP BY ALL ORDER BY first_date, t.tie_id
     """
     return store.df(sql, params)
+
+
+def training_matches(store: Store, *, pool: str = "club", before: dt.date | None = None) -> pd.DataFrame:
+    """The matches a model learns from, in :data:`remontada.models.base.MATCH_COLUMNS` form.
+
+    ``pool`` is ``club`` (leagues, domestic cups and European cups together, so that
+    clubs of different countries share one scale) or ``national``. Club matches whose
+    score may include extra time without saying so (League Cup ties in
+    engsoccerdata, a.e.t. FA Cup ties) are left out: a model of 90 minutes must learn
+    from 90-minute scores. Internationals only come with final scores; the few that
+    went to extra time are kept (their pool has no better source).
+    """
+    kind = {"club": "club", "national": "national"}.get(pool)
+    if kind is None:
+        raise ValueError(f"unknown pool {pool!r}: use 'club' or 'national'")
+    sql = """
+        SELECT m.date, m.home_id, m.away_id, m.home_goals, m.away_goals, m.neutral, m.competition_id,
+               c.kind AS competition_kind
+        FROM matches m JOIN teams t ON t.team_id = m.home_id JOIN competitions c USING (competition_id)
+        WHERE t.kind = ? AND (NOT m.score_includes_et OR t.kind = 'national')
+    """
+    params: list[object] = [kind]
+    if before is not None:
+        sql += " AND m.date < ?"
+        params.append(before)
+    frame = store.df(sql + " ORDER BY m.date, m.match_id", params)
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame
 
 
 def status(store: Store) -> pd.DataFrame:
