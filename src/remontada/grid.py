@@ -39,10 +39,17 @@ def poisson_pmf(rate: ArrayLike, max_goals: int) -> Array:
 
 
 def dixon_coles_tau(home_rate: ArrayLike, away_rate: ArrayLike, rho: ArrayLike) -> Array:
-    """The Dixon-Coles factors for 0-0, 0-1, 1-0, 1-1, shape ``(..., 2, 2)`` as [i][j]."""
+    """The Dixon-Coles factors for 0-0, 0-1, 1-0, 1-1, shape ``(..., 2, 2)`` as [i][j].
+
+    ``rho`` is held inside the range where every factor is non-negative,
+    ``max(-1/lambda, -1/mu) <= rho <= min(1/(lambda mu), 1)`` (Dixon & Coles 1997,
+    section 4), so a grid is a distribution for any rates.
+    """
     lam, mu, r = np.broadcast_arrays(
         np.asarray(home_rate, dtype=float), np.asarray(away_rate, dtype=float), np.asarray(rho, dtype=float)
     )
+    with np.errstate(divide="ignore"):
+        r = np.clip(r, np.maximum(-1 / lam, -1 / mu), np.minimum(1 / (lam * mu), 1.0))
     tau = np.empty(lam.shape + (2, 2))
     tau[..., 0, 0] = 1.0 - lam * mu * r
     tau[..., 0, 1] = 1.0 + lam * r

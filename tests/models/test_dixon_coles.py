@@ -1,0 +1,126 @@
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import approx_fprime
+
+from remontada.models.base import NotFittedError
+from remontada.models.dixon_coles import DixonColesModel, _Data, _objective
+
+
+def synthetic(n_teams=12, rounds=30, seed=0, rho=-0.1, home=0.3):
+    """A double round robin per 'round' with known parameters (goals drawn with DC's tau by rejection)."""
+    rng = np.random.default_rng(seed)
+    attack = rng.normal(0, 0.3, n_teams)
+    defence = rng.normal(0, 0.3, n_teams)
+    rows = []
+    day = pd.Timestamp("2020-01-01")
+    for r in range(rounds):
+        for i in range(n_teams):
+            for j in range(n_teams):
+                if i == j:
+                    continue
+                lam = np.exp(0.1 + home + attack[i] - defence[j])
+                mu = np.exp(0.1 + attack[j] - defence[i])
+                while True:
+                    x, y = rng.poisson(lam), rng.poisson(mu)
+                    tau = {(0, 0): 1 - lam * mu * rho, (0, 1): 1 + lam * rho, (1, 0): 1 + mu * rho, (1, 1): 1 - rho}
+                    if rng.uniform() * 1.5 < tau.get((x, y), 1.0):
+                        break
+                rows.append((day + pd.Timedelta(days=r), 100 + i, 100 + j, x, y, False, "x-1"))
+    frame = pd.DataFrame(
+        rows, columns=["date", "home_id", "away_id", "home_goals", "away_goals", "neutral", "competition_id"]
+    )
+    return frame, attack, defence
+
+
+@pytest.fixture(scope="module")
+def data():
+    return synthetic()
+
+
+def test_gradient_is_exact():
+    frame, *_ = synthetic(n_teams=6, rounds=3, seed=3)
+    teams, idx = np.unique(np.concatenate([frame.home_id, frame.away_id]), return_inverse=True)
+    weights = np.random.default_rng(1).uniform(0.2, 1.0, len(frame))
+    d = _Data(idx[: len(frame)], idx[len(frame) :], frame, weights, len(teams))
+    theta = np.random.default_rng(2).normal(0, 0.2, 3 + 2 * len(teams))
+    theta[2] = -0.07
+    analytic = _objective(theta, d, 0.5)[1]
+    numeric = approx_fprime(theta, lambda t: _objective(t, d, 0.5)[0], 1e-7)
+    assert np.allclose(analytic, numeric, rtol=1e-4, atol=1e-4)
+
+
+def test_recovers_the_parameters_it_was_simulated_with(data):
+    frame, attack, defence = data
+    model = DixonColesModel(half_life_days=None, prior_sd=None).fit(frame)
+    assert model.converged_ and model.grad_norm_ < 1e-3
+    assert model.home_advantage_ == pytest.approx(0.3, abs=0.05)
+    assert model.rho_ == pytest.approx(-0.1, abs=0.06)
+    fitted = model.attack_.to_numpy() - model.attack_.mean()
+    assert np.corrcoef(fitted, attack)[0, 1] > 0.9
+    fitted_d = model.defence_.to_numpy() - model.defence_.mean()
+    assert np.corrcoef(fitted_d, defence)[0, 1] > 0.9
+
+
+def test_as_of_excludes_that_day_and_later(data):
+    frame, *_ = data
+    cut = dt.date(2020, 1, 15)
+    a = DixonColesModel().fit(frame, cut)
+    b = DixonColesModel().fit(frame[frame["date"] < pd.Timestamp(cut)], cut)
+    assert a.n_matches_ == b.n_matches_ < len(frame)
+    assert np.allclose(a.attack_, b.attack_) and a.rho_ == b.rho_
+
+
+def test_unseen_team_gets_the_pool_average_and_is_flagged(data):
+    frame, *_ = data
+    model = DixonColesModel().fit(frame)
+    rates = model.rates([100, 999], [999, 100])
+    assert rates.known.tolist() == [False, False]
+    assert np.isfinite(rates.home).all() and (rates.home > 0).all()
+    table = model.predict([100, 101], [101, 999])
+    assert table["prior_only"].tolist() == [False, True]
+
+
+def test_rarely_seen_team_stays_finite_with_the_prior(data):
+    frame, *_ = data
+    newcomer = pd.DataFrame(
+        [(pd.Timestamp("2020-02-20"), 500, 100, 0, 9, False, "x-1")], columns=frame.columns
+    )  # one heavy defeat, nothing else
+    model = DixonColesModel().fit(pd.concat([frame, newcomer], ignore_index=True))
+    assert -3 < model.attack_[500] < 0 and np.isfinite(model.defence_[500])
+
+
+def test_predicting_before_fitting_raises():
+    with pytest.raises(NotFittedError):
+        DixonColesModel().rates([1], [2])
+
+
+def test_warm_start_reaches_the_same_optimum(data):
+    frame, *_ = data
+    cold = DixonColesModel().fit(frame, dt.date(2020, 1, 25))
+    warm = DixonColesModel(warm_start=True).fit(frame, dt.date(2020, 1, 20)).fit(frame, dt.date(2020, 1, 25))
+    assert warm.objective_ == pytest.approx(cold.objective_, rel=1e-8)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(100, 111), st.integers(100, 111))
+def test_neutral_venue_mirrors(data, a, b):
+    frame, *_ = data
+    model = _fitted(frame)
+    one, other = model.grids(a, b, True), model.grids(b, a, True)
+    assert np.allclose(one.swap().probs, other.probs)
+    if a == b:
+        assert one.home_win == pytest.approx(one.away_win)
+
+
+_cache: dict[int, DixonColesModel] = {}
+
+
+def _fitted(frame):
+    if id(frame) not in _cache:
+        _cache[id(frame)] = DixonColesModel().fit(frame)
+    return _cache[id(frame)]
