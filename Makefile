@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared/data
 
-.PHONY: demo test lint bench bundle clean
+.PHONY: demo test lint bench accuracy bundle clean
 
 $(BIN)/remontada: pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -28,6 +28,9 @@ lint: $(BIN)/remontada
 
 bench: $(BIN)/remontada
 	$(BIN)/python benchmarks/run.py --shared $(SHARED)
+
+accuracy: $(BIN)/remontada
+	$(BIN)/python benchmarks/accuracy.py
 
 # Rebuild the bundled copy of ../shared/data that the package ships.
 bundle: $(BIN)/remontada

@@ -21,3 +21,13 @@ def shared_data() -> Path:
     if not path.is_dir():
         pytest.skip(f"shared data not found at {path}")
     return path
+
+
+@pytest.fixture(scope="session")
+def bundled_db(tmp_path_factory) -> Path:
+    """A store built from the bundled data, shared by the tests that only read it."""
+    from remontada.bundle import open_store
+
+    path = tmp_path_factory.mktemp("bundled") / "store.duckdb"
+    open_store(path).close()
+    return path

@@ -20,6 +20,8 @@ LAYERS = {
     "ingest": 4,
     "queries": 4,
     "datasets": 5,
+    "forecast": 5,
+    "evaluate": 2,
     "__init__": 6,
     "cli": 7,
 }

@@ -96,3 +96,51 @@ def test_unknown_team_suggests_close_names(tmp_path):
         with pytest.raises(UnknownTeamError) as err:
             queries.find_team(store, "Liverpol")
     assert err.value.suggestions == ["Liverpool FC"]
+
+
+def test_match_forecast_as_json(bundled_db):
+    result = run("match", "Atalanta", "Liverpool", "--as-of", "2024-04-18", "--db", bundled_db, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["home"], data["away"], data["as_of"]) == ("Atalanta", "Liverpool", "2024-04-18")
+    assert abs(data["p_home"] + data["p_draw"] + data["p_away"] - 1) < 1e-9
+    assert data["xg_home"] > 0 and data["xg_away"] > 0 and not data["prior_only"]
+    card = run("match", "Atalanta", "Liverpool", "--as-of", "2024-04-18", "--db", bundled_db)
+    assert "Atalanta v Liverpool" in card.output and "likeliest" in card.output
+
+
+def test_match_batch_keeps_columns_and_forecasts_each_row_before_its_date(bundled_db, tmp_path):
+    batch = tmp_path / "in.csv"
+    batch.write_text(
+        "date,home,away,note\n2024-04-18,Atalanta,Liverpool,return leg\n2024-04-11,Liverpool,Atalanta,first\n"
+    )
+    result = run("match", "--batch", batch, "--out", tmp_path / "out.csv", "--db", bundled_db)
+    assert result.exit_code == 0, result.output
+    import pandas as pd
+
+    out = pd.read_csv(tmp_path / "out.csv")
+    assert out.columns.tolist()[:4] == ["date", "home", "away", "note"]
+    assert {"p_home", "p_draw", "p_away", "xg_home", "xg_away"} <= set(out.columns)
+    assert (out[["p_home", "p_draw", "p_away"]].sum(axis=1) - 1).abs().max() < 1e-5
+
+
+def test_match_batch_reports_every_bad_row_and_writes_nothing(bundled_db, tmp_path):
+    batch = tmp_path / "in.csv"
+    batch.write_text(
+        "date,home,away\n2024-04-18,Atalanta,Liverpool\n18/04/2024,Atalanta,Liverpool\n2024-04-18,Nowhere,Roma\n"
+    )
+    out = tmp_path / "out.csv"
+    result = runner.invoke(app, ["match", "--batch", str(batch), "--out", str(out), "--db", str(bundled_db)])
+    assert result.exit_code != 0
+    message = str(result.exception)
+    assert "row 3" in message and "row 4" in message and "Nowhere" in message
+    assert not out.exists()
+
+
+def test_ratings_for_a_competition(bundled_db):
+    result = run(
+        "ratings", "--as-of", "2024-04-18", "--competition", "Serie A", "--top", "5", "--db", bundled_db, "--json"
+    )
+    assert result.exit_code == 0, result.output
+    table = json.loads(result.output)["ratings"]
+    assert len(table) == 5 and all(r["country"] == "ITA" for r in table)

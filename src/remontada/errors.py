@@ -6,7 +6,8 @@ catch the branch they care about::
     RemontadaError
     ├── DataError               input data is wrong (a file, a row, a name)
     │   ├── UnknownFormatError  a file none of the importers recognises
-    │   └── UnknownTeamError    a team name the store cannot resolve
+    │   ├── UnknownTeamError    a team name the store cannot resolve
+    │   └── BatchError          bad rows in a batch file, all of them listed
     └── StoreError              the match store cannot be used
         ├── StoreBusyError      another process holds the store's write lock
         └── SchemaError         the store was written by an incompatible version
@@ -35,6 +36,18 @@ class UnknownTeamError(DataError):
         self.suggestions = suggestions
         hint = f"; closest known: {', '.join(suggestions)}" if suggestions else ""
         super().__init__(f"unknown team {name!r}{hint}")
+
+
+class BatchError(DataError):
+    """A batch file with bad rows; ``problems`` lists ``(row number, message)`` for every one."""
+
+    def __init__(self, path: str, problems: list[tuple[int, str]]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  row {row}: {message}" for row, message in problems[:50])
+        more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(
+            f"{path}: {len(problems)} bad row(s), nothing written (use --keep-going to skip them):\n{lines}{more}"
+        )
 
 
 class StoreError(RemontadaError):

@@ -71,6 +71,10 @@ class MatchModel(ABC):
     def rates(self, home: ArrayLike, away: ArrayLike, neutral: ArrayLike = False) -> Rates:
         """Expected goals for fixtures given as team-id arrays (broadcast together)."""
 
+    @abstractmethod
+    def ratings(self) -> pd.DataFrame:
+        """The fitted team ratings, indexed by team id, strongest first."""
+
     def grids(
         self, home: ArrayLike, away: ArrayLike, neutral: ArrayLike = False, *, max_goals: int = DEFAULT_MAX_GOALS
     ) -> ScoreGrid:

@@ -157,7 +157,7 @@ class DixonColesModel(MatchModel):
         self.warm_start = warm_start
 
     def fit(self, matches: pd.DataFrame, as_of: dt.date | None = None, weights: ArrayLike | None = None) -> Self:
-        """Fit on ``matches`` strictly before ``as_of`` (default: after the last match).
+        """Fit on ``matches`` strictly before ``as_of`` (default: all of them).
 
         ``weights`` multiplies each match's time-decay weight (e.g. competition
         weights); it is aligned with ``matches``' rows.
@@ -167,7 +167,9 @@ class DixonColesModel(MatchModel):
         base = pd.Series(base, index=matches.index).loc[frame.index].to_numpy()
         if frame.empty:
             raise ValueError(f"no matches before {as_of} to fit on")
-        end = pd.Timestamp(as_of) if as_of is not None else frame["date"].max() + pd.Timedelta(days=1)
+        # ages are counted from the day after the latest match used, so the same matches
+        # give the same fit whatever day the forecast is made on
+        end = frame["date"].max() + pd.Timedelta(days=1)
         age = (end - frame["date"]).dt.days.to_numpy(dtype=float)
         keep = age <= self.max_years * 365.25
         frame, age, base = frame[keep], age[keep], base[keep]
@@ -201,7 +203,7 @@ class DixonColesModel(MatchModel):
         self.grad_norm_ = float(np.max(np.abs(grad)))
         self.converged_ = bool(result.success)
         self.n_matches_ = len(frame)
-        self.as_of_ = end.date()
+        self.as_of_ = as_of if as_of is not None else end.date()
         return self
 
     def _start(self, teams: NDArray[np.int64], data: _Data) -> Array:

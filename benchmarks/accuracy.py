@@ -1,0 +1,191 @@
+"""`make accuracy`: walk-forward accuracy of the match models, next to penaltyblog's.
+
+Every match of the big-5 leagues from 2015-16 to 2024-25 is forecast by each model
+refitted weekly or monthly on data strictly before that period: remontada's models on
+the whole club pool; penaltyblog's Poisson and Dixon-Coles, which take one league at a
+time, on that league's previous eight seasons with their recommended time weights
+(xi = 0.0018), refitted monthly because weekly refits of five leagues take penaltyblog
+over an hour here (remontada's Dixon-Coles is shown monthly too, like for like). The
+same remontada forecasts are scored against the de-vigged average closing and opening
+1X2 prices of the Belgian, Dutch and Egyptian leagues in shared/data/odds. Prints
+markdown tables for the README; predictions are cached in ``--cache`` so a table can be
+re-rendered without refitting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from remontada.bundle import open_store
+from remontada.evaluate import calibration, score, walk_forward
+from remontada.models import DixonColesModel, EloModel
+from remontada.queries import training_matches
+
+BIG5 = ("eng-1", "esp-1", "ita-1", "ger-1", "fra-1")
+ODDS_LEAGUES = ("bel-1", "ned-1", "egy-1")
+FIRST, LAST = "2015-16", "2024-25"
+
+
+def load() -> tuple[pd.DataFrame, pd.DataFrame]:
+    with tempfile.TemporaryDirectory() as tmp, open_store(Path(tmp) / "store.duckdb") as store:
+        history = training_matches(store)
+        odds = store.df(
+            """
+            SELECT m.date, m.home_id, m.away_id, o.timing, o.selection, o.price
+            FROM odds o JOIN matches m USING (match_id)
+            WHERE o.bookmaker = 'Avg' AND o.market = '1x2'
+            """
+        )
+    history["season"] = [
+        f"{y}-{(y + 1) % 100:02d}"
+        for y in np.where(history["date"].dt.month >= 7, history["date"].dt.year, history["date"].dt.year - 1)
+    ]
+    odds["date"] = pd.to_datetime(odds["date"])
+    return history, odds
+
+
+def targets(history: pd.DataFrame, leagues: tuple[str, ...]) -> pd.DataFrame:
+    t = history[history["competition_id"].isin(leagues) & history["season"].between(FIRST, LAST)]
+    return t.copy()
+
+
+def run_remontada(name: str, refit: str) -> pd.DataFrame:
+    history, _ = load()
+    wanted = targets(history, BIG5 + ODDS_LEAGUES)
+    model = DixonColesModel(warm_start=True) if name == "dixon-coles" else EloModel()
+    start = time.perf_counter()
+    pred = walk_forward(model, history, wanted, refit=refit)
+    pred["model"] = f"remontada {name}, {refit}"
+    pred["seconds"] = time.perf_counter() - start
+    return pred
+
+
+class _Penaltyblog:
+    """penaltyblog's goal models as walk-forward peers: one league, last eight seasons."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def forecast(self, history: pd.DataFrame, rows: pd.DataFrame, start: pd.Timestamp) -> np.ndarray:
+        import penaltyblog as pb
+
+        cls = pb.models.DixonColesGoalModel if self.kind == "dixon-coles" else pb.models.PoissonGoalsModel
+        league = history[
+            (history["competition_id"] == rows["competition_id"].iloc[0])
+            & (history["date"] < start)
+            & (history["date"] >= start - pd.Timedelta(days=int(8 * 365.25)))
+        ]
+        weights = pb.models.dixon_coles_weights(league["date"], xi=0.0018, base_date=start)
+        model = cls(
+            league["home_goals"].to_numpy(), league["away_goals"].to_numpy(),
+            league["home_id"].astype(str).to_numpy(), league["away_id"].astype(str).to_numpy(), weights,
+        )  # fmt: skip
+        model.fit()
+        known = set(league["home_id"]) | set(league["away_id"])
+        base = np.bincount(np.sign(league["away_goals"] - league["home_goals"]).to_numpy() + 1, minlength=3)
+        out = np.empty((len(rows), 3))
+        for i, (h, a) in enumerate(zip(rows["home_id"], rows["away_id"], strict=True)):
+            if h in known and a in known:
+                out[i] = model.predict(str(h), str(a)).home_draw_away
+            else:  # a promoted side penaltyblog never saw: the league's outcome frequencies
+                out[i] = base / base.sum()
+        return out
+
+
+def run_penaltyblog(kind: str, refit: str) -> pd.DataFrame:
+    history, _ = load()
+    wanted = targets(history, BIG5).sort_values("date")
+    peer = _Penaltyblog(kind)
+    start_time = time.perf_counter()
+    parts = []
+    periods = wanted["date"].dt.to_period({"weekly": "W-SUN", "monthly": "M"}[refit]).dt.start_time
+    for (start, _league), rows in wanted.groupby([periods, "competition_id"], sort=True):
+        probs = peer.forecast(history, rows, start)
+        parts.append(rows.assign(p_home=probs[:, 0], p_draw=probs[:, 1], p_away=probs[:, 2]))
+    pred = pd.concat(parts)
+    pred["model"] = f"penaltyblog {kind}, {refit}"
+    pred["seconds"] = time.perf_counter() - start_time
+    return pred
+
+
+def market(odds: pd.DataFrame, timing: str) -> pd.DataFrame:
+    """De-vigged (basic, proportional) average prices per match."""
+    wide = odds[odds["timing"] == timing].pivot_table(
+        index=["date", "home_id", "away_id"], columns="selection", values="price", aggfunc="first"
+    )
+    wide = wide.dropna(subset=["home", "draw", "away"])
+    inv = 1.0 / wide[["home", "draw", "away"]]
+    probs = inv.div(inv.sum(axis=1), axis=0)
+    probs.columns = ["p_home", "p_draw", "p_away"]
+    return probs.reset_index()
+
+
+def _cache(key: str) -> str:
+    return key.replace(" ", "_").replace(",", "") + ".parquet"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cache", type=Path, default=Path("benchmarks/.accuracy-cache"))
+    args = parser.parse_args()
+    args.cache.mkdir(parents=True, exist_ok=True)
+    jobs = {
+        "remontada dixon-coles, weekly": (run_remontada, "dixon-coles", "weekly"),
+        "remontada elo, weekly": (run_remontada, "elo", "weekly"),
+        "remontada dixon-coles, monthly": (run_remontada, "dixon-coles", "monthly"),
+        "penaltyblog dixon-coles, monthly": (run_penaltyblog, "dixon-coles", "monthly"),
+        "penaltyblog poisson, monthly": (run_penaltyblog, "poisson", "monthly"),
+    }
+    todo = {k: v for k, v in jobs.items() if not (args.cache / _cache(k)).exists()}
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        futures = {k: pool.submit(fn, name, refit) for k, (fn, name, refit) in todo.items()}
+        for key, future in futures.items():
+            try:
+                future.result().to_parquet(args.cache / _cache(key))
+            except Exception as exc:  # report and carry on: the other models' tables still print
+                print(f"{key} failed: {exc!r}")
+    jobs = {k: v for k, v in jobs.items() if (args.cache / _cache(k)).exists()}
+    preds = {k: pd.read_parquet(args.cache / _cache(k)) for k in jobs}
+
+    print(f"### Big-5 leagues, {FIRST} to {LAST}\n")
+    print("| model | matches | mean RPS | log-loss | Brier | accuracy | calibration error (ECE) | fit+forecast time |")
+    print("|---|---|---|---|---|---|---|---|")
+    for key, pred in preds.items():
+        big5 = pred[pred["competition_id"].isin(BIG5)]
+        s = score(big5).iloc[0]
+        _, ece = calibration(big5)
+        print(
+            f"| {key} | {int(s['n'])} | {s['rps']:.4f} | {s['log_loss']:.4f} | {s['brier']:.4f} | "
+            f"{s['accuracy']:.3f} | {ece:.4f} | {pred['seconds'].iloc[0] / 60:.1f} min |"
+        )
+    _, odds = load()
+    print(f"\n### Against the market: Belgium, Netherlands, Egypt, {FIRST} to {LAST}\n")
+    print("| forecast | matches | mean RPS | log-loss |")
+    print("|---|---|---|---|")
+    keys = ["date", "home_id", "away_id"]
+    ours = preds["remontada dixon-coles, weekly"]
+    ours = ours[ours["competition_id"].isin(ODDS_LEAGUES)]
+    for timing in ("closing", "opening"):
+        m = market(odds, timing)
+        both = ours.merge(m, on=keys, suffixes=("", "_mkt"))
+        model_s = score(both).iloc[0]
+        mkt = both.drop(columns=["p_home", "p_draw", "p_away"]).rename(
+            columns={"p_home_mkt": "p_home", "p_draw_mkt": "p_draw", "p_away_mkt": "p_away"}
+        )
+        market_s = score(mkt).iloc[0]
+        if timing == "closing":
+            row = f"{int(model_s['n'])} | {model_s['rps']:.4f} | {model_s['log_loss']:.4f}"
+            print(f"| remontada dixon-coles, weekly | {row} |")
+        print(f"| market, {timing} (average, de-vigged) | {int(market_s['n'])} | {market_s['rps']:.4f} | "
+              f"{market_s['log_loss']:.4f} |")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,216 @@
+"""Forecasts from the store: choose the pool, fit a model as of a date, predict.
+
+A :class:`Forecaster` fits the chosen model on the store's matches strictly before
+the forecast date (clubs and national teams in separate pools) and caches each fit
+by the set of matches it used, so a batch of many rows on many dates refits only
+when new results have come in between them; each refit starts from the previous
+one's parameters where the model supports it.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import inspect
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from remontada.errors import BatchError, DataError, RemontadaError
+from remontada.grid import ScoreGrid, poisson_grid
+from remontada.models import DEFAULT_MODEL, MODELS, MatchModel
+from remontada.queries import find_team, training_matches
+from remontada.store import Store
+
+__all__ = ["Forecaster", "MatchForecast", "team_ratings"]
+
+_TRUE = {"1", "true", "yes", "y", "t"}
+_FALSE = {"", "0", "false", "no", "n", "f"}
+
+
+@dataclass(frozen=True)
+class MatchForecast:
+    """One fixture's forecast: rates, the score grid and where it came from."""
+
+    home: str
+    away: str
+    neutral: bool
+    as_of: dt.date
+    model: str
+    home_rate: float
+    away_rate: float
+    prior_only: bool
+    grid: ScoreGrid
+
+    def as_dict(self) -> dict[str, Any]:
+        """The numbers a reader wants, as plain JSON-able values."""
+        p = self.grid.outcomes()
+        return {
+            "home": self.home,
+            "away": self.away,
+            "neutral": self.neutral,
+            "as_of": self.as_of.isoformat(),
+            "model": self.model,
+            "p_home": float(p[0]),
+            "p_draw": float(p[1]),
+            "p_away": float(p[2]),
+            "xg_home": self.home_rate,
+            "xg_away": self.away_rate,
+            "over_2_5": float(self.grid.total_over(2.5)),
+            "both_score": float(self.grid.both_score),
+            "top_scores": [{"score": f"{h}-{a}", "p": p_} for h, a, p_ in self.grid.top_scores(5)],
+            "grid_tail": float(self.grid.tail),
+            "prior_only": self.prior_only,
+        }
+
+
+class Forecaster:
+    """Forecasts for fixtures on any date, from one store and one model."""
+
+    def __init__(self, store: Store, model: str = DEFAULT_MODEL) -> None:
+        if model not in MODELS:
+            raise DataError(f"unknown model {model!r}; choose from {', '.join(sorted(MODELS))}")
+        self.store = store
+        self.model = model
+        self._frames: dict[str, pd.DataFrame] = {}
+        self._fits: dict[tuple[str, int], MatchModel] = {}
+        self._kinds: dict[int, str] = dict(store.con.execute("SELECT team_id, kind FROM teams").fetchall())
+
+    def _frame(self, pool: str) -> pd.DataFrame:
+        if pool not in self._frames:
+            self._frames[pool] = training_matches(self.store, pool=pool)
+        return self._frames[pool]
+
+    def latest_date(self) -> dt.date:
+        """The day after the latest match in the store (the default forecast date)."""
+        row = self.store.one("SELECT max(date) FROM matches")
+        if row is None or row[0] is None:
+            raise DataError("the store holds no matches")
+        return row[0] + dt.timedelta(days=1)  # type: ignore[no-any-return]
+
+    def fitted(self, as_of: dt.date, pool: str = "club") -> MatchModel:
+        """The model fitted on the pool's matches strictly before ``as_of`` (cached)."""
+        frame = self._frame(pool)
+        used = int(np.searchsorted(frame["date"].to_numpy(), np.datetime64(as_of), side="left"))
+        if used == 0:
+            raise DataError(f"no {pool} matches before {as_of}: nothing to forecast from")
+        key = (pool, used)
+        if key not in self._fits:
+            self._fits[key] = self._fit(frame.iloc[:used], pool)
+        return self._fits[key]
+
+    def _fit(self, frame: pd.DataFrame, pool: str) -> MatchModel:
+        cls = MODELS[self.model]
+        earlier = [k for k in self._fits if k[0] == pool]
+        if earlier and "warm_start" in inspect.signature(cls).parameters:
+            model = copy.deepcopy(self._fits[max(earlier, key=lambda k: k[1])])  # start from the latest fit
+        else:
+            model = cls(**({"warm_start": True} if "warm_start" in inspect.signature(cls).parameters else {}))
+        return model.fit(frame)
+
+    def _pool(self, *team_ids: int) -> str:
+        kinds = {self._kinds[t] for t in team_ids}
+        if len(kinds) > 1:
+            raise DataError("a club cannot play a national team in these models")
+        return "national" if kinds == {"national"} else "club"
+
+    def match(self, home: str, away: str, *, neutral: bool = False, as_of: dt.date | None = None) -> MatchForecast:
+        """Forecast one fixture between two named teams."""
+        h, a = find_team(self.store, home), find_team(self.store, away)
+        if h == a:
+            raise DataError(f"{home!r} and {away!r} are the same team")
+        day = as_of or self.latest_date()
+        model = self.fitted(day, self._pool(h, a))
+        rates = model.rates([h], [a], [neutral])
+        names = dict(
+            self.store.con.execute("SELECT team_id, name FROM teams WHERE team_id IN (?, ?)", [h, a]).fetchall()
+        )
+        grid = poisson_grid(rates.home[0], rates.away[0], rates.rho)
+        return MatchForecast(
+            names[h], names[a], neutral, day, self.model, float(rates.home[0]), float(rates.away[0]),
+            not bool(rates.known[0]), grid,
+        )  # fmt: skip
+
+    def batch(self, rows: pd.DataFrame, *, source: str = "batch", keep_going: bool = False) -> pd.DataFrame:
+        """Forecast every row (``date, home, away[, neutral]``) with data strictly before its date.
+
+        Every bad row is found before anything is forecast; unless ``keep_going``,
+        they are raised together as a :class:`BatchError` (row numbers count the
+        header as row 1). With ``keep_going`` bad rows get empty forecasts and an
+        ``error`` column says why.
+        """
+        parsed, problems = self._parse_rows(rows)
+        if problems and not keep_going:
+            raise BatchError(source, problems)
+        out = rows.copy()
+        cols = ["p_home", "p_draw", "p_away", "xg_home", "xg_away"]
+        for c in cols:
+            out[c] = np.nan
+        out["prior_only"] = pd.array([pd.NA] * len(out), dtype="boolean")
+        good = parsed.dropna(subset=["home_id"])
+        for (day, pool), group in good.groupby(["date", "pool"], sort=True):
+            assert isinstance(day, dt.date)
+            pred = self.fitted(day, str(pool)).predict(
+                group["home_id"].to_numpy(int), group["away_id"].to_numpy(int), group["neutral"].to_numpy(bool)
+            )
+            out.loc[group.index, cols] = pred[cols].to_numpy()
+            out.loc[group.index, "prior_only"] = pred["prior_only"].to_numpy()
+        if keep_going:
+            errors = dict((row - 2, message) for row, message in problems)
+            out["error"] = [errors.get(i, "") for i in range(len(out))]
+        return out
+
+    def _parse_rows(self, rows: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
+        missing = [c for c in ("date", "home", "away") if c not in rows.columns]
+        if missing:
+            raise DataError(f"batch file lacks column(s): {', '.join(missing)} (needs date, home, away[, neutral])")
+        first: dict[str, dt.date | None] = {}
+        for pool in ("club", "national"):
+            frame = self._frame(pool)
+            first[pool] = frame["date"].min().date() if len(frame) else None
+        problems: list[tuple[int, str]] = []
+        records: list[dict[str, Any]] = []
+        ids: dict[str, int | RemontadaError] = {}
+        for i, row in enumerate(rows.to_dict("records")):
+            number = i + 2
+            record: dict[str, Any] = {"home_id": None}
+            try:
+                day = dt.date.fromisoformat(str(row["date"]).strip())
+                h, a = (self._team(str(row[side]), ids) for side in ("home", "away"))
+                neutral = str(row.get("neutral", "") if pd.notna(row.get("neutral", "")) else "").strip().lower()
+                if neutral not in _TRUE | _FALSE:
+                    raise DataError(f"neutral: {row.get('neutral')!r} is not true/false")
+                if h == a:
+                    raise DataError(f"home and away are the same team ({row['home']!r})")
+                pool = self._pool(h, a)
+                earliest = first[pool]
+                if earliest is None or day <= earliest:
+                    raise DataError(f"date {day} is before any {pool} match in the store")
+                record = {"date": day, "home_id": h, "away_id": a, "neutral": neutral in _TRUE, "pool": pool}
+            except ValueError as exc:
+                problems.append((number, f"date: {row.get('date')!r} is not a date (YYYY-MM-DD): {exc}"))
+            except RemontadaError as exc:
+                problems.append((number, str(exc)))
+            records.append(record)
+        return pd.DataFrame(records, index=rows.index), problems
+
+    def _team(self, name: str, cache: dict[str, int | RemontadaError]) -> int:
+        if name not in cache:
+            try:
+                cache[name] = find_team(self.store, name)
+            except RemontadaError as exc:
+                cache[name] = exc
+        found = cache[name]
+        if isinstance(found, RemontadaError):
+            raise found
+        return found
+
+
+def team_ratings(store: Store, model: MatchModel) -> pd.DataFrame:
+    """A fitted model's ratings with team names and countries, strongest first."""
+    table = model.ratings()
+    names = store.df("SELECT team_id, name AS team, country FROM teams")
+    merged = table.rename_axis("team_id").reset_index().merge(names, on="team_id", how="left")
+    return merged[["team", "country", *table.columns, "team_id"]]
