@@ -337,9 +337,13 @@ def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
             store, team="Liverpool (ENG)", competition="uefa-el", season="2023-24", round="Quarterfinals"
         )
         legs = queries.matches(store, team="Atalanta (ITA)", competition="uefa-el", season="2023-24")
-    legs = legs[(legs["round"] == "Quarterfinals")]
+        legs = legs[(legs["round"] == "Quarterfinals")]
+        second = legs.iloc[-1]
+        forecast = Forecaster(store).match(
+            "Atalanta (ITA)", "Liverpool (ENG)", as_of=pd.Timestamp(second["date"]).date()
+        )  # the return leg, with what was known that morning
     if as_json:
-        _emit_json({"tie": _records(tie), "legs": _records(legs)})
+        _emit_json({"tie": _records(tie), "legs": _records(legs), "second_leg_forecast": forecast.as_dict()})
         return
     out.print("[bold]UEFA Europa League 2023-24, quarter-final[/bold]")
     for leg in legs.to_dict("records"):
@@ -348,6 +352,9 @@ def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
         out.print(f"  {leg['date']:%a %d %b %Y}  {score}{ht}")
     for t in tie.itertuples():
         out.print(f"  aggregate: {t.team_a} {t.agg_a}-{t.agg_b} {t.team_b}; {t.winner} through ({t.decided_by})")
+    out.print()
+    out.print("[bold]Before the return leg in Bergamo[/bold] (what the match model knew on the morning of it):")
+    _print_forecast(forecast)
 
 
 def main() -> None:
