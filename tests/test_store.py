@@ -87,18 +87,27 @@ def test_default_path_honours_environment(tmp_path, monkeypatch):
     assert default_path().name == "remontada.duckdb"
 
 
-def test_old_store_is_migrated_forward(tmp_path):
+def version_1_store(path, *statements):
+    """A store as remontada's first schema version wrote it, plus ``statements``."""
     import duckdb
 
     from remontada.store import MIGRATIONS
 
-    path = tmp_path / "v1.duckdb"
     con = duckdb.connect(str(path))
     con.execute("CREATE TABLE schema_version (version INTEGER, applied_at TIMESTAMP)")
     con.execute(MIGRATIONS[0])
     con.execute("INSERT INTO schema_version VALUES (1, now())")
-    con.execute("INSERT INTO competitions VALUES ('uefa-el', 'UEFA Europa League', NULL, 'continental', NULL)")
+    for statement in statements:
+        con.execute(statement)
     con.close()
+    return path
+
+
+def test_old_store_is_migrated_forward(tmp_path):
+    path = version_1_store(
+        tmp_path / "v1.duckdb",
+        "INSERT INTO competitions VALUES ('uefa-el', 'UEFA Europa League', NULL, 'continental', NULL)",
+    )
     with Store.open(path) as store:
         assert store.version() == SCHEMA_VERSION > 1
         assert store.count("competitions") == 1  # data kept
@@ -106,15 +115,6 @@ def test_old_store_is_migrated_forward(tmp_path):
 
 
 def test_read_only_store_that_needs_migrating_is_refused(tmp_path):
-    import duckdb
-
-    from remontada.store import MIGRATIONS
-
-    path = tmp_path / "v1.duckdb"
-    con = duckdb.connect(str(path))
-    con.execute("CREATE TABLE schema_version (version INTEGER, applied_at TIMESTAMP)")
-    con.execute(MIGRATIONS[0])
-    con.execute("INSERT INTO schema_version VALUES (1, now())")
-    con.close()
+    path = version_1_store(tmp_path / "v1.duckdb")
     with pytest.raises(SchemaError, match="needs upgrading"):
         Store.open(path, read_only=True)

@@ -32,30 +32,13 @@ from remontada.store import Store
 
 __all__ = ["ImportReport", "import_file", "import_paths", "order_for_import"]
 
-_FILL = (
-    "kickoff",
-    "round",
-    "ht_home_goals",
-    "ht_away_goals",
-    "et_home_goals",
-    "et_away_goals",
-    "pen_home",
-    "pen_away",
-    "home_red",
-    "away_red",
-)
+_LATER_SCORES = ("ht_home_goals", "ht_away_goals", "et_home_goals", "et_away_goals", "pen_home", "pen_away")
+"""Half-time, extra-time and shootout scores: not every source has them."""
+
+_FILL = ("kickoff", "round", *_LATER_SCORES, "home_red", "away_red")
 """Match fields a second source may fill in when the first left them empty."""
 
-_COMPARE = (
-    "home_goals",
-    "away_goals",
-    "ht_home_goals",
-    "ht_away_goals",
-    "et_home_goals",
-    "et_away_goals",
-    "pen_home",
-    "pen_away",
-)
+_COMPARE = ("home_goals", "away_goals", *_LATER_SCORES)
 """Match fields on which two sources disagreeing is a conflict worth reporting."""
 
 
