@@ -98,6 +98,25 @@ def _objective(theta: Array, d: _Data, precision: float) -> tuple[float, Array]:
     return float(value), grad
 
 
+def _scale(d: _Data, precision: float) -> Array:
+    """Step sizes that make the problem well conditioned for L-BFGS.
+
+    The optimiser works on ``theta / scale`` where ``scale`` is one over the square
+    root of an estimate of the Hessian's diagonal: a team's parameters are as sure as
+    its summed match weight times the mean goal rate. Without it, old and rarely seen
+    teams (tiny weights) make the problem badly conditioned and L-BFGS crawls.
+    """
+    goals = float(np.average(np.concatenate([d.yh, d.ya]), weights=np.concatenate([d.w, d.w])))
+    goals = max(goals, 0.1)
+    team_weight = np.bincount(d.home, d.w, d.n) + np.bincount(d.away, d.w, d.n)
+    total = float(d.w.sum())
+    head = [2 * total * goals, max(float((d.w * d.venue).sum()), 1e-3 * total) * goals, total]
+    team = team_weight * goals + precision
+    diag = np.concatenate([head, team, team])
+    out: Array = 1.0 / np.sqrt(np.maximum(diag, 1e-12))
+    return out
+
+
 def dixon_coles_loglik(
     home_goals: ArrayLike, away_goals: ArrayLike, home_rate: ArrayLike, away_rate: ArrayLike, rho: float
 ) -> Array:
@@ -179,17 +198,24 @@ class DixonColesModel(MatchModel):
         data = _Data(idx[: len(frame)], idx[len(frame) :], frame, weight, n)
         theta0 = self._start(teams, data)
         precision = 0.0 if self.prior_sd is None else 1.0 / self.prior_sd**2
-        bounds = [(None, None), (None, None), (-0.5, 0.5)] + [(None, None)] * (2 * n)
+        scale = _scale(data, precision)
+        rho_bound = 0.5 / scale[2]
+        bounds = [(None, None), (None, None), (-rho_bound, rho_bound)] + [(None, None)] * (2 * n)
+
+        def scaled(z: Array) -> tuple[float, Array]:
+            value, grad = _objective(z * scale, data, precision)
+            return value, grad * scale
+
         result = minimize(
-            _objective,
-            theta0,
-            args=(data, precision),
+            scaled,
+            theta0 / scale,
             jac=True,
             method="L-BFGS-B",
             bounds=bounds,
             options={"maxiter": 5000, "maxcor": 20, "gtol": self.tol, "ftol": 1e-15},
         )
-        theta = result.x
+        theta = result.x * scale
+        self.n_iterations_ = int(result.nit)
         self.teams_ = teams
         self.intercept_ = float(theta[0])
         self.home_advantage_ = float(theta[1])
@@ -199,7 +225,7 @@ class DixonColesModel(MatchModel):
         self.objective_ = float(result.fun)
         self.loglik_ = -float(_objective(theta, data, 0.0)[0]) - data.const
         grad = _objective(theta, data, precision)[1]
-        grad[2] = 0.0 if theta[2] in (-0.5, 0.5) else grad[2]
+        grad[2] = 0.0 if abs(theta[2]) >= 0.5 - 1e-12 else grad[2]
         self.grad_norm_ = float(np.max(np.abs(grad)))
         self.converged_ = bool(result.success)
         self.n_matches_ = len(frame)
