@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +12,6 @@ from remontada.io.base import ParsedFile
 from remontada.io.engsoccer import EngsoccerImporter
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "engsoccerdata"
-SHARED = Path(os.environ.get("REMONTADA_SHARED_DATA") or Path(__file__).resolve().parents[3] / "shared" / "data")
 
 IMPORTER = EngsoccerImporter()
 
@@ -362,13 +360,10 @@ def test_teamnames_become_aliases() -> None:
 
 # --- every real file --------------------------------------------------------------------------------------------
 
-REAL = SHARED / "engsoccerdata"
-
 
 @pytest.mark.slow
-def test_every_real_file_parses() -> None:
-    if not REAL.is_dir():
-        pytest.skip(f"{REAL} not found (set REMONTADA_SHARED_DATA)")
+def test_every_real_file_parses(shared_data: Path) -> None:
+    REAL = shared_data / "engsoccerdata"
     parsed = {path.name: IMPORTER.parse(path) for path in sorted(REAL.glob("*.csv"))}
     assert len(parsed) >= 15
     for name, p in parsed.items():

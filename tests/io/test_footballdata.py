@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -20,10 +19,6 @@ from remontada.io.footballdata import (
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "football-data"
 IMPORTER = FootballDataImporter()
-
-
-def shared_data() -> Path:
-    return Path(os.environ.get("REMONTADA_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
 
 
 def parse(path: Path) -> ParsedFile:
@@ -486,8 +481,8 @@ def test_header_only(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_all_shared_football_data_files() -> None:
-    root = shared_data()
+def test_all_shared_football_data_files(shared_data: Path) -> None:
+    root = shared_data
     files = sorted((root / "football-data").glob("*/*.csv")) + sorted((root / "odds").glob("*.csv"))
     if not files:
         pytest.skip(f"no shared data in {root}")

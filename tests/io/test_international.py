@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -12,10 +11,6 @@ from remontada.io.international import InternationalImporter
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "international"
 IMPORTER = InternationalImporter()
-
-
-def shared_data() -> Path:
-    return Path(os.environ.get("REMONTADA_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
 
 
 def reasons(parsed: ParsedFile) -> list[tuple[int, str]]:
@@ -143,8 +138,8 @@ def test_header_only(tmp_path: Path) -> None:
         ("former_names.csv", {"aliases": 36}, 0),
     ],
 )
-def test_all_shared_international_files(name: str, expected: dict[str, int], rejected: int) -> None:
-    path = shared_data() / "international" / name
+def test_all_shared_international_files(shared_data: Path, name: str, expected: dict[str, int], rejected: int) -> None:
+    path = shared_data / "international" / name
     if not path.exists():
         pytest.skip(f"no {path}")
     parsed = IMPORTER.parse(path)

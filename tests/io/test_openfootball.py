@@ -1,5 +1,4 @@
 import datetime as dt
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +9,6 @@ from remontada.io.base import ParsedFile
 from remontada.io.openfootball import OpenFootballImporter
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "openfootball"
-SHARED = Path(os.environ.get("REMONTADA_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
 IMPORTER = OpenFootballImporter()
 SCORE_COLUMNS = ["home_goals", "away_goals", "ht_home_goals", "ht_away_goals", "et_home_goals", "et_away_goals"]
 SCORE_COLUMNS += ["pen_home", "pen_away"]
@@ -258,8 +256,8 @@ def test_competition_and_season_fall_back_on_openfootball_names(tmp_path):
 
 
 @pytest.mark.slow
-def test_all_real_files():
-    root = SHARED / "openfootball"
+def test_all_real_files(shared_data):
+    root = shared_data / "openfootball"
     if not root.is_dir():
         pytest.skip(f"shared data not found at {root} (set REMONTADA_SHARED_DATA)")
     files = sorted(root.glob("*/*.txt"))
