@@ -20,6 +20,7 @@ LAYERS = {
     "ingest": 4,
     "queries": 4,
     "datasets": 5,
+    "teams": 5,
     "forecast": 5,
     "evaluate": 2,
     "__init__": 6,

@@ -144,3 +144,11 @@ def test_ratings_for_a_competition(bundled_db):
     assert result.exit_code == 0, result.output
     table = json.loads(result.output)["ratings"]
     assert len(table) == 5 and all(r["country"] == "ITA" for r in table)
+
+
+def test_data_link(tmp_path):
+    db = tmp_path / "s.duckdb"
+    run("data", "import", DATA / "overlap/italy-2019.csv", DATA / "link", "--db", db, "--empty")
+    result = run("data", "link", "Verona (ITA)", "Hellas Verona", "--db", db, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["matches_merged"] == 1

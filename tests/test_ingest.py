@@ -219,3 +219,44 @@ def test_copied_shared_file_keeps_its_label(store, tmp_path):
     report = import_file(store, target, source="engsoccerdata/champs.csv")
     assert report.path == "engsoccerdata/champs.csv"
     assert set(store.df("SELECT DISTINCT source_file FROM matches")["source_file"]) == {"engsoccerdata/champs.csv"}
+
+
+def test_linking_a_duplicate_team_moves_and_merges_its_matches(store):
+    from remontada.teams import link_teams
+
+    import_file(store, DATA / "overlap/italy-2019.csv")
+    report = import_file(store, DATA / "link/serie-a/season-1920.csv")  # nothing overlaps: Verona is new
+    unresolved = queries.unresolved(store)
+    verona = unresolved[unresolved["spelling"] == "Verona"]
+    assert verona["candidates"].tolist() == ["Hellas Verona"]
+    teams_before, matches_before = store.count("teams"), store.count("matches")
+    assert report.teams_new >= 1
+
+    linked = link_teams(store, "Verona (ITA)", "Hellas Verona")
+    assert (linked.kept, linked.merged, linked.matches_moved) == ("Hellas Verona", "Verona", 13)
+    assert linked.matches_merged == 1 and linked.conflicts == 1  # 2-1 against 1-1 on 25 August 2019
+    assert store.count("teams") == teams_before - 1
+    assert store.count("matches") == matches_before - 1
+    assert "Verona" not in set(queries.unresolved(store)["spelling"])
+    hellas = queries.matches(store, team="Hellas Verona")
+    assert len(hellas) == 3 + 12  # three from engsoccerdata, twelve more from the new file (one merged)
+    sources = store.df(
+        "SELECT count(*) AS n FROM match_sources s JOIN matches m USING (match_id) "
+        "WHERE m.date = '2019-08-25' AND m.away_id = (SELECT team_id FROM teams WHERE name = 'Bologna FC')"
+    )
+    assert sources["n"].iloc[0] == 2  # the merged match keeps both sources
+    conflict = queries.conflicts(store)
+    assert conflict[["field", "stored", "incoming"]].values.tolist() == [["home_goals", "1", "2"]]
+    # the spelling is remembered: a later file's "Verona" is Hellas Verona straight away
+    assert queries.find_team(store, "Verona") == queries.find_team(store, "Hellas Verona")
+    hellas_id = queries.find_team(store, "Hellas Verona")
+    import_file(store, DATA / "overlap/serie-a/season-1920.csv")
+    assert queries.find_team(store, "Verona") == hellas_id
+
+
+def test_linking_refuses_a_team_with_itself(store):
+    from remontada.teams import link_teams
+
+    import_file(store, DATA / "overlap/italy-2019.csv")
+    with pytest.raises(DataError, match="already the same team"):
+        link_teams(store, "Hellas Verona", "Hellas Verona")

@@ -27,6 +27,7 @@ from remontada.forecast import Forecaster, MatchForecast, team_ratings
 from remontada.ingest import ImportReport, import_paths, order_for_import
 from remontada.models import DEFAULT_MODEL
 from remontada.store import Store
+from remontada.teams import link_teams
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Forecast football knockout ties.")
 data_app = typer.Typer(no_args_is_help=True, help="Import, inspect and export the match store.")
@@ -155,6 +156,25 @@ def data_unresolved(db: DbOption = None, as_json: JsonOption = False) -> None:
         out.print("every name was resolved with confidence")
         return
     _table(frame, "names to review (created as new teams)")
+
+
+@data_app.command("link")
+def data_link(
+    duplicate: Annotated[str, typer.Argument(help="The name imported as a team of its own.")],
+    team: Annotated[str, typer.Argument(help="The team it really is ('Name (ENG)' pins the country).")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Make two teams one: everything of DUPLICATE moves to TEAM (see `data unresolved`)."""
+    with _open(db) as store:
+        report = link_teams(store, duplicate, team)
+    if as_json:
+        _emit_json(report.__dict__)
+        return
+    out.print(
+        f"{report.merged} is now {report.kept}: {report.matches_moved} matches moved, "
+        f"{report.matches_merged} merged with matches already stored, {report.conflicts} conflicts recorded"
+    )
 
 
 @data_app.command("rejects")

@@ -30,7 +30,7 @@ from remontada.resolve import Resolution, TeamResolver
 from remontada.rules import LegScore, decide, rules_for
 from remontada.store import Store
 
-__all__ = ["ImportReport", "import_file", "import_paths", "order_for_import"]
+__all__ = ["COMPARED_FIELDS", "ImportReport", "import_file", "import_paths", "order_for_import"]
 
 _LATER_SCORES = ("ht_home_goals", "ht_away_goals", "et_home_goals", "et_away_goals", "pen_home", "pen_away")
 """Half-time, extra-time and shootout scores: not every source has them."""
@@ -38,7 +38,7 @@ _LATER_SCORES = ("ht_home_goals", "ht_away_goals", "et_home_goals", "et_away_goa
 _FILL = ("kickoff", "round", *_LATER_SCORES, "home_red", "away_red")
 """Match fields a second source may fill in when the first left them empty."""
 
-_COMPARE = ("home_goals", "away_goals", *_LATER_SCORES)
+COMPARED_FIELDS = ("home_goals", "away_goals", *_LATER_SCORES)
 """Match fields on which two sources disagreeing is a conflict worth reporting."""
 
 
@@ -290,7 +290,7 @@ class _Ingest:
         if both.empty:
             return {}
         self.report.matches_merged += len(both)
-        for field in _COMPARE + ("competition_id",):
+        for field in COMPARED_FIELDS + ("competition_id",):
             stored, incoming = both[f"s_{field}"], both[field]
             if field != "competition_id":
                 stored, incoming = stored.astype("Int64"), incoming.astype("Int64")
