@@ -51,6 +51,8 @@ def _open(db: Path | None, *, empty: bool = False, read_only: bool = False) -> S
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        return value.date().isoformat()  # a date stored as a timestamp
     if isinstance(value, dt.date | pd.Timestamp):
         return value.isoformat()
     if value is pd.NA or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
@@ -346,7 +348,8 @@ def ratings(
     if as_json:
         _emit_json({"as_of": day.isoformat(), "model": model, "ratings": _records(table)})
         return
-    _table(table.drop(columns=["team_id"]).round(3), f"{model} ratings as of {day}")
+    shown = table.drop(columns=["team_id"])
+    _table(shown.round({c: 3 for c in shown.select_dtypes("float").columns}), f"{model} ratings as of {day}")
 
 
 @app.command()
