@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -152,3 +153,36 @@ def test_data_link(tmp_path):
     result = run("data", "link", "Verona (ITA)", "Hellas Verona", "--db", db, "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["matches_merged"] == 1
+
+
+def test_a_name_shared_by_a_club_and_a_country(bundled_db):
+    from remontada import open_store, queries
+    from remontada.forecast import Forecaster
+
+    with open_store(bundled_db, read_only=True) as store:
+        club = queries.find_team(store, "AS Monaco")  # spelt exactly as the club
+        assert queries.find_team(store, "AS Monaco (FRA)") == club
+        national = queries.find_team(store, "Monaco", kind="national")
+        assert national != club
+        # against a club, "Monaco" is read as the club
+        assert Forecaster(store).match("Monaco", "Liverpool", as_of=dt.date(2024, 4, 18)).home == "AS Monaco"
+
+
+def test_an_ambiguous_name_lists_the_teams_it_could_be(tmp_path):
+    import pytest
+
+    from remontada import open_store, queries
+    from remontada.errors import AmbiguousTeamError
+
+    with open_store(tmp_path / "s.duckdb", empty=True) as store:
+        store.con.execute(
+            "INSERT INTO teams VALUES (1, 'Barcelona', 'ESP', 'club'), (2, 'Barcelona SC', 'ECU', 'club')"
+        )
+        store.con.execute(
+            "INSERT INTO team_aliases VALUES ('club', 'ESP', 'barcelona', 'FC Barcelona', 1, 'new', 1),"
+            " ('club', 'ECU', 'barcelona', 'Barcelona SC', 2, 'new', 1)"
+        )
+        with pytest.raises(AmbiguousTeamError, match="could be any of: Barcelona \\(ESP\\), Barcelona SC \\(ECU\\)"):
+            queries.find_team(store, "Barcelona")
+        assert queries.find_team(store, "Barcelona (ECU)") == 2
+        assert queries.find_team(store, "barcelona sc") == 2  # spelt exactly so

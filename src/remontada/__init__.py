@@ -13,6 +13,7 @@ The public API, by layer:
 from remontada._version import __version__
 from remontada.bundle import export_parquet, load_parquet, open_store
 from remontada.errors import (
+    AmbiguousTeamError,
     DataError,
     RemontadaError,
     SchemaError,
@@ -27,6 +28,7 @@ from remontada.rules import LegScore, Rules, TieOutcome, decide, rules_for
 from remontada.store import Store
 
 __all__ = [
+    "AmbiguousTeamError",
     "DataError",
     "ImportReport",
     "LegScore",

@@ -7,6 +7,7 @@ catch the branch they care about::
     ├── DataError               input data is wrong (a file, a row, a name)
     │   ├── UnknownFormatError  a file none of the importers recognises
     │   ├── UnknownTeamError    a team name the store cannot resolve
+    │   │   └── AmbiguousTeamError  a name several teams go by
     │   └── BatchError          bad rows in a batch file, all of them listed
     └── StoreError              the match store cannot be used
         ├── StoreBusyError      another process holds the store's write lock
@@ -48,6 +49,17 @@ class BatchError(DataError):
         super().__init__(
             f"{path}: {len(problems)} bad row(s), nothing written (use --keep-going to skip them):\n{lines}{more}"
         )
+
+
+class AmbiguousTeamError(UnknownTeamError):
+    """A name several teams go by; ``suggestions`` lists them, with countries."""
+
+    def __init__(self, name: str, suggestions: list[str]) -> None:
+        super().__init__(name, suggestions)
+        self.args = (f"{name!r} could be any of: {', '.join(suggestions)} (add a country, e.g. 'Name (ENG)')",)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 class StoreError(RemontadaError):

@@ -26,6 +26,7 @@ from remontada.store import Store
 
 __all__ = ["Forecaster", "MatchForecast", "team_ratings"]
 
+_Pair = tuple[int, int] | RemontadaError
 _TRUE = {"1", "true", "yes", "y", "t"}
 _FALSE = {"", "0", "false", "no", "n", "f"}
 
@@ -110,6 +111,21 @@ class Forecaster:
             model = cls(**({"warm_start": True} if "warm_start" in inspect.signature(cls).parameters else {}))
         return model.fit(frame)
 
+    def _pair(self, home: str, away: str) -> tuple[int, int]:
+        """Resolve two names, reading both as clubs or both as national teams if they can be.
+
+        ``Monaco`` on its own is the national team, but ``Monaco`` v ``Liverpool`` is
+        the club.
+        """
+        h, a = find_team(self.store, home), find_team(self.store, away)
+        if self._kinds[h] != self._kinds[a]:
+            for kind in (self._kinds[a], self._kinds[h]):
+                try:
+                    return find_team(self.store, home, kind=kind), find_team(self.store, away, kind=kind)
+                except RemontadaError:
+                    continue
+        return h, a
+
     def _pool(self, *team_ids: int) -> str:
         kinds = {self._kinds[t] for t in team_ids}
         if len(kinds) > 1:
@@ -118,7 +134,7 @@ class Forecaster:
 
     def match(self, home: str, away: str, *, neutral: bool = False, as_of: dt.date | None = None) -> MatchForecast:
         """Forecast one fixture between two named teams."""
-        h, a = find_team(self.store, home), find_team(self.store, away)
+        h, a = self._pair(home, away)
         if h == a:
             raise DataError(f"{home!r} and {away!r} are the same team")
         day = as_of or self.latest_date()
@@ -172,13 +188,13 @@ class Forecaster:
             first[pool] = frame["date"].min().date() if len(frame) else None
         problems: list[tuple[int, str]] = []
         records: list[dict[str, Any]] = []
-        ids: dict[str, int | RemontadaError] = {}
+        ids: dict[tuple[str, str], _Pair] = {}
         for i, row in enumerate(rows.to_dict("records")):
             number = i + 2
             record: dict[str, Any] = {"home_id": None}
             try:
                 day = dt.date.fromisoformat(str(row["date"]).strip())
-                h, a = (self._team(str(row[side]), ids) for side in ("home", "away"))
+                h, a = self._team_pair(str(row["home"]), str(row["away"]), ids)
                 neutral = str(row.get("neutral", "") if pd.notna(row.get("neutral", "")) else "").strip().lower()
                 if neutral not in _TRUE | _FALSE:
                     raise DataError(f"neutral: {row.get('neutral')!r} is not true/false")
@@ -196,13 +212,15 @@ class Forecaster:
             records.append(record)
         return pd.DataFrame(records, index=rows.index), problems
 
-    def _team(self, name: str, cache: dict[str, int | RemontadaError]) -> int:
-        if name not in cache:
+    def _team_pair(
+        self, home: str, away: str, cache: dict[tuple[str, str], tuple[int, int] | RemontadaError]
+    ) -> tuple[int, int]:
+        if (home, away) not in cache:
             try:
-                cache[name] = find_team(self.store, name)
+                cache[(home, away)] = self._pair(home, away)
             except RemontadaError as exc:
-                cache[name] = exc
-        found = cache[name]
+                cache[(home, away)] = exc
+        found = cache[(home, away)]
         if isinstance(found, RemontadaError):
             raise found
         return found

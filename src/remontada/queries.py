@@ -9,7 +9,7 @@ import datetime as dt
 
 import pandas as pd
 
-from remontada.errors import UnknownTeamError
+from remontada.errors import AmbiguousTeamError, UnknownTeamError
 from remontada.names import candidates, name_key, split_country_tag
 from remontada.store import Store
 
@@ -41,8 +41,9 @@ JOIN competitions c ON c.competition_id = m.competition_id
 def find_team(store: Store, name: str, *, kind: str | None = None) -> int:
     """The id of the team called ``name`` (any known spelling; ``"X (ENG)"`` pins the country).
 
+    A name several teams go by resolves to the one spelt exactly so, if there is one.
     Raises :class:`UnknownTeamError` with the closest known names when there is no
-    such team, or when the name is shared by teams of several countries.
+    such team, and :class:`AmbiguousTeamError` when the name stays ambiguous.
     """
     bare, country = split_country_tag(name)
     key = name_key(bare)
@@ -54,7 +55,12 @@ def find_team(store: Store, name: str, *, kind: str | None = None) -> int:
     if kind:
         sql += " AND t.kind = ?"
         params.append(kind)
-    ids = [int(r[0]) for r in store.con.execute(sql, params).fetchall()]
+    found = store.con.execute(sql.replace("SELECT DISTINCT a.team_id", "SELECT a.team_id, a.spelling"), params)
+    rows = found.fetchall()
+    ids = sorted({int(r[0]) for r in rows})
+    if len(ids) > 1:  # a name spelt exactly as one of them is that one ("AS Monaco", not the country)
+        exact = sorted({int(r[0]) for r in rows if str(r[1]).casefold() == bare.casefold()})
+        ids = exact if len(exact) == 1 else ids
     if len(ids) == 1:
         return ids[0]
     if len(ids) > 1:
@@ -62,7 +68,7 @@ def find_team(store: Store, name: str, *, kind: str | None = None) -> int:
             "SELECT name || ' (' || coalesce(country, '?') || ')' AS n FROM teams WHERE team_id IN "
             f"({', '.join(str(i) for i in ids)}) ORDER BY n"
         )["n"].tolist()
-        raise UnknownTeamError(name, names)
+        raise AmbiguousTeamError(name, names)
     pool = store.df("SELECT DISTINCT key FROM team_aliases")["key"].tolist()
     close = candidates(key, pool, limit=5)
     spelled = (
