@@ -140,6 +140,8 @@ class _Ingest:
         self.digest = digest
         self.rejects: list[pd.DataFrame] = [parsed.rejects]
         self.conflicts: list[dict[str, object]] = []
+        self.matches = pd.DataFrame()  # the file's matches with team ids, once stored
+        self.tie_refs: dict[TeamRef, int] = {}  # the file's own spellings -> team ids
 
     def run(self) -> ImportReport:
         p = self.parsed
@@ -325,8 +327,8 @@ class _Ingest:
         return dict(zip(both["source_line"], both["match_id"], strict=True))
 
     def _ties(self, line_to_match: dict[int, int]) -> None:
-        m = getattr(self, "matches", None)
-        if m is None or m.empty:
+        m = self.matches
+        if m.empty:
             return
         legs = m[m["tie_key"].notna() & m["source_line"].isin(line_to_match)].copy()
         if legs.empty:
@@ -399,13 +401,20 @@ class _Ingest:
         self._insert("odds", odds)
         self.report.odds = len(odds)
 
-    def _match_keys(self, frame: pd.DataFrame, kind: str = "national") -> pd.DataFrame:
+    def _stored_ids(self, names: pd.Series) -> pd.Series:
+        """Team ids of names a goal or shootout list uses (NA where unknown).
+
+        Such lists exist only for national teams (internationals' goalscorers and
+        shootouts) and refer to teams already in the store, so nothing is created.
+        """
+        ids = [None if pd.isna(n) else self.resolver.lookup(TeamRef("national", n, None)) for n in names.tolist()]
+        return pd.Series(pd.array(ids, dtype="Int64"), index=names.index)
+
+    def _match_keys(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Find the stored match each row of a goal or shootout list refers to."""
         out = frame.copy()
-        home = [self.resolver.lookup(TeamRef(kind, n, None)) for n in out["home"]]
-        away = [self.resolver.lookup(TeamRef(kind, n, None)) for n in out["away"]]
-        out["home_id"] = pd.array(home, dtype="Int64")
-        out["away_id"] = pd.array(away, dtype="Int64")
+        out["home_id"] = self._stored_ids(out["home"])
+        out["away_id"] = self._stored_ids(out["away"])
         out["date"] = out["date"].dt.date
         self.con.register("wanted", out[["line", "date", "home_id", "away_id"]])
         try:
@@ -422,11 +431,7 @@ class _Ingest:
 
     def _side(self, frame: pd.DataFrame, column: str) -> pd.Series:
         """Which of the match's teams a name in ``column`` is (home id, away id, or NA)."""
-        names = frame[column].tolist()
-        ids = pd.array(
-            [None if pd.isna(n) else self.resolver.lookup(TeamRef("national", n, None)) for n in names], dtype="Int64"
-        )
-        ids_s = pd.Series(ids, index=frame.index)
+        ids_s = self._stored_ids(frame[column])
         ok = (ids_s == frame["home_id"]) | (ids_s == frame["away_id"])
         return ids_s.where(ok.fillna(False))
 
@@ -453,8 +458,8 @@ class _Ingest:
             self._reject(s[bad], "shootout winner is neither side of the match")
             s = s[~bad]
             rows.append(s[["match_id", "winner_id", "first_shooter_id"]].assign(home_score=None, away_score=None))
-        m = getattr(self, "matches", None)
-        if m is not None and not m.empty:
+        m = self.matches
+        if not m.empty:
             pens = m[m["pen_home"].notna() & m["pen_away"].notna() & m["source_line"].isin(line_to_match)]
             winner = pens["home_id"].where(pens["pen_home"] > pens["pen_away"], pens["away_id"])
             rows.append(
