@@ -68,3 +68,19 @@ def test_swapping_sides_swaps_the_winner(a1, b1, a2, b2):
     swapped = [LegScore(b1, a1, a_at_home=False), LegScore(b2, a2, a_at_home=True)]
     flip = {"a": "b", "b": "a", None: None}
     assert decide(swapped, UEFA_AWAY_GOALS).winner == flip[decide(legs, UEFA_AWAY_GOALS).winner]
+
+
+def test_rules_by_name_or_with_changes():
+    from remontada.rules import parse_rules
+
+    assert parse_rules("uefa-2021") is UEFA_2021
+    custom = parse_rules("uefa-2021, away_goals=yes")
+    assert custom.away_goals and not custom.away_goals_in_extra_time and custom.legs == 2
+    assert custom.name == "uefa-2021,away_goals=yes"
+    assert "away goals" in custom.describe() and "penalties" in custom.describe()
+    with pytest.raises(ValueError, match="known rules: .*uefa-2021"):
+        parse_rules("premier-league")
+    with pytest.raises(ValueError, match="FLAG=yes"):
+        parse_rules("uefa-2021,golden_goal=yes")
+    with pytest.raises(ValueError, match="penalties or replays"):
+        parse_rules("single-match,penalties=no")

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from remontada import precedents as prec
 from remontada import queries
 from remontada.bundle import export_parquet, load_parquet, open_store
 from remontada.errors import RemontadaError
@@ -350,6 +351,59 @@ def ratings(
         return
     shown = table.drop(columns=["team_id"])
     _table(shown.round({c: 3 for c in shown.select_dtypes("float").columns}), f"{model} ratings as of {day}")
+
+
+@app.command("precedents")
+def precedents_command(
+    deficit: Annotated[
+        int, typer.Option("--deficit", help="First-leg margin, in goals (1 or more).", show_default=False)
+    ],
+    lost_at: Annotated[
+        str | None, typer.Option("--lost-at", help="Where the trailing side lost the first leg: home or away.")
+    ] = None,
+    competition: Annotated[str | None, typer.Option(help="Competition name or slug.")] = None,
+    since: Annotated[int | None, typer.Option(help="First season's starting year (1994 means 1994-95 on).")] = None,
+    before: Annotated[str | None, typer.Option(help="Only ties settled before this date (YYYY-MM-DD).")] = None,
+    limit: Annotated[int, typer.Option(help="Overturned ties to show (all ties with --json).")] = 20,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """How often a first-leg deficit was overturned, by era, and the comebacks themselves."""
+    with _open(db, read_only=True) as store:
+        frame = prec.precedents(
+            store, deficit=deficit, lost_at=lost_at, competition=competition, since=since, before=_date(before)
+        )
+    rates = prec.base_rates(frame)
+    overall = rates.iloc[-1]
+    summary = {
+        "deficit": deficit,
+        "lost_at": lost_at,
+        "competition": competition,
+        "since": since,
+        "before": before,
+        **{k: _jsonable(overall[k]) for k in ("ties", "overturned", "rate", "lo", "hi")},
+    }
+    if as_json:
+        _emit_json({"summary": summary, "by_era": _records(rates), "ties": _records(frame)})
+        return
+    venue = {"home": ", lost at home", "away": ", lost away", None: ""}[lost_at]
+    scope = [competition, f"since {since}-{(since + 1) % 100:02d}" if since else None, before and f"before {before}"]
+    where = f" ({', '.join(s for s in scope if s)})" if any(scope) else ""
+    headline = f"[bold]{deficit}-goal first-leg deficits{venue}{where}[/bold]:"
+    if frame.empty:
+        out.print(f"{headline} no such ties in the store")
+        return
+    out.print(
+        f"{headline} {summary['overturned']} of {summary['ties']} overturned "
+        f"({overall['rate']:.1%}, 95% CI {100 * overall['lo']:.1f}–{overall['hi']:.1%})"
+    )
+    shown = rates.assign(**{c: rates[c].map("{:.1%}".format) for c in ("rate", "lo", "hi")})
+    _table(shown, "by era (the rules of the day)")
+    comebacks = frame[frame["overturned"]].iloc[::-1]
+    if len(comebacks):
+        cols = ["date", "competition", "season", "round", "leg1", "leg2", "decided_by"]
+        _table(comebacks[cols], f"{len(comebacks)} overturned, most recent first", limit=limit)
+    out.print(f"{len(frame) - len(comebacks)} not overturned (listed with --json)")
 
 
 @app.command()

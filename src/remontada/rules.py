@@ -22,7 +22,21 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["LegScore", "Rules", "TieOutcome", "decide", "rules_for"]
+__all__ = [
+    "CUP_REPLAYS",
+    "RULES",
+    "SINGLE_MATCH",
+    "TWO_LEGGED",
+    "UEFA_2021",
+    "UEFA_AWAY_GOALS",
+    "UEFA_REPLAYS",
+    "LegScore",
+    "Rules",
+    "TieOutcome",
+    "decide",
+    "parse_rules",
+    "rules_for",
+]
 
 
 @dataclass(frozen=True)
@@ -37,6 +51,30 @@ class Rules:
     penalties: bool = True
     replays: bool = False
 
+    def __post_init__(self) -> None:
+        if self.legs not in (1, 2):
+            raise ValueError(f"rules {self.name!r}: a tie has 1 or 2 legs, not {self.legs}")
+        if not (self.penalties or self.replays):
+            raise ValueError(f"rules {self.name!r}: a level tie needs penalties or replays to be settled")
+        if self.away_goals_in_extra_time and not (self.away_goals and self.extra_time):
+            raise ValueError(f"rules {self.name!r}: away goals in extra time needs away goals and extra time")
+
+    def describe(self) -> str:
+        """The rules in a line, as a reader would say them."""
+        if self.legs == 1:
+            parts = ["one match"]
+        else:
+            parts = ["two legs, aggregate score"]
+            if self.away_goals:
+                parts.append("away goals")
+        if self.extra_time:
+            parts.append("extra time" + (" (away goals count)" if self.away_goals_in_extra_time else ""))
+        if self.penalties:
+            parts.append("penalties")
+        if self.replays:
+            parts.append("replay" if self.legs == 1 else "play-off")
+        return ", then ".join(parts)
+
 
 UEFA_2021 = Rules("uefa-2021", legs=2)
 UEFA_AWAY_GOALS = Rules("uefa-away-goals", legs=2, away_goals=True, away_goals_in_extra_time=True)
@@ -45,6 +83,33 @@ TWO_LEGGED = Rules("two-legged", legs=2)
 SINGLE_MATCH = Rules("single-match", legs=1)
 CUP_REPLAYS = Rules("cup-replays", legs=1, extra_time=False, penalties=False, replays=True)
 RULES = {r.name: r for r in (UEFA_2021, UEFA_AWAY_GOALS, UEFA_REPLAYS, TWO_LEGGED, SINGLE_MATCH, CUP_REPLAYS)}
+
+_FLAGS = ("away_goals", "away_goals_in_extra_time", "extra_time", "penalties", "replays")
+_YES = {"1", "true", "yes", "y", "on"}
+_NO = {"0", "false", "no", "n", "off"}
+
+
+def parse_rules(text: str) -> Rules:
+    """Rules by name (``uefa-2021``), or a named base with changes: ``two-legged,away_goals=yes``.
+
+    Custom rules take their name from the text. Unknown names and flags are errors
+    that list what is known.
+    """
+    base_name, *changes = [part.strip() for part in text.split(",")]
+    if base_name not in RULES:
+        raise ValueError(f"unknown rules {base_name!r}; known rules: {', '.join(sorted(RULES))}")
+    if not changes:
+        return RULES[base_name]
+    values: dict[str, bool] = {}
+    for change in changes:
+        flag, _, value = change.partition("=")
+        flag = flag.strip().replace("-", "_")
+        if flag not in _FLAGS or value.strip().lower() not in _YES | _NO:
+            raise ValueError(f"rules change {change!r} is not FLAG=yes|no with FLAG one of {', '.join(_FLAGS)}")
+        values[flag] = value.strip().lower() in _YES
+    base = RULES[base_name]
+    return Rules(text.replace(" ", ""), legs=base.legs, **{f: values.get(f, getattr(base, f)) for f in _FLAGS})
+
 
 _UEFA = frozenset({"uefa-cl", "uefa-el", "uefa-ecl"})
 
