@@ -6,6 +6,11 @@ measured in the same run and reported as a ratio; nothing here is a pass/fail te
 
 from __future__ import annotations
 
+import os
+
+# one thread for numpy (set before it is first imported): the tie section reports one core's throughput
+os.environ.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+
 import argparse
 import tempfile
 import time
@@ -20,7 +25,9 @@ from remontada.bundle import open_store
 from remontada.datasets import SHARED_ORDER, import_shared
 from remontada.models.dixon_coles import DixonColesModel, dixon_coles_loglik
 from remontada.queries import training_matches
+from remontada.rules import UEFA_2021, UEFA_AWAY_GOALS, Rules
 from remontada.store import Store
+from remontada.tie import two_legs_from_rates
 
 
 def _files(shared: Path) -> list[Path]:
@@ -227,20 +234,154 @@ def bench_dixon_coles(pb_timeout: float) -> None:
     )
 
 
+# Knockout ties: the exact engine's throughput, then against a Monte Carlo of the same ties.
+TIES, TIES_BEFORE, MC_TIES, MC_SAMPLES = 100_000, 10_000, 200, 10_000
+TIE_RHO, ET_FACTOR = -0.06, 0.84
+LIVERPOOL_ATALANTA = (1.85, 1.41, -0.05, (0, 3))  # leg-2 rates (Atalanta at home, Liverpool), rho, leg 1 (A, B)
+
+
+def _random_ties(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """Realistic ties: goal rates 0.4-2.8 per leg, first-leg scores 0-4 a side."""
+    rates = rng.uniform(0.4, 2.8, size=(4, n))
+    scores = rng.integers(0, 5, size=(2, n))
+    return {"home": rates[0], "away": rates[1], "h1": rates[2], "a1": rates[3], "g1": scores[0], "g2": scores[1]}
+
+
+def _monte_carlo(
+    home: np.ndarray,
+    away: np.ndarray,
+    rho: np.ndarray,
+    leg1: tuple[np.ndarray, np.ndarray],
+    rules: Rules,
+    shootout_a: np.ndarray,
+    rng: np.random.Generator,
+    samples: int = MC_SAMPLES,
+    max_goals: int = 15,
+) -> np.ndarray:
+    """P(A through) by simulation, independently of the engine: leg 2 (B at home), extra time, shootout."""
+    from scipy.stats import poisson
+
+    if not rules.penalties or rules.legs != 2:
+        raise ValueError("the Monte Carlo plays two legs settled by a shootout")
+    size = max_goals + 1
+    goals = np.arange(size)
+    # the Dixon-Coles grid (rows B's goals, columns A's), normalised: its tail beyond 15 goals is below 1e-6
+    grid = poisson.pmf(goals, home[:, None])[:, :, None] * poisson.pmf(goals, away[:, None])[:, None, :]
+    grid[:, 0, 0] *= 1 - home * away * rho
+    grid[:, 0, 1] *= 1 + home * rho
+    grid[:, 1, 0] *= 1 + away * rho
+    grid[:, 1, 1] *= 1 - rho
+    cdf = np.cumsum(grid.reshape(len(home), -1), axis=1)
+    cdf /= cdf[:, -1:]
+    cells = np.stack([np.searchsorted(row, rng.random(samples), side="right") for row in cdf])
+    i, j = np.divmod(np.minimum(cells, size * size - 1), size)  # B's goals, A's goals in leg 2
+    lead = (leg1[0] - leg1[1])[:, None] + j - i  # A's aggregate lead
+    away_lead = j - leg1[1][:, None] if rules.away_goals else np.zeros_like(lead)  # A's away goals minus B's
+    a_through = (lead > 0) | ((lead == 0) & (away_lead > 0))
+    level = (lead == 0) & (away_lead == 0)
+    ties, _ = np.nonzero(level)
+    et_a = np.zeros(len(ties), dtype=np.int64)
+    if rules.extra_time:  # 30 minutes at B's ground, Poisson at the leg's rates times the factor
+        et_b = rng.poisson(home[ties] * ET_FACTOR / 3)
+        et_a = rng.poisson(away[ties] * ET_FACTOR / 3)
+        et_lead = et_a - et_b
+    else:
+        et_lead = np.zeros(len(ties), dtype=np.int64)
+    if rules.away_goals_in_extra_time:
+        et_lead = np.where(et_lead == 0, away_lead[level] + et_a, et_lead)  # B scores no away goals at home
+    shootout = rng.random(len(ties)) < shootout_a[ties]
+    a_through[level] = np.where(et_lead != 0, et_lead > 0, shootout)
+    out: np.ndarray = a_through.mean(axis=1)
+    return out
+
+
+def _tie_throughput(ties: dict[str, np.ndarray], rules: Rules) -> None:
+    between, _ = _best(
+        lambda: two_legs_from_rates(
+            ties["home"], ties["away"], rules, rho=TIE_RHO, leg1_score=(ties["g1"], ties["g2"]),
+            extra_time_factor=ET_FACTOR,
+        ),
+        3,
+    )  # fmt: skip
+    first = {key: value[:TIES_BEFORE] for key, value in ties.items()}
+    before, _ = _best(
+        lambda: two_legs_from_rates(
+            first["home"], first["away"], rules, rho=TIE_RHO, leg1_rates=(first["h1"], first["a1"]),
+            extra_time_factor=ET_FACTOR,
+        ),
+        3,
+    )  # fmt: skip
+    print(
+        f"ties from rates, one core ({rules.name}, rho {TIE_RHO}, extra-time factor {ET_FACTOR}): {TIES:,} between "
+        f"the legs {between * 1000:.0f} ms, {TIES_BEFORE:,} before the first leg {before * 1000:.0f} ms "
+        f"-> {TIES / between:,.0f} and {TIES_BEFORE / before:,.0f} ties/s (target >= 100,000 ties/s)"
+    )
+
+
+def _tie_against_monte_carlo(mix: dict[str, np.ndarray], rules: Rules) -> None:
+    home, away, a1, b1, rho, shootout_a = (mix[key] for key in ("home", "away", "g1", "g2", "rho", "shootout_a"))
+    exact_time, exact = _best(
+        lambda: (
+            two_legs_from_rates(
+                home, away, rules, rho=rho, leg1_score=(a1, b1), extra_time_factor=ET_FACTOR, shootout_a=shootout_a
+            ).p_a
+        ),
+        3,
+    )
+    mc_time, mc = _best(lambda: _monte_carlo(home, away, rho, (a1, b1), rules, shootout_a, np.random.default_rng(7)), 3)
+    error = np.abs(mc - exact)
+    se = np.sqrt(exact * (1 - exact) / MC_SAMPLES)
+    # in standard errors, floored at that of p = 10 / samples, as the normal tail understates a handful of hits
+    z = error / np.maximum(se, np.sqrt(10 / MC_SAMPLES) / MC_SAMPLES)
+    print(
+        f"ties against Monte Carlo ({MC_TIES} ties between the legs, {rules.name}, {MC_SAMPLES:,} samples each): "
+        f"MC's P(A through) off by {error.mean():.4f} on average, {error.max():.4f} at most (standard error "
+        f"{se.mean():.4f} on average, {se.max():.4f} at most; worst {z.max():.1f} SE); MC "
+        f"{mc_time / MC_TIES * 1e3:.2f} ms a tie, exact {exact_time / MC_TIES * 1e6:.1f} us a tie "
+        f"-> {mc_time / exact_time:.0f}x (target >= 100x)"
+    )
+    if rules is UEFA_2021:
+        print(
+            f"Liverpool 0-3 Atalanta (leg 2 rates {home[0]} Atalanta at home, {away[0]} Liverpool; rho {rho[0]}): "
+            f"P(Liverpool through) exact {exact[0]:.4f}, MC {mc[0]:.4f} (standard error {se[0]:.4f})"
+        )
+    for k in np.flatnonzero(z > 5):
+        print(
+            f"WARNING: Monte Carlo and the exact engine disagree by {z[k]:.1f} SE ({rules.name}, leg 2 rates "
+            f"{home[k]:.2f}-{away[k]:.2f}, first leg {a1[k]}-{b1[k]}): exact {exact[k]:.4f}, MC {mc[k]:.4f}"
+        )
+
+
+def bench_ties() -> None:
+    rng = np.random.default_rng(2024)
+    ties = _random_ties(rng, TIES)
+    for rules in (UEFA_2021, UEFA_AWAY_GOALS):
+        _tie_throughput(ties, rules)
+    for rules in (UEFA_2021, UEFA_AWAY_GOALS):
+        mix = _random_ties(rng, MC_TIES)  # the first tie is Liverpool 0-3 Atalanta, the rest random
+        mix["rho"] = np.full(MC_TIES, TIE_RHO)
+        mix["shootout_a"] = rng.uniform(0.4, 0.6, MC_TIES)
+        mix["home"][0], mix["away"][0], mix["rho"][0], (mix["g1"][0], mix["g2"][0]) = LIVERPOOL_ATALANTA
+        mix["shootout_a"][0] = 0.5
+        _tie_against_monte_carlo(mix, rules)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shared", type=Path, default=Path("../shared/data"))
-    parser.add_argument("--only", choices=["store", "dixon-coles"], help="run one section only")
+    parser.add_argument("--only", choices=["store", "dixon-coles", "ties"], help="run one section only")
     parser.add_argument(
         "--pb-timeout", type=float, default=420.0, help="seconds before penaltyblog's numeric-gradient fit is cut off"
     )
     args = parser.parse_args()
-    if args.only != "dixon-coles":
+    if args.only in (None, "store"):
         if not args.shared.is_dir():
             raise SystemExit(f"no shared data at {args.shared}")
         bench_store_build(args.shared.resolve())
-    if args.only != "store":
+    if args.only in (None, "dixon-coles"):
         bench_dixon_coles(args.pb_timeout)
+    if args.only in (None, "ties"):
+        bench_ties()
 
 
 if __name__ == "__main__":

@@ -25,9 +25,10 @@ LAYERS = {
     "datasets": 5,
     "teams": 5,
     "forecast": 5,
+    "tie_forecast": 6,
     "evaluate": 2,
-    "__init__": 6,
-    "cli": 7,
+    "__init__": 7,
+    "cli": 8,
 }
 
 

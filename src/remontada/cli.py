@@ -29,6 +29,7 @@ from remontada.ingest import ImportReport, import_paths, order_for_import
 from remontada.models import DEFAULT_MODEL
 from remontada.store import Store
 from remontada.teams import link_teams
+from remontada.tie_forecast import TieForecast, TieForecaster
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Forecast football knockout ties.")
 data_app = typer.Typer(no_args_is_help=True, help="Import, inspect and export the match store.")
@@ -278,12 +279,7 @@ def match(
         forecaster = Forecaster(store, model)
         if batch is not None:
             rows = pd.read_csv(batch, dtype=str, keep_default_na=False)
-            result = forecaster.batch(rows, source=str(batch), keep_going=keep_going)
-            text = result.to_csv(index=False, float_format="%.6f")
-            if out_path == "-":
-                typer.echo(text, nl=False)
-            else:
-                Path(out_path).write_text(text, encoding="utf-8")
+            _write_csv(forecaster.batch(rows, source=str(batch), keep_going=keep_going), out_path)
             return
         if home is None or away is None:
             raise typer.BadParameter("give HOME and AWAY, or --batch FILE")
@@ -319,6 +315,179 @@ def _print_forecast(forecast: MatchForecast) -> None:
             shade = int(40 + 180 * float(probs[i, j]) / top)
             cells.append(f"[on rgb({shade // 4},{shade // 3},{shade})]{probs[i, j]:.1%}[/]")
         table.add_row(str(i), *cells)
+    out.print(table)
+
+
+RulesOption = Annotated[
+    str | None,
+    typer.Option(
+        "--rules",
+        help="Rules name (uefa-2021, uefa-away-goals, uefa-replays, two-legged, single-match, cup-replays) "
+        "or a name with changes, e.g. 'two-legged,away_goals=yes'. Default: the competition's on the date.",
+    ),
+]
+
+
+@app.command()
+def tie(
+    team_a: Annotated[str | None, typer.Argument(help="The side at home in the first leg.", show_default=False)] = None,
+    team_b: Annotated[
+        str | None, typer.Argument(help="The side at home in the second leg.", show_default=False)
+    ] = None,
+    leg1: Annotated[
+        str | None, typer.Option("--leg1", help="First-leg score: 'Liverpool 0-3 Atalanta' or '0-3' (A first).")
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Forecast with data strictly before this date (the second leg's).")
+    ] = None,
+    rules: RulesOption = None,
+    competition: Annotated[
+        str | None, typer.Option(help="Competition (slug or name), for its rules or a round.")
+    ] = None,
+    season: Annotated[
+        str | None, typer.Option(help="With --competition and --round: the season, e.g. 2023-24.")
+    ] = None,
+    round_: Annotated[
+        str | None, typer.Option("--round", help="Every tie of this round, as of each second leg.")
+    ] = None,
+    neutral: Annotated[bool, typer.Option("--neutral", help="Single-match rules: played on neutral ground.")] = False,
+    model: ModelOption = DEFAULT_MODEL,
+    batch: Annotated[
+        Path | None, typer.Option("--batch", help="CSV with date,team_a,team_b,leg1_a,leg1_b[,rules] rows.")
+    ] = None,
+    out_path: Annotated[str, typer.Option("--out", help="Where the batch output goes ('-' for stdout).")] = "-",
+    keep_going: Annotated[bool, typer.Option("--keep-going", help="Forecast the good rows of a bad batch.")] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Who goes through a knockout tie: by route, the results that do it, and the precedents."""
+    with _open(db, read_only=True) as store:
+        forecaster = TieForecaster(store, model)
+        if batch is not None:
+            rows = pd.read_csv(batch, dtype=str, keep_default_na=False)
+            _write_csv(forecaster.batch(rows, source=str(batch), keep_going=keep_going), out_path)
+            return
+        if round_ is not None:
+            if competition is None or season is None:
+                raise typer.BadParameter("--round needs --competition and --season")
+            forecasts = forecaster.round(competition, season, round_)
+            if as_json:
+                _emit_json([f.as_dict() for f in forecasts])
+                return
+            _print_round(forecasts)
+            return
+        if team_a is None or team_b is None:
+            raise typer.BadParameter("give TEAM_A and TEAM_B, or --competition/--season/--round, or --batch FILE")
+        forecast = forecaster.tie(
+            team_a, team_b, leg1=leg1, date=_date(date), rules=rules, competition=competition, neutral=neutral
+        )
+    if as_json:
+        _emit_json(forecast.as_dict())
+        return
+    _print_tie(forecast)
+
+
+def _write_csv(frame: pd.DataFrame, out_path: str) -> None:
+    text = frame.to_csv(index=False, float_format="%.6f")
+    if out_path == "-":
+        typer.echo(text, nl=False)
+    else:
+        Path(out_path).write_text(text, encoding="utf-8")
+
+
+def _print_tie(f: TieForecast) -> None:
+    p = f.probabilities
+    title = " ".join(x for x in (f.competition, f.season, f.round) if x)
+    out.print(f"[bold]{f.team_a} v {f.team_b}[/bold]" + (f"  ({title})" if title else ""))
+    if f.rules.legs == 2:
+        if f.leg1 is not None:
+            when = f" on {f.leg1_date:%d %b %Y}" if f.leg1_date else ""
+            out.print(f"  first leg{when}: {f.team_a} {f.leg1[0]}-{f.leg1[1]} {f.team_b}")
+        else:
+            out.print("  before the first leg: both legs still to play")
+        out.print(
+            f"  second leg at {f.team_b}: expected goals {f.team_b} {f.rates[0]:.2f} - {f.rates[1]:.2f} {f.team_a}"
+        )
+    else:
+        out.print(f"  one match: expected goals {f.team_a} {f.rates[0]:.2f} - {f.rates[1]:.2f} {f.team_b}")
+    source = {"given": "as given", "competition": "the competition's on that date", "assumed": "ASSUMED"}
+    out.print(f"  rules: {f.rules.describe()} [dim]({f.rules.name}, {source[f.rules_from]})[/dim]")
+    if f.rules_from == "assumed":
+        out.print("  [yellow]the store does not know this tie's competition: pass --rules or --competition[/yellow]")
+    out.print(f"  as of {f.as_of} ({f.model}; data strictly before that day)")
+    if f.prior_only:
+        out.print("  [yellow]a side has no matches before this date: its rating is the pool average (prior)[/yellow]")
+    table = Table(header_style="bold", title="chance of going through")
+    for col in ("", "through", "in 90 minutes", "extra time", "penalties") + (("replay",) if f.rules.replays else ()):
+        table.add_column(col, justify="right" if col else "left")
+    for name, side in ((f.team_a, "a"), (f.team_b, "b")):
+        routes = [getattr(p, f"{side}_{r}") for r in ("90", "extra_time", "penalties")]
+        routes += [getattr(p, f"{side}_replay")] if f.rules.replays else []
+        table.add_row(name, f"[bold]{getattr(p, 'p_' + side):.1%}[/bold]", *[f"{float(r):.1%}" for r in routes])
+    out.print(table)
+    extra = f"  extra time {float(p.p_extra_time):.1%}, penalties {float(p.p_penalties):.1%}"
+    out.print(extra + (f", replay {float(p.p_replay):.1%}" if f.rules.replays else ""))
+    needs = f.needs()
+    if needs is not None:
+        out.print(
+            f"  {needs['side']} need to win the second leg by {needs['to_level']} to level the tie "
+            f"({needs['p_to_level']:.1%}), by {needs['to_win']} to go through in 90 minutes ({needs['p_to_win']:.1%})"
+            + (" — away goals may settle a level tie" if f.rules.away_goals else "")
+        )
+    if f.base_rate is not None and f.leg1 is not None:
+        b = f.base_rate
+        venue = "at home" if b.lost_at == "home" else "away"
+        scope = f"in the {b.era} era" if b.era else "all eras"
+        if b.rate is None:
+            out.print(f"  precedents: no ties lost by {b.deficit} {venue} in the store before {f.as_of}")
+        else:
+            out.print(
+                f"  precedents: {b.overturned} of {b.ties} sides that lost the first leg by {b.deficit} {venue} "
+                f"went through ({b.rate:.1%}, 95% CI {b.lo:.1%}-{b.hi:.1%}; {scope}, before {f.as_of})  "
+                f"[dim]remontada precedents --deficit {b.deficit} --lost-at {b.lost_at}[/dim]"
+            )
+    cells = f.cells
+    if cells is not None:
+        size = 6
+        grid = Table(
+            title=f"second leg: {f.team_b} goals down, {f.team_a} across "
+            f"([green]{f.team_a} through[/green], [red]{f.team_b} through[/red], [yellow]level[/yellow])",
+            header_style="bold",
+        )
+        grid.add_column("")
+        for j in range(size):
+            grid.add_column(str(j), justify="right")
+        colour = {1: "green", -1: "red", 0: "yellow"}
+        for i in range(size):
+            grid.add_row(
+                str(i), *[f"[{colour[int(cells[i, j])]}]{f.leg2_grid.probs[i, j]:.1%}[/]" for j in range(size)]
+            )
+        out.print(grid)
+    out.print(f"  [dim]{f.extra_time.describe()}[/dim]")
+    out.print(f"  [dim]{f.shootout.describe()}[/dim]")
+    if f.actual is not None:
+        leg2 = f.actual["leg2"]
+        winner = {"a": f.team_a, "b": f.team_b}.get(f.actual["winner"] or "", "nobody recorded")
+        out.print(
+            f"  what happened: {f.team_b} {leg2['b']}-{leg2['a']} {f.team_a}; "
+            f"{winner} through ({f.actual['decided_by']})"
+        )
+
+
+def _print_round(forecasts: list[TieForecast]) -> None:
+    first = forecasts[0]
+    table = Table(title=f"{first.competition} {first.season} {first.round}: each tie as of its second leg")
+    for col in ("second leg", "tie", "first leg", "A through", "B through", "extra time", "penalties", "result"):
+        table.add_column(col)
+    for f in forecasts:
+        p = f.probabilities
+        actual = f.actual or {}
+        result = {"a": f.team_a, "b": f.team_b}.get(actual.get("winner") or "", "")
+        table.add_row(
+            str(f.as_of), f"{f.team_a} v {f.team_b}", "" if f.leg1 is None else f"{f.leg1[0]}-{f.leg1[1]}",
+            f"{float(p.p_a):.1%}", f"{float(p.p_b):.1%}", f"{float(p.p_extra_time):.1%}",
+            f"{float(p.p_penalties):.1%}", f"{result} ({actual.get('decided_by', '')})" if result else "",
+        )  # fmt: skip
     out.print(table)
 
 

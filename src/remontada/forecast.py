@@ -84,6 +84,11 @@ class Forecaster:
             self._frames[pool] = training_matches(self.store, pool=pool)
         return self._frames[pool]
 
+    def first_date(self, pool: str) -> dt.date | None:
+        """The date of the pool's first match (a forecast needs a later date), or None if it has none."""
+        frame = self._frame(pool)
+        return frame["date"].min().date() if len(frame) else None
+
     def latest_date(self) -> dt.date:
         """The day after the latest match in the store (the default forecast date)."""
         row = self.store.one("SELECT max(date) FROM matches")
@@ -111,8 +116,8 @@ class Forecaster:
             model = cls(**({"warm_start": True} if "warm_start" in inspect.signature(cls).parameters else {}))
         return model.fit(frame)
 
-    def _pair(self, home: str, away: str) -> tuple[int, int]:
-        """Resolve two names, reading both as clubs or both as national teams if they can be.
+    def pair(self, home: str, away: str) -> tuple[int, int]:
+        """The team ids of two names, reading both as clubs or both as national teams if they can be.
 
         ``Monaco`` on its own is the national team, but ``Monaco`` v ``Liverpool`` is
         the club.
@@ -126,7 +131,8 @@ class Forecaster:
                     continue
         return h, a
 
-    def _pool(self, *team_ids: int) -> str:
+    def pool(self, *team_ids: int) -> str:
+        """The pool these teams are fitted in: ``club`` or ``national`` (never both)."""
         kinds = {self._kinds[t] for t in team_ids}
         if len(kinds) > 1:
             raise DataError("a club cannot play a national team in these models")
@@ -134,11 +140,11 @@ class Forecaster:
 
     def match(self, home: str, away: str, *, neutral: bool = False, as_of: dt.date | None = None) -> MatchForecast:
         """Forecast one fixture between two named teams."""
-        h, a = self._pair(home, away)
+        h, a = self.pair(home, away)
         if h == a:
             raise DataError(f"{home!r} and {away!r} are the same team")
         day = as_of or self.latest_date()
-        model = self.fitted(day, self._pool(h, a))
+        model = self.fitted(day, self.pool(h, a))
         rates = model.rates([h], [a], [neutral])
         names = dict(
             self.store.con.execute("SELECT team_id, name FROM teams WHERE team_id IN (?, ?)", [h, a]).fetchall()
@@ -182,10 +188,7 @@ class Forecaster:
         missing = [c for c in ("date", "home", "away") if c not in rows.columns]
         if missing:
             raise DataError(f"batch file lacks column(s): {', '.join(missing)} (needs date, home, away[, neutral])")
-        first: dict[str, dt.date | None] = {}
-        for pool in ("club", "national"):
-            frame = self._frame(pool)
-            first[pool] = frame["date"].min().date() if len(frame) else None
+        first = {pool: self.first_date(pool) for pool in ("club", "national")}
         problems: list[tuple[int, str]] = []
         records: list[dict[str, Any]] = []
         ids: dict[tuple[str, str], _Pair] = {}
@@ -200,7 +203,7 @@ class Forecaster:
                     raise DataError(f"neutral: {row.get('neutral')!r} is not true/false")
                 if h == a:
                     raise DataError(f"home and away are the same team ({row['home']!r})")
-                pool = self._pool(h, a)
+                pool = self.pool(h, a)
                 earliest = first[pool]
                 if earliest is None or day <= earliest:
                     raise DataError(f"date {day} is before any {pool} match in the store")
@@ -217,7 +220,7 @@ class Forecaster:
     ) -> tuple[int, int]:
         if (home, away) not in cache:
             try:
-                cache[(home, away)] = self._pair(home, away)
+                cache[(home, away)] = self.pair(home, away)
             except RemontadaError as exc:
                 cache[(home, away)] = exc
         found = cache[(home, away)]

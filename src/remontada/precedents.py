@@ -33,7 +33,7 @@ import pandas as pd
 from scipy.stats import binomtest
 
 from remontada.errors import DataError
-from remontada.queries import _filters
+from remontada.queries import find_competition
 from remontada.rules import rules_for
 from remontada.store import Store
 
@@ -125,15 +125,6 @@ def _check(deficit: int, lost_at: str | None) -> None:
         raise DataError(f"lost_at must be 'home' or 'away' (or left out for both), not {lost_at!r}")
 
 
-def _check_competition(store: Store, competition: str) -> None:
-    found = store.one(
-        "SELECT count(*) FROM competitions WHERE competition_id = ? OR lower(name) = lower(?)",
-        [competition, competition],
-    )
-    if not found or not found[0]:
-        raise DataError(f"unknown competition {competition!r}: give its slug (e.g. 'uefa-cl') or its name")
-
-
 def precedents(
     store: Store,
     *,
@@ -193,9 +184,11 @@ def precedents(
     (``single-match`` or ``cup-replays``), not those of the two legs.
     """
     _check(deficit, lost_at)
+    where: list[str] = []
+    params: list[object] = []
     if competition is not None:
-        _check_competition(store, competition)
-    where, params = _filters(store, "t", ("trailing_id", "leading_id"), team=None, competition=competition, season=None)
+        where.append("t.competition_id = ?")
+        params.append(find_competition(store, competition))
     where.append("abs(t.margin) = ?" if lost_at is None else "t.margin = ?")  # margin: leg-1 home minus away goals
     params.append(-deficit if lost_at == "home" else deficit)
     if since is not None:

@@ -9,19 +9,21 @@ import datetime as dt
 
 import pandas as pd
 
-from remontada.errors import AmbiguousTeamError, UnknownTeamError
+from remontada.errors import AmbiguousTeamError, DataError, UnknownTeamError
 from remontada.names import candidates, name_key, split_country_tag
 from remontada.store import Store
 
 __all__ = [
     "conflicts",
     "duplicate_teams",
+    "find_competition",
     "find_team",
     "matches",
     "rejects",
     "status",
     "ties",
     "training_matches",
+    "two_legged_ties",
     "unresolved",
 ]
 
@@ -81,6 +83,22 @@ def find_team(store: Store, name: str, *, kind: str | None = None) -> int:
         else []
     )
     raise UnknownTeamError(name, list(dict.fromkeys(spelled)))
+
+
+def find_competition(store: Store, text: str) -> str:
+    """The competition id for a slug (``uefa-el``) or a name (``UEFA Europa League``, any case).
+
+    A name may also be given without its ``UEFA`` prefix (``Europa League``).
+    """
+    rows = store.con.execute(
+        "SELECT competition_id FROM competitions WHERE competition_id = ? OR lower(name) = lower(?) "
+        "OR lower(name) = 'uefa ' || lower(?)",
+        [text, text, text],
+    ).fetchall()
+    if len(rows) == 1:
+        return str(rows[0][0])
+    known = store.df("SELECT competition_id || ' (' || name || ')' AS c FROM competitions ORDER BY 1")["c"].tolist()
+    raise DataError(f"unknown competition {text!r}; the store has: {', '.join(known)}")
 
 
 def _filters(
@@ -161,6 +179,58 @@ def ties(
     GROUP BY ALL ORDER BY first_date, t.tie_id
     """
     return store.df(sql, params)
+
+
+def two_legged_ties(
+    store: Store,
+    *,
+    competition: str | None = None,
+    season: str | None = None,
+    round: str | None = None,
+    team_a_id: int | None = None,
+    team_b_id: int | None = None,
+) -> pd.DataFrame:
+    """Ties with exactly one first and one second leg: both legs' dates and scores, and the outcome.
+
+    ``team_a`` was at home in leg 1. ``leg2_date`` and the leg-2 scores (``leg2_a``,
+    ``leg2_b`` from A's side, 90 minutes) come with each tie; ``winner`` is ``a``,
+    ``b`` or missing, ``decided_by`` as in the ties table. Chronological by second leg.
+    """
+    where, params = ["TRUE"], []
+    for column, value in (("t.season", season), ("t.team_a_id", team_a_id), ("t.team_b_id", team_b_id)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if competition is not None:
+        where.append("t.competition_id = ?")
+        params.append(find_competition(store, competition))
+    if round is not None:
+        where.append("lower(t.round) = lower(?)")
+        params.append(round)
+    return store.df(
+        f"""
+        WITH legs AS (
+            SELECT tie_id, any_value(match_id) FILTER (WHERE leg = '1') AS first_id,
+                   any_value(match_id) FILTER (WHERE leg = '2') AS second_id
+            FROM tie_legs GROUP BY tie_id
+            HAVING count(*) FILTER (WHERE leg = '1') = 1 AND count(*) FILTER (WHERE leg = '2') = 1)
+        SELECT t.tie_id, t.competition_id, c.name AS competition, t.season, t.round,
+               t.team_a_id, t.team_b_id, a.name AS team_a, b.name AS team_b,
+               m1.date AS leg1_date, m1.home_goals AS leg1_a, m1.away_goals AS leg1_b,
+               m2.date AS leg2_date, m2.away_goals AS leg2_a, m2.home_goals AS leg2_b,
+               CASE WHEN t.winner_id = t.team_a_id THEN 'a' WHEN t.winner_id = t.team_b_id THEN 'b' END
+                   AS winner,
+               t.decided_by, t.rules
+        FROM ties t JOIN legs USING (tie_id)
+        JOIN matches m1 ON m1.match_id = legs.first_id JOIN matches m2 ON m2.match_id = legs.second_id
+        JOIN competitions c ON c.competition_id = t.competition_id
+        JOIN teams a ON a.team_id = t.team_a_id JOIN teams b ON b.team_id = t.team_b_id
+        WHERE m1.home_id = t.team_a_id AND m2.home_id = t.team_b_id AND m1.date < m2.date
+          AND {" AND ".join(where)}
+        ORDER BY m2.date, t.tie_id
+        """,
+        params,
+    )
 
 
 def training_matches(store: Store, *, pool: str = "club", before: dt.date | None = None) -> pd.DataFrame:

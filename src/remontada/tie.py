@@ -157,13 +157,19 @@ def _leg2_lookup(
         zero = np.zeros_like(p_level)
         return a_wins, p_level, zero, zero, p_level
     padded = np.concatenate([flat, np.zeros(flat.shape[:-1] + (1,))], axis=-1)
-    # the level diagonal of each situation, A's goals 0..G along the last axis
-    rows = np.take_along_axis(padded[..., None, :], cells[e], axis=-1) if e.ndim > 1 else padded[cells[e]]
-    cum = np.cumsum(rows, axis=-1)
     at = b[..., None]
-    upto = np.take_along_axis(cum, at, axis=-1)[..., 0]
-    still = np.take_along_axis(rows, at, axis=-1)[..., 0]
-    return a_wins, p_level, cum[..., -1] - upto, upto - still, still
+    if e.shape[-1] >= cells.shape[0]:  # many situations (a leg-1 grid): tabulate every diagonal once
+        level = padded[..., cells]  # (..., 2G + 1, G + 1)
+        cum = np.cumsum(level, axis=-1)
+        where = e * (size + 1) + b
+        upto = np.take_along_axis(cum.reshape(cum.shape[:-2] + (-1,)), where, axis=-1)
+        still = np.take_along_axis(level.reshape(level.shape[:-2] + (-1,)), where, axis=-1)
+    else:  # a played first leg: only its own diagonal
+        rows = np.take_along_axis(padded[..., None, :], cells[e], axis=-1) if e.ndim > 1 else padded[cells[e]]
+        cum = np.cumsum(rows, axis=-1)
+        upto = np.take_along_axis(cum, at, axis=-1)[..., 0]
+        still = np.take_along_axis(rows, at, axis=-1)[..., 0]
+    return a_wins, p_level, p_level - upto, upto - still, still
 
 
 def _settle_level(
