@@ -477,16 +477,15 @@ def _print_tie(f: TieForecast) -> None:
 def _print_round(forecasts: list[TieForecast]) -> None:
     first = forecasts[0]
     table = Table(title=f"{first.competition} {first.season} {first.round}: each tie as of its second leg")
-    for col in ("second leg", "tie", "first leg", "A through", "B through", "extra time", "penalties", "result"):
-        table.add_column(col)
+    for col in ("second leg", "first leg", "A through", "B through", "ET", "pens", "went through"):
+        table.add_column(col, justify="left" if col in ("first leg", "went through") else "right")
     for f in forecasts:
         p = f.probabilities
         actual = f.actual or {}
-        result = {"a": f.team_a, "b": f.team_b}.get(actual.get("winner") or "", "")
+        leg1 = f"{f.team_a} v {f.team_b}" if f.leg1 is None else f"{f.team_a} {f.leg1[0]}-{f.leg1[1]} {f.team_b}"
         table.add_row(
-            str(f.as_of), f"{f.team_a} v {f.team_b}", "" if f.leg1 is None else f"{f.leg1[0]}-{f.leg1[1]}",
-            f"{float(p.p_a):.1%}", f"{float(p.p_b):.1%}", f"{float(p.p_extra_time):.1%}",
-            f"{float(p.p_penalties):.1%}", f"{result} ({actual.get('decided_by', '')})" if result else "",
+            f"{f.as_of:%d %b}", leg1, f"{float(p.p_a):.1%}", f"{float(p.p_b):.1%}", f"{float(p.p_extra_time):.1%}",
+            f"{float(p.p_penalties):.1%}", {"a": f.team_a, "b": f.team_b}.get(actual.get("winner") or "", ""),
         )  # fmt: skip
     out.print(table)
 
@@ -575,32 +574,25 @@ def precedents_command(
     out.print(f"{len(frame) - len(comebacks)} not overturned (listed with --json)")
 
 
+BERGAMO = dt.date(2024, 4, 18)
+
+
 @app.command()
 def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """The story remontada was born from: Liverpool v Atalanta, Europa League 2023-24."""
+    """The story remontada was born from: Liverpool v Atalanta, Europa League 2023-24 quarter-final."""
     with _open(db) as store:
-        tie = queries.ties(
-            store, team="Liverpool (ENG)", competition="uefa-el", season="2023-24", round="Quarterfinals"
-        )
-        legs = queries.matches(store, team="Atalanta (ITA)", competition="uefa-el", season="2023-24")
-        legs = legs[(legs["round"] == "Quarterfinals")]
-        second = legs.iloc[-1]
-        forecast = Forecaster(store).match(
-            "Atalanta (ITA)", "Liverpool (ENG)", as_of=pd.Timestamp(second["date"]).date()
-        )  # the return leg, with what was known that morning
+        forecast = TieForecaster(store).tie("Liverpool (ENG)", "Atalanta (ITA)", date=BERGAMO)
+        comebacks = prec.precedents(store, deficit=3, before=BERGAMO)
+    comebacks = comebacks[comebacks["overturned"]].iloc[::-1]
     if as_json:
-        _emit_json({"tie": _records(tie), "legs": _records(legs), "second_leg_forecast": forecast.as_dict()})
+        _emit_json({"tie": forecast.as_dict(), "comebacks_from_three_down": _records(comebacks)})
         return
-    out.print("[bold]UEFA Europa League 2023-24, quarter-final[/bold]")
-    for leg in legs.to_dict("records"):
-        ht = "" if pd.isna(leg["ht_home_goals"]) else f" (half time {leg['ht_home_goals']}-{leg['ht_away_goals']})"
-        score = f"{leg['home']} {leg['home_goals']}-{leg['away_goals']} {leg['away']}"
-        out.print(f"  {leg['date']:%a %d %b %Y}  {score}{ht}")
-    for t in tie.itertuples():
-        out.print(f"  aggregate: {t.team_a} {t.agg_a}-{t.agg_b} {t.team_b}; {t.winner} through ({t.decided_by})")
-    out.print()
-    out.print("[bold]Before the return leg in Bergamo[/bold] (what the match model knew on the morning of it):")
-    _print_forecast(forecast)
+    out.print("[bold]The morning of the return leg in Bergamo[/bold], with what was known then:\n")
+    _print_tie(forecast)
+    out.print(f"\n[bold]Comebacks from three goals down before then[/bold] ({len(comebacks)}; most recent first):")
+    for row in comebacks.head(8).to_dict("records"):
+        out.print(f"  {row['season']} {row['competition']} {row['round'] or ''}: {row['leg1']}, then {row['leg2']}")
+    out.print("[dim]  all of them: remontada precedents --deficit 3[/dim]")
 
 
 def main() -> None:
