@@ -6,7 +6,12 @@ The public API, by layer:
   :class:`Store`, :func:`import_file` / :func:`import_paths`, :func:`export_parquet`;
 * reading it — :func:`matches`, :func:`ties`, :func:`status`, :func:`rejects`,
   :func:`unresolved`, :func:`duplicate_teams`, :func:`conflicts`, :func:`find_team`;
-* knockout rules — :class:`Rules`, :func:`rules_for`, :func:`decide`;
+* match forecasts — :class:`Forecaster` (a model fitted as of any date), :class:`ScoreGrid`,
+  :func:`poisson_grid`;
+* knockout rules — :class:`Rules`, :func:`rules_for`, :func:`parse_rules`, :func:`decide`;
+* ties — :class:`TieForecaster` (from the store: by route, with precedents), the exact
+  engine :func:`two_legs` / :func:`single_match` (from any score grids), and
+  :func:`precedents` / :func:`base_rates` (how often a deficit was overturned);
 * errors — :class:`RemontadaError` and its subclasses.
 """
 
@@ -22,26 +27,38 @@ from remontada.errors import (
     UnknownFormatError,
     UnknownTeamError,
 )
+from remontada.forecast import Forecaster, MatchForecast
+from remontada.grid import ScoreGrid, poisson_grid
 from remontada.ingest import ImportReport, import_file, import_paths
+from remontada.precedents import base_rates, precedents
 from remontada.queries import conflicts, duplicate_teams, find_team, matches, rejects, status, ties, unresolved
-from remontada.rules import LegScore, Rules, TieOutcome, decide, rules_for
+from remontada.rules import LegScore, Rules, TieOutcome, decide, parse_rules, rules_for
 from remontada.store import Store
+from remontada.tie import TieProbabilities, single_match, two_legs
+from remontada.tie_forecast import TieForecast, TieForecaster
 
 __all__ = [
     "AmbiguousTeamError",
     "DataError",
+    "Forecaster",
     "ImportReport",
     "LegScore",
+    "MatchForecast",
     "RemontadaError",
     "Rules",
     "SchemaError",
+    "ScoreGrid",
     "Store",
     "StoreBusyError",
     "StoreError",
+    "TieForecast",
+    "TieForecaster",
     "TieOutcome",
+    "TieProbabilities",
     "UnknownFormatError",
     "UnknownTeamError",
     "__version__",
+    "base_rates",
     "conflicts",
     "decide",
     "duplicate_teams",
@@ -52,9 +69,14 @@ __all__ = [
     "load_parquet",
     "matches",
     "open_store",
+    "parse_rules",
+    "poisson_grid",
+    "precedents",
     "rejects",
     "rules_for",
+    "single_match",
     "status",
     "ties",
+    "two_legs",
     "unresolved",
 ]

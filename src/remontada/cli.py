@@ -20,13 +20,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from remontada import precedents as prec
 from remontada import queries
 from remontada.bundle import export_parquet, load_parquet, open_store
 from remontada.errors import RemontadaError
 from remontada.forecast import Forecaster, MatchForecast, team_ratings
 from remontada.ingest import ImportReport, import_paths, order_for_import
 from remontada.models import DEFAULT_MODEL
+from remontada.precedents import base_rates, precedents
 from remontada.store import Store
 from remontada.teams import link_teams
 from remontada.tie_forecast import TieForecast, TieForecaster
@@ -450,8 +450,8 @@ def _print_tie(f: TieForecast) -> None:
     if cells is not None:
         size = 6
         grid = Table(
-            title=f"second leg: {f.team_b} goals down, {f.team_a} across "
-            f"([green]{f.team_a} through[/green], [red]{f.team_b} through[/red], [yellow]level[/yellow])",
+            title=f"second leg: {f.team_b}'s goals down, {f.team_a}'s across",
+            caption=f"[green]{f.team_a} through[/green], [red]{f.team_b} through[/red], [yellow]level after 90[/yellow]",
             header_style="bold",
         )
         grid.add_column("")
@@ -538,10 +538,10 @@ def precedents_command(
 ) -> None:
     """How often a first-leg deficit was overturned, by era, and the comebacks themselves."""
     with _open(db, read_only=True) as store:
-        frame = prec.precedents(
+        frame = precedents(
             store, deficit=deficit, lost_at=lost_at, competition=competition, since=since, before=_date(before)
         )
-    rates = prec.base_rates(frame)
+    rates = base_rates(frame)
     overall = rates.iloc[-1]
     summary = {
         "deficit": deficit,
@@ -582,7 +582,7 @@ def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
     """The story remontada was born from: Liverpool v Atalanta, Europa League 2023-24 quarter-final."""
     with _open(db) as store:
         forecast = TieForecaster(store).tie("Liverpool (ENG)", "Atalanta (ITA)", date=BERGAMO)
-        comebacks = prec.precedents(store, deficit=3, before=BERGAMO)
+        comebacks = precedents(store, deficit=3, before=BERGAMO)
     comebacks = comebacks[comebacks["overturned"]].iloc[::-1]
     if as_json:
         _emit_json({"tie": forecast.as_dict(), "comebacks_from_three_down": _records(comebacks)})
