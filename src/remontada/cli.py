@@ -451,7 +451,7 @@ def _print_tie(f: TieForecast) -> None:
         size = 6
         grid = Table(
             title=f"second leg: {f.team_b}'s goals down, {f.team_a}'s across",
-            caption=f"[green]{f.team_a} through[/green], [red]{f.team_b} through[/red], [yellow]level after 90[/yellow]",
+            caption=f"[green]{f.team_a} through[/green], [red]{f.team_b} through[/red], [yellow]level[/yellow]",
             header_style="bold",
         )
         grid.add_column("")
