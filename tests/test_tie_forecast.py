@@ -65,6 +65,8 @@ def test_rules_given_assumed_or_refused(ties):
     assert named.rules_from == "competition" and named.competition == "League Cup"
     with pytest.raises(DataError, match="known rules: .*uefa-2021"):
         ties.tie("Liverpool", "Atalanta", date=BERGAMO, rules="golden-goal")
+    with pytest.raises(DataError, match="is a league, with no knockout ties: .*uefa-2021"):
+        ties.tie("Arsenal", "Chelsea", date=dt.date(2020, 1, 1), competition="eng-1")
     with pytest.raises(DataError, match="unknown competition"):
         ties.tie("Arsenal", "Chelsea", date=dt.date(2020, 1, 1), competition="Super League")
 
@@ -137,8 +139,9 @@ def test_tie_command(bundled_db, tmp_path):
     for text in ("Liverpool v Atalanta", "need to win the second leg by 3", "precedents:", "extra time"):
         assert text in card.output
     as_json = json.loads(
-        runner.invoke(app, ["tie", "Liverpool", "Atalanta", "--date", "2024-04-18", "--db", str(bundled_db), "--json"])
-        .output
+        runner.invoke(
+            app, ["tie", "Liverpool", "Atalanta", "--date", "2024-04-18", "--db", str(bundled_db), "--json"]
+        ).output
     )
     assert as_json["rules"] == "uefa-2021" and len(as_json["second_leg"]) == 36
     round_ = runner.invoke(

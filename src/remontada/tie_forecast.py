@@ -29,7 +29,7 @@ from remontada.grid import ScoreGrid, poisson_grid
 from remontada.models import DEFAULT_MODEL, MatchModel
 from remontada.precedents import ERAS, BaseRate, base_rate
 from remontada.queries import find_competition, two_legged_ties
-from remontada.rules import TWO_LEGGED, Rules, parse_rules, rules_for
+from remontada.rules import RULES, TWO_LEGGED, Rules, parse_rules, rules_for
 from remontada.store import Store
 from remontada.tie import TieProbabilities, extra_time_grid, second_leg_outcomes, single_match, two_legs
 from remontada.tiebreaks import ExtraTimeRate, ShootoutEdge, extra_time_rate, shootout_edge
@@ -332,6 +332,12 @@ class TieForecaster:
             except ValueError as exc:
                 raise DataError(str(exc)) from exc
         if competition_id is not None:
+            kind = self.store.one("SELECT kind FROM competitions WHERE competition_id = ?", [competition_id])
+            if kind is not None and kind[0] == "league":
+                raise DataError(
+                    f"{competition_id} is a league, with no knockout ties: pass rules instead, one of "
+                    f"{', '.join(sorted(RULES))}"
+                )
             return rules_for(competition_id, day, legs=2), "competition"
         return TWO_LEGGED, "assumed"
 
