@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared/data
 
-.PHONY: demo test lint bench accuracy bundle clean
+.PHONY: demo test lint bench accuracy tie-accuracy bundle clean
 
 # The library and its command line (what `make demo` needs) ...
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -37,6 +37,9 @@ bench: $(VENV)/.dev-installed
 
 accuracy: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/accuracy.py
+
+tie-accuracy: $(VENV)/.dev-installed
+	$(BIN)/python benchmarks/tie_accuracy.py
 
 # Rebuild the bundled copy of ../shared/data that the package ships.
 bundle: $(VENV)/.installed

@@ -80,8 +80,10 @@ def test_demo_on_a_fresh_path_builds_the_store_from_the_bundle(tmp_path):
     result = run("demo", "--db", tmp_path / "fresh.duckdb")
     assert result.exit_code == 0, result.output
     assert "Liverpool 0-3 Atalanta" in result.output
-    assert "Atalanta 0-1 Liverpool" in result.output
-    assert "aggregate: Liverpool 1-3 Atalanta; Atalanta through" in result.output
+    assert "what happened: Atalanta 0-1 Liverpool; Atalanta through (aggregate)" in result.output
+    payload = json.loads(run("demo", "--db", tmp_path / "fresh.duckdb", "--json").output)
+    assert payload["tie"]["leg1"] == {"a": 0, "b": 3} and 0 < payload["tie"]["p_a"] < 0.2
+    assert "Liverpool 4-0 Barcelona" in [c["leg2"] for c in payload["comebacks_from_three_down"]]
 
 
 def test_unknown_team_suggests_close_names(tmp_path):

@@ -4,7 +4,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from remontada.evaluate import calibration, rps, score, walk_forward
+from remontada.evaluate import (
+    brier,
+    calibration,
+    fit_logistic,
+    log_loss,
+    reliability,
+    rps,
+    score,
+    tie_logistic_baseline,
+    tie_rate_baseline,
+    walk_forward,
+)
 from remontada.models.base import MatchModel, Rates
 
 
@@ -72,3 +83,100 @@ def test_walk_forward_never_uses_the_forecast_period():
     for as_of, latest in spy.seen:
         assert latest < pd.Timestamp(as_of)
     assert (out["date"] >= pd.to_datetime(out["fitted_as_of"])).all()
+
+
+def test_brier_and_log_loss_closed_form():
+    p, y = [0.8, 0.3, 0.5], [1, 0, 1]
+    assert brier(p, y) == pytest.approx((0.04 + 0.09 + 0.25) / 3)
+    assert log_loss(p, y) == pytest.approx(-(np.log(0.8) + np.log(0.7) + np.log(0.5)) / 3)
+    assert brier([0.5] * 4, [0, 1, 1, 0]) == 0.25
+    assert log_loss([0.5] * 4, [0, 1, 1, 0]) == pytest.approx(np.log(2))
+    assert brier([1.0, 0.0], [1, 0]) == 0.0
+    # a certain forecast proved wrong is clipped, not infinite
+    assert log_loss([1.0, 0.0], [0, 1]) == pytest.approx(-np.log(1e-12))
+    with pytest.raises(ValueError):
+        brier([0.5, 1.2], [0, 1])
+    with pytest.raises(ValueError):
+        log_loss([0.5], [0, 1])
+    with pytest.raises(ValueError):
+        brier([0.5, 0.5], [0, 2])
+
+
+def test_reliability_bins_by_fixed_width():
+    p = np.array([0.05, 0.05, 0.15, 0.95, 1.0])
+    y = np.array([0, 1, 0, 1, 1])
+    table = reliability(p, y, bins=10)
+    assert list(table.columns) == ["bin", "low", "high", "n", "mean_forecast", "observed"]
+    assert table["bin"].tolist() == [0, 1, 9]  # empty bins left out; 1.0 falls in the last bin
+    assert table["n"].tolist() == [2, 1, 2]
+    assert table["mean_forecast"].tolist() == pytest.approx([0.05, 0.15, 0.975])
+    assert table["observed"].tolist() == pytest.approx([0.5, 0.0, 1.0])
+    assert table["low"].tolist() == pytest.approx([0.0, 0.1, 0.9])
+
+
+def _synthetic_ties(n=3000, seed=1):
+    """Ties on successive days (some days with several), outcomes from a known logistic rule."""
+    rng = np.random.default_rng(seed)
+    dates = pd.Timestamp("2000-01-01") + pd.to_timedelta(np.sort(rng.integers(0, n // 2, n)), unit="D")
+    diff = rng.integers(-3, 4, n)
+    elo = rng.normal(0, 150, n)
+    p = 1 / (1 + np.exp(-(-0.2 + 1.0 * diff + 1.5 * elo / 400)))
+    through = (rng.random(n) < p).astype(float)
+    shuffle = rng.permutation(n)  # the baselines take the rows in any order
+    frame = pd.DataFrame({"date": dates, "goal_diff": diff, "through": through}).iloc[shuffle]
+    return frame.reset_index(drop=True), elo[shuffle], p[shuffle]
+
+
+def test_tie_rate_baseline_by_hand():
+    ties = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2020-01-01", "2020-01-01", "2020-01-08", "2020-01-15", "2020-01-15"]),
+            "goal_diff": [1, 1, 1, 7, -2],
+            "through": [1, 0, 1, 1, None],
+        }
+    )
+    out = tie_rate_baseline(ties, clip=4, prior=1.0)
+    # nothing before the first day; the second day sees two ties (one of two went through at +1)
+    pooled = (1 + 0.5) / (2 + 1)
+    assert out[:2] == pytest.approx([0.5, 0.5])
+    assert out[2] == pytest.approx((1 + pooled) / (2 + 1))
+    pooled3 = (2 + 0.5) / (3 + 1)
+    assert out[3] == pytest.approx(pooled3)  # +7 is clipped to +4: never seen, so the pooled rate
+    assert out[4] == pytest.approx(pooled3)
+
+
+def test_tie_baselines_never_see_their_own_or_later_outcomes():
+    ties, elo, _ = _synthetic_ties(1500)
+    rate, logit = tie_rate_baseline(ties), tie_logistic_baseline(ties, elo)
+    cut = ties["date"].sort_values().iloc[700]
+    later = ties["date"] >= cut
+    flipped = ties.assign(through=np.where(later, 1 - ties["through"], ties["through"]))
+    flipped.loc[later & (ties.index % 3 == 0), "through"] = np.nan  # and some outcomes unknown
+    earlier = ~later.to_numpy()
+    assert tie_rate_baseline(flipped)[earlier] == pytest.approx(rate[earlier], abs=0)
+    assert tie_logistic_baseline(flipped, elo)[earlier] == pytest.approx(logit[earlier], abs=0)
+    # ... and the first day's ties get 1/2 from both: there is nothing before them
+    first = (ties["date"] == ties["date"].min()).to_numpy()
+    assert (rate[first] == 0.5).all() and (logit[first] == 0.5).all()
+
+
+def test_tie_baselines_learn_a_synthetic_rule():
+    ties, elo, truth = _synthetic_ties(4000)
+    rate, logit = tie_rate_baseline(ties), tie_logistic_baseline(ties, elo)
+    late = (ties["date"] > ties["date"].quantile(0.5)).to_numpy()
+    y = ties["through"].to_numpy()
+    # the rate table knows the margin only; the regression also the ratings, as the truth does
+    assert brier(logit[late], y[late]) < brier(rate[late], y[late]) < brier(np.full(late.sum(), 0.5), y[late])
+    assert np.abs(logit[late] - truth[late]).max() < 0.08
+    # the rate rises with the first-leg margin
+    by_diff = pd.Series(rate[late]).groupby(ties["goal_diff"].to_numpy()[late]).mean()
+    assert by_diff.is_monotonic_increasing
+
+
+def test_fit_logistic_recovers_coefficients_and_stays_finite_when_separable():
+    rng = np.random.default_rng(3)
+    x = np.column_stack([np.ones(20000), rng.normal(size=20000)])
+    y = (rng.random(20000) < 1 / (1 + np.exp(-(0.5 - 1.2 * x[:, 1])))).astype(float)
+    assert fit_logistic(x, y) == pytest.approx([0.5, -1.2], abs=0.05)
+    beta = fit_logistic(np.array([[1.0, 1.0], [1.0, -1.0]]), np.array([1.0, 0.0]))
+    assert np.all(np.isfinite(beta)) and beta[1] > 0
