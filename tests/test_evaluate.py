@@ -61,7 +61,7 @@ class Spy(MatchModel):
         self.share_ = float((used["home_goals"] > used["away_goals"]).mean()) if len(used) else 0.5
         return self
 
-    def rates(self, home, away, neutral=False):
+    def rates(self, home, away, neutral=False, continental=False):
         n = np.broadcast(np.asarray(home), np.asarray(away)).shape
         return Rates(np.full(n, 1.5), np.full(n, 1.0), 0.0, np.ones(n, bool))
 

@@ -266,6 +266,9 @@ def match(
     ] = None,
     away: Annotated[str | None, typer.Argument(help="Away team.")] = None,
     neutral: Annotated[bool, typer.Option("--neutral", help="Played at a neutral venue.")] = False,
+    european: Annotated[
+        bool, typer.Option("--european", help="A European-cup match (home advantage is larger there).")
+    ] = False,
     as_of: AsOfOption = None,
     model: ModelOption = DEFAULT_MODEL,
     batch: Annotated[Path | None, typer.Option("--batch", help="CSV with date,home,away[,neutral] rows.")] = None,
@@ -283,7 +286,7 @@ def match(
             return
         if home is None or away is None:
             raise typer.BadParameter("give HOME and AWAY, or --batch FILE")
-        forecast = forecaster.match(home, away, neutral=neutral, as_of=_date(as_of))
+        forecast = forecaster.match(home, away, neutral=neutral, continental=european, as_of=_date(as_of))
     if as_json:
         _emit_json(forecast.as_dict())
         return

@@ -111,7 +111,10 @@ def walk_forward(
     for step, (start, rows) in enumerate(groups):
         instance = model() if callable(model) and not isinstance(model, MatchModel) else model
         instance.fit(history, start.date())
-        pred = instance.predict(rows["home_id"].to_numpy(), rows["away_id"].to_numpy(), rows["neutral"].to_numpy())
+        european = rows["competition_kind"].eq("continental") if "competition_kind" in rows else False
+        pred = instance.predict(
+            rows["home_id"].to_numpy(), rows["away_id"].to_numpy(), rows["neutral"].to_numpy(), np.asarray(european)
+        )
         pred.index = rows.index
         out.append(rows.join(pred.drop(columns="prior_only")).assign(fitted_as_of=start.date()))
         if on_step is not None:

@@ -138,14 +138,22 @@ class Forecaster:
             raise DataError("a club cannot play a national team in these models")
         return "national" if kinds == {"national"} else "club"
 
-    def match(self, home: str, away: str, *, neutral: bool = False, as_of: dt.date | None = None) -> MatchForecast:
-        """Forecast one fixture between two named teams."""
+    def match(
+        self,
+        home: str,
+        away: str,
+        *,
+        neutral: bool = False,
+        continental: bool = False,
+        as_of: dt.date | None = None,
+    ) -> MatchForecast:
+        """Forecast one fixture between two named teams (``continental``: in a European cup)."""
         h, a = self.pair(home, away)
         if h == a:
             raise DataError(f"{home!r} and {away!r} are the same team")
         day = as_of or self.latest_date()
         model = self.fitted(day, self.pool(h, a))
-        rates = model.rates([h], [a], [neutral])
+        rates = model.rates([h], [a], [neutral], [continental])
         names = dict(
             self.store.con.execute("SELECT team_id, name FROM teams WHERE team_id IN (?, ?)", [h, a]).fetchall()
         )

@@ -248,8 +248,9 @@ def training_matches(store: Store, *, pool: str = "club", before: dt.date | None
         raise ValueError(f"unknown pool {pool!r}: use 'club' or 'national'")
     sql = """
         SELECT m.date, m.home_id, m.away_id, m.home_goals, m.away_goals, m.neutral, m.competition_id,
-               c.kind AS competition_kind
-        FROM matches m JOIN teams t ON t.team_id = m.home_id JOIN competitions c USING (competition_id)
+               c.kind AS competition_kind, t.country AS home_country, v.country AS away_country
+        FROM matches m JOIN teams t ON t.team_id = m.home_id JOIN teams v ON v.team_id = m.away_id
+        JOIN competitions c USING (competition_id)
         WHERE t.kind = ? AND (NOT m.score_includes_et OR t.kind = 'national')
     """
     params: list[object] = [kind]

@@ -278,8 +278,9 @@ class TieForecaster:
         et_rate, edge = self.tiebreaks(day)
         played = None if score is None else (np.array([score[0]]), np.array([score[1]]))
         probs, grid, rates, leg1_rates, known_flags = _forecast(
-            model, np.array([a]), np.array([b]), played, chosen, et_rate.factor, edge.p_home, neutral=neutral
-        )
+            model, np.array([a]), np.array([b]), played, chosen, et_rate.factor, edge.p_home,
+            neutral=neutral, continental=self._continental(comp_id, chosen),
+        )  # fmt: skip
         base = None
         if score is not None and score[0] != score[1] and chosen.legs == 2:
             base = base_rate(
@@ -341,6 +342,13 @@ class TieForecaster:
             return rules_for(competition_id, day, legs=2), "competition"
         return TWO_LEGGED, "assumed"
 
+    def _continental(self, competition_id: str | None, rules: Rules) -> bool:
+        """Whether a tie is in a European cup: its competition's kind, else UEFA rules."""
+        if competition_id is not None:
+            kind = self.store.one("SELECT kind FROM competitions WHERE competition_id = ?", [competition_id])
+            return kind is not None and kind[0] == "continental"
+        return rules.name.startswith("uefa")
+
     def round(self, competition: str, season: str, round: str) -> list[TieForecast]:
         """Every two-legged tie of a round, each as it stood on the morning of its second leg."""
         frame = two_legged_ties(self.store, competition=competition, season=season, round=round)
@@ -375,14 +383,15 @@ class TieForecaster:
             out[c] = np.nan
         out["rules_used"] = ""
         good = parsed.dropna(subset=["a"])
-        for (day, pool, rules_name, played), group in good.groupby(["date", "pool", "rules", "played"], sort=True):
+        keys = ["date", "pool", "rules", "played", "continental"]
+        for (day, pool, rules_name, played, continental), group in good.groupby(keys, sort=True):
             assert isinstance(day, dt.date)
             model = self.forecaster.fitted(day, str(pool))
             et_rate, edge = self.tiebreaks(day)
             score = (group["leg1_a"].to_numpy(int), group["leg1_b"].to_numpy(int)) if played else None
             probs, *_ = _forecast(
                 model, group["a"].to_numpy(int), group["b"].to_numpy(int), score,
-                group["rules_obj"].iloc[0], et_rate.factor, edge.p_home,
+                group["rules_obj"].iloc[0], et_rate.factor, edge.p_home, continental=bool(continental),
             )  # fmt: skip
             out.loc[group.index, cols] = np.column_stack([probs.p_a, probs.p_b, probs.p_extra_time, probs.p_penalties])
             out.loc[group.index, "rules_used"] = str(rules_name)
@@ -429,6 +438,7 @@ class TieForecaster:
                     raise DataError(f"date {day} is before any {pool} match in the store")
                 record = {
                     "date": day, "a": a, "b": b, "pool": pool, "played": played, "rules": rules.name,
+                    "continental": self._continental(known.competition_id if known else None, rules),
                     "rules_obj": rules, "leg1_a": int(goals[0]) if played else -1,
                     "leg1_b": int(goals[1]) if played else -1,
                 }  # fmt: skip
@@ -448,6 +458,7 @@ def _forecast(
     p_home_shootout: float,
     *,
     neutral: bool = False,
+    continental: bool = False,
 ) -> tuple[
     TieProbabilities,
     ScoreGrid,
@@ -457,16 +468,17 @@ def _forecast(
 ]:
     """The engine on a batch of ties A v B from a fitted model's rates.
 
-    Returns the probabilities, the deciding match's grid (leg 2, B at home; or the
+    ``continental`` marks European-cup ties (a larger home advantage). Returns the
+    probabilities, the deciding match's grid (leg 2, B at home; or the
     single match), its rates, leg 1's rates when it is still to play, and whether
     every side was known to the model.
     """
     if rules.legs == 1:
-        r = model.rates(a, b, neutral)
+        r = model.rates(a, b, neutral, continental)
         grid = poisson_grid(r.home, r.away, r.rho)
         replay = None
         if rules.replays:  # at the other ground (or again on neutral ground), A's goals on the rows
-            back = model.rates(b, a, neutral)
+            back = model.rates(b, a, neutral, continental)
             replay = poisson_grid(back.home, back.away, back.rho).swap()
         shoot = 0.5 if neutral else p_home_shootout
         probs = single_match(
@@ -474,19 +486,19 @@ def _forecast(
             shootout_a=shoot, replay=replay,
         )  # fmt: skip
         return probs, grid, (r.home, r.away), None, r.known
-    second = model.rates(b, a, False)
+    second = model.rates(b, a, False, continental)
     grid = poisson_grid(second.home, second.away, second.rho)
     first = None
     leg1_rates = None
     known = second.known
     if leg1_score is None:
-        r1 = model.rates(a, b, False)
+        r1 = model.rates(a, b, False, continental)
         first = poisson_grid(r1.home, r1.away, r1.rho)
         leg1_rates = (r1.home, r1.away)
         known = known & r1.known
     replay = None
     if rules.replays:
-        playoff = model.rates(a, b, True)
+        playoff = model.rates(a, b, True, continental)
         replay = poisson_grid(playoff.home, playoff.away, playoff.rho)
     probs = two_legs(
         grid, rules, leg1_score=leg1_score, leg1=first,

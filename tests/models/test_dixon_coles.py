@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from scipy.optimize import approx_fprime
 
 from remontada.models.base import NotFittedError
-from remontada.models.dixon_coles import DixonColesModel, _Data, _objective
+from remontada.models.dixon_coles import HEAD, DixonColesModel, _Data, _objective, team_groups
 
 
 def synthetic(n_teams=12, rounds=30, seed=0, rho=-0.1, home=0.3):
@@ -46,12 +46,62 @@ def test_gradient_is_exact():
     frame, *_ = synthetic(n_teams=6, rounds=3, seed=3)
     teams, idx = np.unique(np.concatenate([frame.home_id, frame.away_id]), return_inverse=True)
     weights = np.random.default_rng(1).uniform(0.2, 1.0, len(frame))
-    d = _Data(idx[: len(frame)], idx[len(frame) :], frame, weights, len(teams))
-    theta = np.random.default_rng(2).normal(0, 0.2, 3 + 2 * len(teams))
+    group = np.array([0, 0, 1, 1, 1, 2])  # three leagues
+    frame["competition_kind"] = np.where(np.arange(len(frame)) % 3 == 0, "continental", "league")
+    d = _Data(idx[: len(frame)], idx[len(frame) :], frame, weights, group, 3)
+    theta = np.random.default_rng(2).normal(0, 0.2, HEAD + 2 * 3 + 2 * len(teams))
     theta[2] = -0.07
-    analytic = _objective(theta, d, 0.5)[1]
-    numeric = approx_fprime(theta, lambda t: _objective(t, d, 0.5)[0], 1e-7)
+    analytic = _objective(theta, d, 0.5, 2.0)[1]
+    numeric = approx_fprime(theta, lambda t: _objective(t, d, 0.5, 2.0)[0], 1e-7)
     assert np.allclose(analytic, numeric, rtol=1e-4, atol=1e-4)
+
+
+def test_groups_are_the_last_league_else_the_country():
+    frame = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2020-01-01", "2020-02-01", "2020-03-01", "2020-04-01"]),
+            "home_id": [1, 1, 3, 5],
+            "away_id": [2, 4, 1, 6],
+            "competition_id": ["aaa-1", "aaa-2", "uefa-cl", "uefa-cl"],
+            "competition_kind": ["league", "league", "continental", "continental"],
+            "home_country": ["AAA", "AAA", "BBB", "CCC"],
+            "away_country": ["AAA", "AAA", "AAA", None],
+        }
+    )
+    groups = team_groups(frame, np.array([1, 2, 3, 4, 5, 6]))
+    assert groups.tolist() == ["aaa-2", "aaa-1", "country:BBB", "aaa-2", "country:CCC", "other"]
+
+
+def test_a_rarely_seen_team_is_pulled_towards_its_league_not_the_pool():
+    strong, *_ = synthetic(n_teams=8, rounds=4, seed=5)
+    weak = strong.assign(
+        home_id=strong.home_id + 100, away_id=strong.away_id + 100,
+        home_goals=strong.home_goals // 2, away_goals=strong.away_goals // 2,
+    )  # fmt: skip
+    frame = pd.concat([strong.assign(competition_id="s-1"), weak.assign(competition_id="w-1")])
+    # the leagues meet in cup ties; a newcomer of the weak league has played once
+    cups = pd.DataFrame(
+        {
+            "date": pd.Timestamp("2020-03-01"),
+            "home_id": [100, 101, 202, 203, 299],
+            "away_id": [200, 201, 102, 103, 104],
+            "home_goals": [3, 2, 0, 1, 1],
+            "away_goals": [0, 0, 2, 3, 1],
+            "neutral": False,
+            "competition_id": "cup",
+        }
+    )
+    frame = pd.concat([frame, cups]).sort_values("date", kind="stable").reset_index(drop=True)
+    frame["competition_kind"] = np.where(frame["competition_id"] == "cup", "cup", "league")
+    frame.loc[frame["home_id"] == 299, "competition_kind"] = "league"  # its one match is a league match
+    frame.loc[frame["home_id"] == 299, "competition_id"] = "w-1"
+    grouped = DixonColesModel(half_life_days=None).fit(frame)
+    flat = DixonColesModel(half_life_days=None, group_sd=None).fit(frame)
+    assert grouped.group_[299] == "w-1"
+    level = grouped.group_attack_["w-1"] + grouped.group_defence_["w-1"]
+    assert level < grouped.group_attack_["s-1"] + grouped.group_defence_["s-1"]
+    newcomer = lambda m: m.attack_[299] + m.defence_[299]  # noqa: E731
+    assert newcomer(grouped) < newcomer(flat)  # the flat prior flatters it towards the pool average
 
 
 def test_recovers_the_parameters_it_was_simulated_with(data):

@@ -68,23 +68,37 @@ class MatchModel(ABC):
         """Learn from ``matches`` strictly before ``as_of`` (all of them if ``None``)."""
 
     @abstractmethod
-    def rates(self, home: ArrayLike, away: ArrayLike, neutral: ArrayLike = False) -> Rates:
-        """Expected goals for fixtures given as team-id arrays (broadcast together)."""
+    def rates(
+        self, home: ArrayLike, away: ArrayLike, neutral: ArrayLike = False, continental: ArrayLike = False
+    ) -> Rates:
+        """Expected goals for fixtures given as team-id arrays (broadcast together).
+
+        ``continental`` marks European-cup fixtures, where home advantage is larger
+        than in domestic football (models that learn it apply it; others ignore it).
+        """
 
     @abstractmethod
     def ratings(self) -> pd.DataFrame:
         """The fitted team ratings, indexed by team id, strongest first."""
 
     def grids(
-        self, home: ArrayLike, away: ArrayLike, neutral: ArrayLike = False, *, max_goals: int = DEFAULT_MAX_GOALS
+        self,
+        home: ArrayLike,
+        away: ArrayLike,
+        neutral: ArrayLike = False,
+        continental: ArrayLike = False,
+        *,
+        max_goals: int = DEFAULT_MAX_GOALS,
     ) -> ScoreGrid:
         """Score grids for a batch of fixtures."""
-        r = self.rates(home, away, neutral)
+        r = self.rates(home, away, neutral, continental)
         return poisson_grid(r.home, r.away, r.rho, max_goals=max_goals)
 
-    def predict(self, home: ArrayLike, away: ArrayLike, neutral: ArrayLike = False) -> pd.DataFrame:
+    def predict(
+        self, home: ArrayLike, away: ArrayLike, neutral: ArrayLike = False, continental: ArrayLike = False
+    ) -> pd.DataFrame:
         """1X2 probabilities and expected goals per fixture, as a DataFrame."""
-        r = self.rates(home, away, neutral)
+        r = self.rates(home, away, neutral, continental)
         grid = poisson_grid(r.home, r.away, r.rho)
         p = grid.outcomes()
         return pd.DataFrame(

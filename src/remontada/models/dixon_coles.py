@@ -2,10 +2,12 @@
 
 Each side's goals are Poisson (Maher 1982), with log-rates
 
-    log lambda = c + h * (not neutral) + attack[home] - defence[away]     (home goals)
-    log mu     = c + attack[away] - defence[home]                         (away goals)
+    log lambda = c + (h + e * european) * (not neutral) + attack[home] - defence[away]   (home goals)
+    log mu     = c - e * european * (not neutral) + attack[away] - defence[home]         (away goals)
 
-and the four low scores 0-0, 1-0, 0-1 and 1-1 reweighted by tau(rho) (Dixon & Coles
+where ``e`` is the extra home advantage of the European cups (long trips, foreign
+grounds: the home side both scores more and concedes less than at home in its own
+league), and the four low scores 0-0, 1-0, 0-1 and 1-1 reweighted by tau(rho) (Dixon & Coles
 1997, "Modelling association football scores and inefficiencies in the football
 betting market", Applied Statistics 46(2), 265-280). Older matches count less: each
 match is weighted ``exp(-xi * age)`` with ``xi = ln 2 / half_life_days`` (their
@@ -16,7 +18,14 @@ plain maximum-likelihood estimate (then attack and defence are identified only u
 constants absorbed by ``c``).
 
 Domestic leagues, domestic cups and European cups are fitted together ("one pool"):
-the European matches tie the leagues' scales together. The optimiser is L-BFGS on the
+the European matches tie the leagues' scales together. Teams are grouped by their
+league (the last league they played in the window), or by country when the data
+hold none of their league matches (a Maltese or a Kazakh champion is only ever seen in
+the European cups); each group has its own attack and defence level, and a team's
+parameters are its group's plus its own deviation (a hierarchical, or "league
+level", prior as in ClubElo). The Gaussian prior then pulls a rarely seen team
+towards its league's level, learnt from all its clubs, rather than towards the
+average of the whole pool, which flattered weak clubs from small countries. The optimiser is L-BFGS on the
 exact gradient of the weighted log-likelihood, vectorised over matches (scatter-adds
 with ``np.bincount``; no Python loop over matches).
 """
@@ -34,33 +43,58 @@ from scipy.special import gammaln
 
 from remontada.models.base import MatchModel, Rates, select_before
 
-__all__ = ["DixonColesModel", "dixon_coles_loglik"]
+__all__ = ["DixonColesModel", "dixon_coles_loglik", "team_groups"]
 
 Array = NDArray[np.float64]
+HEAD = 4
+"""Parameters before the groups' and teams': intercept, home advantage, rho, European home advantage."""
 
 
 class _Data:
     """The arrays the likelihood needs, built once per fit."""
 
-    def __init__(self, home: NDArray[np.intp], away: NDArray[np.intp], frame: pd.DataFrame, weight: Array, n: int):
-        self.home, self.away, self.n, self.w = home, away, n, weight
+    def __init__(
+        self,
+        home: NDArray[np.intp],
+        away: NDArray[np.intp],
+        frame: pd.DataFrame,
+        weight: Array,
+        group: NDArray[np.intp],
+        n_groups: int,
+    ):
+        self.home, self.away, self.n, self.w = home, away, len(group), weight
+        self.group, self.g = group, n_groups
         self.yh = frame["home_goals"].to_numpy(dtype=float)
         self.ya = frame["away_goals"].to_numpy(dtype=float)
         self.venue = 1.0 - frame["neutral"].to_numpy(dtype=float)
+        european = frame["competition_kind"].eq("continental") if "competition_kind" in frame else False
+        self.europe = self.venue * np.asarray(european, dtype=float)
         self.m00 = (self.yh == 0) & (self.ya == 0)
         self.m01 = (self.yh == 0) & (self.ya == 1)
         self.m10 = (self.yh == 1) & (self.ya == 0)
         self.m11 = (self.yh == 1) & (self.ya == 1)
         self.const = float(np.sum(weight * (gammaln(self.yh + 1) + gammaln(self.ya + 1))))
 
+    def split(self, theta: Array) -> tuple[Array, Array, Array, Array]:
+        """Group attack and defence, and each team's total attack and defence, from ``theta``."""
+        g, n = self.g, self.n
+        ga, gd = theta[HEAD : HEAD + g], theta[HEAD + g : HEAD + 2 * g]
+        att = theta[HEAD + 2 * g : HEAD + 2 * g + n] + ga[self.group]
+        dfc = theta[HEAD + 2 * g + n :] + gd[self.group]
+        return ga, gd, att, dfc
 
-def _objective(theta: Array, d: _Data, precision: float) -> tuple[float, Array]:
-    """Negative weighted log-likelihood (plus the ridge penalty) and its gradient."""
-    n = d.n
-    c, h, rho = theta[0], theta[1], theta[2]
-    att, dfc = theta[3 : 3 + n], theta[3 + n :]
-    eta_h = c + h * d.venue + att[d.home] - dfc[d.away]
-    eta_a = c + att[d.away] - dfc[d.home]
+
+def _objective(theta: Array, d: _Data, precision: float, group_precision: float) -> tuple[float, Array]:
+    """Negative weighted log-likelihood (plus the ridge penalties) and its gradient.
+
+    ``theta`` is ``[c, h, rho, e, group attack (G), group defence (G), team attack
+    deviation (n), team defence deviation (n)]``.
+    """
+    n, g = d.n, d.g
+    c, h, rho, e = theta[0], theta[1], theta[2], theta[3]
+    _, _, att, dfc = d.split(theta)
+    eta_h = c + h * d.venue + e * d.europe + att[d.home] - dfc[d.away]
+    eta_a = c - e * d.europe + att[d.away] - dfc[d.home]
     lam, mu = np.exp(eta_h), np.exp(eta_a)
     tau = np.ones_like(lam)
     tau[d.m00] = 1.0 - lam[d.m00] * mu[d.m00] * rho
@@ -87,18 +121,27 @@ def _objective(theta: Array, d: _Data, precision: float) -> tuple[float, Array]:
     grad[0] = g_h.sum() + g_a.sum()
     grad[1] = (g_h * d.venue).sum()
     grad[2] = (d.w * dt_r).sum()
-    grad[3 : 3 + n] = np.bincount(d.home, g_h, n) + np.bincount(d.away, g_a, n)
-    grad[3 + n :] = -np.bincount(d.away, g_h, n) - np.bincount(d.home, g_a, n)
+    grad[3] = ((g_h - g_a) * d.europe).sum()
+    team_att = np.bincount(d.home, g_h, n) + np.bincount(d.away, g_a, n)
+    team_def = -np.bincount(d.away, g_h, n) - np.bincount(d.home, g_a, n)
+    grad[HEAD : HEAD + g] = np.bincount(d.group, team_att, g)
+    grad[HEAD + g : HEAD + 2 * g] = np.bincount(d.group, team_def, g)
+    grad[HEAD + 2 * g : HEAD + 2 * g + n] = team_att
+    grad[HEAD + 2 * g + n :] = team_def
     value = -ll.sum()
     grad = -grad
     if precision > 0:
-        teams = theta[3:]
+        teams = theta[HEAD + 2 * g :]
         value += 0.5 * precision * float(teams @ teams)
-        grad[3:] += precision * teams
+        grad[HEAD + 2 * g :] += precision * teams
+    if group_precision > 0:
+        groups = theta[HEAD : HEAD + 2 * g]
+        value += 0.5 * group_precision * float(groups @ groups)
+        grad[HEAD : HEAD + 2 * g] += group_precision * groups
     return float(value), grad
 
 
-def _scale(d: _Data, precision: float) -> Array:
+def _scale(d: _Data, precision: float, group_precision: float) -> Array:
     """Step sizes that make the problem well conditioned for L-BFGS.
 
     The optimiser works on ``theta / scale`` where ``scale`` is one over the square
@@ -110,9 +153,15 @@ def _scale(d: _Data, precision: float) -> Array:
     goals = max(goals, 0.1)
     team_weight = np.bincount(d.home, d.w, d.n) + np.bincount(d.away, d.w, d.n)
     total = float(d.w.sum())
-    head = [2 * total * goals, max(float((d.w * d.venue).sum()), 1e-3 * total) * goals, total]
+    head = [
+        2 * total * goals,
+        max(float((d.w * d.venue).sum()), 1e-3 * total) * goals,
+        total,
+        2 * max(float((d.w * d.europe).sum()), 1e-3 * total) * goals,
+    ]
     team = team_weight * goals + precision
-    diag = np.concatenate([head, team, team])
+    group = np.bincount(d.group, team_weight, d.g) * goals + group_precision
+    diag = np.concatenate([head, group, group, team, team])
     out: Array = 1.0 / np.sqrt(np.maximum(diag, 1e-12))
     return out
 
@@ -140,6 +189,35 @@ def dixon_coles_loglik(
     return out
 
 
+def team_groups(frame: pd.DataFrame, teams: NDArray[np.int64]) -> NDArray[np.object_]:
+    """Each team's group: the last league it played in ``frame``, else ``country:XXX``, else ``other``.
+
+    Leagues are the competitions of kind ``league`` (the ``competition_kind``
+    column); countries come from the optional ``home_country`` / ``away_country``
+    columns. A team with neither is in the ``other`` group. ``frame`` is in date order.
+    """
+    out = pd.Series("other", index=teams, dtype=object)
+
+    def last(rows: pd.DataFrame, home: str, away: str) -> pd.Series:
+        order = np.arange(len(rows))
+        long = pd.DataFrame(
+            {
+                "team": np.concatenate([rows["home_id"], rows["away_id"]]),
+                "value": np.concatenate([rows[home], rows[away]]),
+                "order": np.concatenate([order, order]),
+            }
+        ).dropna()
+        return long.sort_values("order", kind="stable").drop_duplicates("team", keep="last").set_index("team")["value"]
+
+    if {"home_country", "away_country"} <= set(frame.columns):
+        country = last(frame, "home_country", "away_country")
+        out.update("country:" + country.reindex(teams).dropna().astype(str))
+    if "competition_kind" in frame.columns:
+        league = frame[frame["competition_kind"] == "league"]
+        out.update(last(league, "competition_id", "competition_id").reindex(teams).dropna())
+    return out.to_numpy()
+
+
 class DixonColesModel(MatchModel):
     """Dixon-Coles with time decay and a Gaussian prior (see the module docstring).
 
@@ -148,8 +226,12 @@ class DixonColesModel(MatchModel):
     half_life_days
         How many days until a match counts half as much; ``None`` weights all equally.
     prior_sd
-        Standard deviation of the Gaussian prior on attack and defence (log-rate
-        units); ``None`` for plain maximum likelihood.
+        Standard deviation of the Gaussian prior on a team's attack and defence
+        around its group's (log-rate units); ``None`` for plain maximum likelihood.
+    group_sd
+        Standard deviation of the Gaussian prior on the groups' (leagues', countries')
+        attack and defence around the pool's; ``None`` puts every team in one group
+        (the plain Dixon-Coles prior towards the pool average).
     max_years
         Matches older than this before ``as_of`` are not used (their weight is tiny).
     tol
@@ -165,12 +247,14 @@ class DixonColesModel(MatchModel):
         *,
         half_life_days: float | None = 365.0,
         prior_sd: float | None = 1.0,
+        group_sd: float | None = 1.0,
         max_years: float = 8.0,
         tol: float = 1e-6,
         warm_start: bool = False,
     ) -> None:
         self.half_life_days = half_life_days
         self.prior_sd = prior_sd
+        self.group_sd = group_sd
         self.max_years = max_years
         self.tol = tol
         self.warm_start = warm_start
@@ -195,15 +279,20 @@ class DixonColesModel(MatchModel):
         weight = base if self.half_life_days is None else base * np.exp(-np.log(2) * age / self.half_life_days)
         teams, idx = np.unique(np.concatenate([frame["home_id"], frame["away_id"]]), return_inverse=True)
         n = len(teams)
-        data = _Data(idx[: len(frame)], idx[len(frame) :], frame, weight, n)
-        theta0 = self._start(teams, data)
+        labels = team_groups(frame, teams) if self.group_sd is not None else np.full(n, "all", dtype=object)
+        groups, group = np.unique(labels, return_inverse=True)
+        data = _Data(idx[: len(frame)], idx[len(frame) :], frame, weight, group, len(groups))
+        theta0 = self._start(teams, groups, data)
         precision = 0.0 if self.prior_sd is None else 1.0 / self.prior_sd**2
-        scale = _scale(data, precision)
+        group_precision = 1.0 / self.group_sd**2 if self.group_sd is not None else 1e6  # one group, pinned at 0
+        scale = _scale(data, precision, group_precision)
         rho_bound = 0.5 / scale[2]
-        bounds = [(None, None), (None, None), (-rho_bound, rho_bound)] + [(None, None)] * (2 * n)
+        bounds = [(None, None), (None, None), (-rho_bound, rho_bound), (None, None)] + [(None, None)] * (
+            2 * (n + data.g)
+        )
 
         def scaled(z: Array) -> tuple[float, Array]:
-            value, grad = _objective(z * scale, data, precision)
+            value, grad = _objective(z * scale, data, precision, group_precision)
             return value, grad * scale
 
         result = minimize(
@@ -220,11 +309,16 @@ class DixonColesModel(MatchModel):
         self.intercept_ = float(theta[0])
         self.home_advantage_ = float(theta[1])
         self.rho_ = float(theta[2])
-        self.attack_ = pd.Series(theta[3 : 3 + n], index=teams, name="attack")
-        self.defence_ = pd.Series(theta[3 + n :], index=teams, name="defence")
+        self.european_advantage_ = float(theta[3])
+        group_attack, group_defence, attack, defence = data.split(theta)
+        self.attack_ = pd.Series(attack, index=teams, name="attack")
+        self.defence_ = pd.Series(defence, index=teams, name="defence")
+        self.group_ = pd.Series(groups[group], index=teams, name="group")
+        self.group_attack_ = pd.Series(group_attack, index=groups, name="attack")
+        self.group_defence_ = pd.Series(group_defence, index=groups, name="defence")
         self.objective_ = float(result.fun)
-        self.loglik_ = -float(_objective(theta, data, 0.0)[0]) - data.const
-        grad = _objective(theta, data, precision)[1]
+        self.loglik_ = -float(_objective(theta, data, 0.0, 0.0)[0]) - data.const
+        grad = _objective(theta, data, precision, group_precision)[1]
         grad[2] = 0.0 if abs(theta[2]) >= 0.5 - 1e-12 else grad[2]
         self.grad_norm_ = float(np.max(np.abs(grad)))
         self.converged_ = bool(result.success)
@@ -232,27 +326,38 @@ class DixonColesModel(MatchModel):
         self.as_of_ = as_of if as_of is not None else end.date()
         return self
 
-    def _start(self, teams: NDArray[np.int64], data: _Data) -> Array:
-        n = len(teams)
-        theta = np.zeros(3 + 2 * n)
+    def _start(self, teams: NDArray[np.int64], groups: NDArray[np.object_], data: _Data) -> Array:
+        n, g = len(teams), len(groups)
+        theta = np.zeros(HEAD + 2 * g + 2 * n)
         theta[0] = np.log(max(float(np.average(data.ya, weights=data.w)), 0.1))
         theta[1] = 0.25
         theta[2] = -0.05
         if self.warm_start and hasattr(self, "teams_"):
-            theta[:3] = [self.intercept_, self.home_advantage_, self.rho_]
-            theta[3 : 3 + n] = self.attack_.reindex(teams).fillna(0.0).to_numpy()
-            theta[3 + n :] = self.defence_.reindex(teams).fillna(0.0).to_numpy()
+            theta[:HEAD] = [self.intercept_, self.home_advantage_, self.rho_, self.european_advantage_]
+            ga = self.group_attack_.reindex(groups).fillna(0.0).to_numpy()
+            gd = self.group_defence_.reindex(groups).fillna(0.0).to_numpy()
+            theta[HEAD : HEAD + 2 * g] = np.concatenate([ga, gd])
+            # a team's deviation from its (possibly new) group, from its previous total
+            seen = np.isin(teams, self.teams_)
+            attack = self.attack_.reindex(teams).to_numpy() - ga[data.group]
+            defence = self.defence_.reindex(teams).to_numpy() - gd[data.group]
+            theta[HEAD + 2 * g : HEAD + 2 * g + n] = np.where(seen, attack, 0.0)
+            theta[HEAD + 2 * g + n :] = np.where(seen, defence, 0.0)
         return theta
 
-    def rates(self, home: ArrayLike, away: ArrayLike, neutral: ArrayLike = False) -> Rates:
+    def rates(
+        self, home: ArrayLike, away: ArrayLike, neutral: ArrayLike = False, continental: ArrayLike = False
+    ) -> Rates:
         """Expected goals for each fixture; teams never seen get the pool average."""
         self._check_fitted("attack_")
-        h, a, nt = np.broadcast_arrays(np.asarray(home), np.asarray(away), np.asarray(neutral, dtype=bool))
+        h, a, nt, eu = np.broadcast_arrays(
+            np.asarray(home), np.asarray(away), np.asarray(neutral, dtype=bool), np.asarray(continental, dtype=bool)
+        )
         att_h, def_h, known_h = self._lookup(h)
         att_a, def_a, known_a = self._lookup(a)
-        venue = self.home_advantage_ * (~nt)
-        lam = np.exp(self.intercept_ + venue + att_h - def_a)
-        mu = np.exp(self.intercept_ + att_a - def_h)
+        europe = self.european_advantage_ * (eu & ~nt)
+        lam = np.exp(self.intercept_ + self.home_advantage_ * (~nt) + europe + att_h - def_a)
+        mu = np.exp(self.intercept_ - europe + att_a - def_h)
         return Rates(lam, mu, self.rho_, known_h & known_a)
 
     def _lookup(self, ids: NDArray[np.int64]) -> tuple[Array, Array, NDArray[np.bool_]]:

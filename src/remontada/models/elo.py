@@ -66,10 +66,11 @@ Elo gives an expected score; the score grid needs goal rates. With
 ``x = (R_home - R_away) / 400`` (pre-match ratings) and ``v`` 1 at a home ground, 0
 at a neutral one, each side's goals are Poisson with::
 
-    log E[home goals] = c0 + c1 * x + h * v,    log E[away goals] = c0 - c1 * x - h * v
+    log E[home goals] = c0 + c1 * x + (h + e * u) * v,    log E[away goals] = c0 - c1 * x - (h + e * u) * v
 
 as ClubElo derives score probabilities from Elo differences ("Adaptive Poisson
-parameters and result histogram"). ``(c0, c1, h)`` is a Poisson regression: the
+parameters and result histogram"), where ``u`` is 1 in the European cups, whose home
+advantage in goals is larger than domestic football's. ``(c0, c1, h, e)`` is a Poisson regression: the
 maximum-likelihood fit on the matches of the last ``goal_years`` years, each with
 the ratings the sides had before it, under a weak N(0, 1) prior on each
 coefficient (negligible beside thousands of matches, it keeps fits on a handful of
@@ -243,7 +244,7 @@ class EloModel(MatchModel):
     home_advantage_ : float
         ``H`` after the last match.
     goal_coefs_ : tuple of float
-        ``(c0, c1, h)`` of the goal map.
+        ``(c0, c1, h, e)`` of the goal map.
     rho_ : float
         The Dixon-Coles low-score dependence.
     unseen_rating_ : float
@@ -316,8 +317,10 @@ class EloModel(MatchModel):
 
         recent = (frame["date"] >= after_last - pd.Timedelta(days=365.25 * self.goal_years)).to_numpy()
         x = np.clip((pre_home - pre_away)[recent] / 400, -self.max_difference / 400, self.max_difference / 400)
-        self.goal_coefs_ = _fit_goal_map(x, venue[recent], hg[recent], ag[recent])
-        lam, mu = self._goal_rates(x, venue[recent])
+        kind = frame["competition_kind"] if "competition_kind" in frame else pd.Series("", index=frame.index)
+        europe = venue * kind.eq("continental").to_numpy(dtype=float)
+        self.goal_coefs_ = _fit_goal_map(x, venue[recent], europe[recent], hg[recent], ag[recent])
+        lam, mu = self._goal_rates(x, venue[recent], europe[recent])
         self.rho_ = _fit_rho(hg[recent], ag[recent], lam, mu)
 
         self.teams_ = teams
@@ -398,18 +401,24 @@ class EloModel(MatchModel):
         mean = np.bincount(c, ratings[t]) / np.bincount(c)
         ratings[t] = mean[c] + self.carry_over * (ratings[t] - mean[c])
 
-    def _goal_rates(self, x: Array, venue: Array) -> tuple[Array, Array]:
-        c0, c1, h = self.goal_coefs_
-        return np.exp(c0 + c1 * x + h * venue), np.exp(c0 - c1 * x - h * venue)
+    def _goal_rates(self, x: Array, venue: Array, europe: Array) -> tuple[Array, Array]:
+        c0, c1, h, e = self.goal_coefs_
+        shift = h * venue + e * europe
+        return np.exp(c0 + c1 * x + shift), np.exp(c0 - c1 * x - shift)
 
-    def rates(self, home: ArrayLike, away: ArrayLike, neutral: ArrayLike = False) -> Rates:
+    def rates(
+        self, home: ArrayLike, away: ArrayLike, neutral: ArrayLike = False, continental: ArrayLike = False
+    ) -> Rates:
         """Expected goals for each fixture; clubs never seen get ``unseen_rating_`` and ``known=False``."""
         self._check_fitted("ratings_")
-        h, a, nt = np.broadcast_arrays(np.asarray(home), np.asarray(away), np.asarray(neutral, dtype=bool))
+        h, a, nt, eu = np.broadcast_arrays(
+            np.asarray(home), np.asarray(away), np.asarray(neutral, dtype=bool), np.asarray(continental, dtype=bool)
+        )
         rh, known_h = self._lookup(h)
         ra, known_a = self._lookup(a)
         cap = self.max_difference / 400
-        lam, mu = self._goal_rates(np.clip((rh - ra) / 400, -cap, cap), (~nt).astype(float))
+        venue = (~nt).astype(float)
+        lam, mu = self._goal_rates(np.clip((rh - ra) / 400, -cap, cap), venue, venue * eu)
         return Rates(lam, mu, self.rho_, known_h & known_a)
 
     def expected_score(self, home: ArrayLike, away: ArrayLike, neutral: ArrayLike = False) -> Array:
@@ -465,10 +474,12 @@ class EloModel(MatchModel):
         )
 
 
-def _fit_goal_map(x: Array, venue: Array, home_goals: Array, away_goals: Array) -> tuple[float, float, float]:
-    """Posterior mode of ``(c0, c1, h)`` of the goal map under a N(0, 1) prior on each (see the module docstring)."""
-    design = np.column_stack([np.ones_like(x), x, venue])
-    sign = np.array([1.0, -1.0, -1.0])
+def _fit_goal_map(
+    x: Array, venue: Array, europe: Array, home_goals: Array, away_goals: Array
+) -> tuple[float, float, float, float]:
+    """Posterior mode of ``(c0, c1, h, e)`` of the goal map under a N(0, 1) prior on each (see the module docstring)."""
+    design = np.column_stack([np.ones_like(x), x, venue, europe])
+    sign = np.array([1.0, -1.0, -1.0, -1.0])
 
     def objective(theta: Array) -> tuple[float, Array]:
         eta_h, eta_a = design @ theta, design @ (theta * sign)
@@ -477,8 +488,8 @@ def _fit_goal_map(x: Array, venue: Array, home_goals: Array, away_goals: Array) 
         grad: Array = design.T @ (lam - home_goals) + sign * (design.T @ (mu - away_goals)) + theta
         return value, grad
 
-    c0, c1, h = minimize(objective, np.zeros(3), jac=True, method="BFGS").x
-    return float(c0), float(c1), float(h)
+    c0, c1, h, e = minimize(objective, np.zeros(4), jac=True, method="BFGS").x
+    return float(c0), float(c1), float(h), float(e)
 
 
 def _fit_rho(home_goals: Array, away_goals: Array, home_rate: Array, away_rate: Array) -> float:
