@@ -49,7 +49,8 @@ METHODS = {"remontada": "p_remontada", "rate by first-leg margin": "p_rate", "lo
 # the code a tie forecast runs through: a change to any of it invalidates the cache
 SOURCES = (
     "tie_forecast.py", "forecast.py", "tie.py", "tiebreaks.py", "rules.py", "grid.py", "queries.py", "resolve.py",
-    "names.py", "models/base.py", "models/dixon_coles.py", "models/elo.py", "models/__init__.py",
+    "names.py", "models/base.py", "models/dixon_coles.py", "models/elo.py", "models/__init__.py", "inplay.py",
+    "timing.py",
 )  # fmt: skip
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "duplicate_teams",
     "find_competition",
     "find_team",
+    "goal_timelines",
     "matches",
     "rejects",
     "status",
@@ -231,6 +232,48 @@ def two_legged_ties(
         """,
         params,
     )
+
+
+def goal_timelines(store: Store, *, before: dt.date | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Matches whose every goal has its minute, and those goals: the data of the in-play model.
+
+    Returns ``(matches, goals)``: ``matches`` (``match_id, date, home_id, away_id,
+    neutral, home_goals, away_goals``) holds every match whose goals rows add up to its
+    score, plus the goalless matches of the same competitions over the years their
+    goals are timed; ``goals`` (``match_id, minute, home_side``) their goals of normal
+    time (minute 1..90, stoppage time in 45 and 90), own goals counted for the side
+    they were scored for.
+    """
+    day = before or dt.date.max
+    matches = store.df(
+        """
+        WITH timed AS (
+            SELECT g.match_id, count(*) FILTER (WHERE g.team_id = m.home_id) AS hg,
+                   count(*) FILTER (WHERE g.team_id = m.away_id) AS ag
+            FROM goals g JOIN matches m USING (match_id) WHERE m.date < ? GROUP BY g.match_id),
+        covered AS (
+            SELECT m.competition_id, min(m.date) AS first, max(m.date) AS last
+            FROM timed JOIN matches m USING (match_id) GROUP BY m.competition_id)
+        SELECT m.match_id, m.date, m.home_id, m.away_id, m.neutral, m.home_goals, m.away_goals
+        FROM matches m LEFT JOIN timed USING (match_id) JOIN covered c USING (competition_id)
+        WHERE m.date < ? AND m.date BETWEEN c.first AND c.last
+          AND ((timed.match_id IS NULL AND m.home_goals = 0 AND m.away_goals = 0)
+               OR (timed.hg = m.home_goals AND timed.ag = m.away_goals))
+        ORDER BY m.date, m.match_id
+        """,
+        [day, day],
+    )
+    goals = store.df(
+        """
+        SELECT g.match_id, g.minute, g.team_id = m.home_id AS home_side
+        FROM goals g JOIN matches m USING (match_id)
+        WHERE m.date < ? AND g.minute BETWEEN 1 AND 90
+        ORDER BY g.match_id, g.minute
+        """,
+        [day],
+    )
+    goals = goals[goals["match_id"].isin(matches["match_id"])].reset_index(drop=True)
+    return matches, goals
 
 
 def training_matches(store: Store, *, pool: str = "club", before: dt.date | None = None) -> pd.DataFrame:

@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 from remontada.errors import BatchError, DataError, RemontadaError
 from remontada.forecast import Forecaster
 from remontada.grid import ScoreGrid, poisson_grid
+from remontada.inplay import Intensity, final_score_grid
 from remontada.models import DEFAULT_MODEL, MatchModel
 from remontada.precedents import ERAS, BaseRate, base_rate
 from remontada.queries import find_competition, two_legged_ties
@@ -33,8 +34,9 @@ from remontada.rules import RULES, TWO_LEGGED, Rules, parse_rules, rules_for
 from remontada.store import Store
 from remontada.tie import TieProbabilities, extra_time_grid, second_leg_outcomes, single_match, two_legs
 from remontada.tiebreaks import ExtraTimeRate, ShootoutEdge, extra_time_rate, shootout_edge
+from remontada.timing import fit_timing
 
-__all__ = ["TieForecast", "TieForecaster", "parse_leg1"]
+__all__ = ["Conditions", "TieForecast", "TieForecaster", "parse_leg1"]
 
 _SCORE = re.compile(r"^\s*(?:(?P<home>.*?\S)\s+)?(?P<h>\d{1,2})\s*[-–:]\s*(?P<a>\d{1,2})(?:\s+(?P<away>\S.*?))?\s*$")
 LOOKAHEAD = dt.timedelta(days=90)
@@ -170,6 +172,20 @@ class TieForecast:
 
 
 @dataclass(frozen=True)
+class Conditions:
+    """What a tie forecast on a date takes from the store besides the match model.
+
+    The extra-time factor and shootout edge (:mod:`remontada.tiebreaks`), and the
+    in-play model (:mod:`remontada.timing`) that turns a second leg's rates into its
+    score distribution given the state of the tie.
+    """
+
+    extra_time: ExtraTimeRate
+    shootout: ShootoutEdge
+    intensity: Intensity
+
+
+@dataclass(frozen=True)
 class _Known:
     """A tie the store holds between A (at home first) and B."""
 
@@ -190,13 +206,22 @@ class TieForecaster:
         self.forecaster = forecaster or Forecaster(store, model)
         self.store = store
         self.model = self.forecaster.model
-        self._tiebreaks: dict[dt.date, tuple[ExtraTimeRate, ShootoutEdge]] = {}
+        self._conditions: dict[dt.date, Conditions] = {}
+        self._timing: dict[int, Intensity] = {}
 
-    def tiebreaks(self, day: dt.date) -> tuple[ExtraTimeRate, ShootoutEdge]:
-        """The extra-time factor and shootout edge from the store's matches before ``day`` (cached)."""
-        if day not in self._tiebreaks:
-            self._tiebreaks[day] = (extra_time_rate(self.store, before=day), shootout_edge(self.store, before=day))
-        return self._tiebreaks[day]
+    def conditions(self, day: dt.date) -> Conditions:
+        """Extra time, shootouts and the in-play model from the store's matches before ``day`` (cached).
+
+        The in-play model changes slowly; it is refitted once a year, on the matches
+        before 1 January of ``day``'s year.
+        """
+        if day not in self._conditions:
+            if day.year not in self._timing:
+                self._timing[day.year] = fit_timing(self.store, before=dt.date(day.year, 1, 1))
+            self._conditions[day] = Conditions(
+                extra_time_rate(self.store, before=day), shootout_edge(self.store, before=day), self._timing[day.year]
+            )
+        return self._conditions[day]
 
     def _known(self, a: int, b: int, day: dt.date | None) -> tuple[_Known | None, _Known | None]:
         """The stored tie A v B under way on ``day`` (leg 1 before it, leg 2 on or after), or the next one."""
@@ -275,10 +300,10 @@ class TieForecaster:
         chosen, rules_from = self._rules(rules, comp_id, known.leg1_date if known else day)
         pool = self.forecaster.pool(a, b)
         model = self.forecaster.fitted(day, pool)
-        et_rate, edge = self.tiebreaks(day)
+        conditions = self.conditions(day)
         played = None if score is None else (np.array([score[0]]), np.array([score[1]]))
         probs, grid, rates, leg1_rates, known_flags = _forecast(
-            model, np.array([a]), np.array([b]), played, chosen, et_rate.factor, edge.p_home,
+            model, np.array([a]), np.array([b]), played, chosen, conditions,
             neutral=neutral, continental=self._continental(comp_id, chosen),
         )  # fmt: skip
         base = None
@@ -297,7 +322,7 @@ class TieForecaster:
             known.leg1_date if known else None, known.leg2_date if known else None,
             (float(rates[0][0]), float(rates[1][0])),
             None if leg1_rates is None else (float(leg1_rates[0][0]), float(leg1_rates[1][0])),
-            not bool(known_flags.all()), probs[0], grid[0], et_rate, edge, base,
+            not bool(known_flags.all()), probs[0], grid[0], conditions.extra_time, conditions.shootout, base,
             known.actual if known and known.leg2_date < self.forecaster.latest_date() else None,
         )  # fmt: skip
 
@@ -387,11 +412,10 @@ class TieForecaster:
         for (day, pool, rules_name, played, continental), group in good.groupby(keys, sort=True):
             assert isinstance(day, dt.date)
             model = self.forecaster.fitted(day, str(pool))
-            et_rate, edge = self.tiebreaks(day)
             score = (group["leg1_a"].to_numpy(int), group["leg1_b"].to_numpy(int)) if played else None
             probs, *_ = _forecast(
                 model, group["a"].to_numpy(int), group["b"].to_numpy(int), score,
-                group["rules_obj"].iloc[0], et_rate.factor, edge.p_home, continental=bool(continental),
+                group["rules_obj"].iloc[0], self.conditions(day), continental=bool(continental),
             )  # fmt: skip
             out.loc[group.index, cols] = np.column_stack([probs.p_a, probs.p_b, probs.p_extra_time, probs.p_penalties])
             out.loc[group.index, "rules_used"] = str(rules_name)
@@ -454,8 +478,7 @@ def _forecast(
     b: NDArray[np.int64],
     leg1_score: tuple[NDArray[np.int64], NDArray[np.int64]] | None,
     rules: Rules,
-    et_factor: float,
-    p_home_shootout: float,
+    conditions: Conditions,
     *,
     neutral: bool = False,
     continental: bool = False,
@@ -468,34 +491,42 @@ def _forecast(
 ]:
     """The engine on a batch of ties A v B from a fitted model's rates.
 
-    ``continental`` marks European-cup ties (a larger home advantage). Returns the
-    probabilities, the deciding match's grid (leg 2, B at home; or the
+    Each deciding match's score distribution comes from the in-play model run from
+    kick-off in the state of the tie (a second leg starts with the first leg's lead
+    and away goals); a first leg still to play, a replay and extra time are plain
+    Poisson. ``continental`` marks European-cup ties (a larger home advantage).
+    Returns the probabilities, the deciding match's grid (leg 2, B at home; or the
     single match), its rates, leg 1's rates when it is still to play, and whether
     every side was known to the model.
     """
+    et_factor, p_home = conditions.extra_time.factor, conditions.shootout.p_home
     if rules.legs == 1:
         r = model.rates(a, b, neutral, continental)
-        grid = poisson_grid(r.home, r.away, r.rho)
+        grid = final_score_grid(r.home, r.away, conditions.intensity)
         replay = None
         if rules.replays:  # at the other ground (or again on neutral ground), A's goals on the rows
             back = model.rates(b, a, neutral, continental)
             replay = poisson_grid(back.home, back.away, back.rho).swap()
-        shoot = 0.5 if neutral else p_home_shootout
         probs = single_match(
             grid, rules, extra_time=extra_time_grid(r.home, r.away, et_factor) if rules.extra_time else None,
-            shootout_a=shoot, replay=replay,
+            shootout_a=0.5 if neutral else p_home, replay=replay,
         )  # fmt: skip
         return probs, grid, (r.home, r.away), None, r.known
     second = model.rates(b, a, False, continental)
-    grid = poisson_grid(second.home, second.away, second.rho)
     first = None
     leg1_rates = None
     known = second.known
     if leg1_score is None:
         r1 = model.rates(a, b, False, continental)
-        first = poisson_grid(r1.home, r1.away, r1.rho)
+        first = final_score_grid(r1.home, r1.away, conditions.intensity)
         leg1_rates = (r1.home, r1.away)
         known = known & r1.known
+        grid = final_score_grid(second.home, second.away, conditions.intensity)
+    else:  # B, at home, leads the tie by b1 - a1 and has b1 away goals
+        grid = final_score_grid(
+            second.home, second.away, conditions.intensity, lead=leg1_score[1] - leg1_score[0],
+            away_rule=rules.away_goals, away_goals_home=leg1_score[1],
+        )  # fmt: skip
     replay = None
     if rules.replays:
         playoff = model.rates(a, b, True, continental)
@@ -503,6 +534,6 @@ def _forecast(
     probs = two_legs(
         grid, rules, leg1_score=leg1_score, leg1=first,
         extra_time=extra_time_grid(second.home, second.away, et_factor) if rules.extra_time else None,
-        shootout_a=1.0 - p_home_shootout, replay=replay,
+        shootout_a=1.0 - p_home, replay=replay,
     )  # fmt: skip
     return probs, grid, (second.home, second.away), leg1_rates, known

@@ -421,6 +421,21 @@ class EloModel(MatchModel):
         lam, mu = self._goal_rates(np.clip((rh - ra) / 400, -cap, cap), venue, venue * eu)
         return Rates(lam, mu, self.rho_, known_h & known_a)
 
+    def history_rates(self) -> pd.DataFrame:
+        """The fitted matches with each side's pre-match expected goals (``home_rate``, ``away_rate``).
+
+        The ratings are the ones each side had before the match, so the rates are the
+        goal map's forecast of it from earlier results only (the map's coefficients
+        come from the whole fit).
+        """
+        self._check_fitted("history_")
+        h = self.history_
+        cap = self.max_difference / 400
+        x = np.clip((h["home_rating"] - h["away_rating"]).to_numpy() / 400, -cap, cap)
+        venue = (h["home_advantage"].to_numpy() != 0).astype(float)
+        lam, mu = self._goal_rates(x, venue, np.zeros_like(x))
+        return h.assign(home_rate=lam, away_rate=mu)
+
     def expected_score(self, home: ArrayLike, away: ArrayLike, neutral: ArrayLike = False) -> Array:
         """Elo's expected score of the home side (a win 1, a draw 1/2), with ``home_advantage_`` unless neutral."""
         self._check_fitted("ratings_")
