@@ -9,14 +9,14 @@ from remontada.inplay import MINUTES, STATES, Intensity, final_score_grid, fit_i
 rates = st.floats(0.3, 3.0)
 
 
-def fitted_like() -> Intensity:
+def fitted_like(match_sd=0.0) -> Intensity:
     """An intensity shaped like the one the store gives: late goals, trailing sides pushing."""
     profile = np.linspace(0.8, 1.2, MINUTES)
     profile[44], profile[89] = 1.8, 3.0
     profile /= profile.mean()
-    home = np.array([0.05, 0.1, 0.0, 0.0, 0.15])
-    away = np.array([0.12, 0.1, 0.0, 0.05, 0.25])
-    return Intensity(profile, home, away, np.zeros(STATES), np.zeros(STATES), 0, 0)
+    home = np.array([0.25, 0.2, 0.0, -0.08, -0.05])
+    away = np.array([0.35, 0.18, 0.0, -0.03, 0.05])
+    return Intensity(profile, home, away, np.zeros(STATES), np.zeros(STATES), 0, 0, match_sd)
 
 
 @given(rates, rates)
@@ -27,9 +27,9 @@ def test_without_time_or_state_effects_the_chain_is_poisson(home, away):
     assert float(chain.probs.sum() + chain.tail) == pytest.approx(1.0)
 
 
-@given(rates, rates)
-def test_an_ordinary_match_keeps_the_model_expected_goals(home, away):
-    grid = final_score_grid(home, away, fitted_like())
+@given(rates, rates, st.sampled_from([0.0, 0.4]))
+def test_an_ordinary_match_keeps_the_model_expected_goals(home, away, sd):
+    grid = final_score_grid(home, away, fitted_like(sd))
     assert float(grid.probs.sum() + grid.tail) == pytest.approx(1.0)
     assert float(grid.home_goals_mean) == pytest.approx(home, rel=0.02)
     assert float(grid.away_goals_mean) == pytest.approx(away, rel=0.02)
@@ -79,16 +79,17 @@ def test_bad_minutes_and_scores_are_refused():
 
 
 def simulate(n, intensity, seed=0):
-    """Goal timelines from the birth process itself (the state at each minute's start)."""
+    """Goal timelines from the birth process itself (the state at each minute's start, a balance per match)."""
     rng = np.random.default_rng(seed)
     home_rate, away_rate = rng.uniform(0.6, 2.4, n), rng.uniform(0.5, 2.0, n)
+    day = rng.normal(0, intensity.match_sd, n)
     h = np.zeros(n, int)
     a = np.zeros(n, int)
     match, minute, home_side = [], [], []
     for m in range(MINUTES):
         s = np.clip(h - a, -2, 2) + 2
-        gh = rng.poisson(home_rate / MINUTES * intensity.profile[m] * np.exp(intensity.home_state[s]))
-        ga = rng.poisson(away_rate / MINUTES * intensity.profile[m] * np.exp(intensity.away_state[4 - s]))
+        gh = rng.poisson(home_rate / MINUTES * intensity.profile[m] * np.exp(intensity.home_state[s] + day))
+        ga = rng.poisson(away_rate / MINUTES * intensity.profile[m] * np.exp(intensity.away_state[4 - s] - day))
         for goals, is_home in ((gh, True), (ga, False)):
             for k in range(1, goals.max(initial=0) + 1):
                 idx = np.flatnonzero(goals >= k)
@@ -100,9 +101,17 @@ def simulate(n, intensity, seed=0):
 
 
 def test_fit_recovers_the_process_it_was_simulated_with():
-    truth = fitted_like()
+    truth = fitted_like(match_sd=0.35)
     fitted = fit_intensity(*simulate(30_000, truth))
+    assert fitted.match_sd == pytest.approx(0.35, abs=4 * fitted.se_match_sd + 0.02)
     assert np.abs(fitted.home_state - truth.home_state).max() < 4 * fitted.se_home_state.max() + 0.02
     assert np.abs(fitted.away_state - truth.away_state).max() < 4 * fitted.se_away_state.max() + 0.02
     assert fitted.profile[89] > 2 and fitted.profile[:15].mean() < 1
     assert fitted.home_state[2] == 0 and fitted.se_home_state[2] == 0
+
+
+def test_a_side_well_ahead_is_probably_having_the_better_day():
+    with_spread, without = fitted_like(0.4), fitted_like(0.0)
+    ahead = final_score_grid(1.3, 1.3, with_spread, minute=45, score=(3, 0))
+    plain = final_score_grid(1.3, 1.3, without, minute=45, score=(3, 0))
+    assert float(ahead.home_goals_mean) > float(plain.home_goals_mean)

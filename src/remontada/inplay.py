@@ -27,7 +27,9 @@ and the state effects only move goals between situations.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numba import njit
@@ -60,8 +62,10 @@ class Intensity:
 
     ``profile`` is the relative scoring rate in each of the 90 minutes (mean 1).
     ``home_state`` and ``away_state`` are log rate factors of the home and the away
-    side by the side's own state (margin -2..2, level = 0 by definition). ``se_*``
-    are their standard errors; ``matches`` and ``goals`` what they were fitted on.
+    side by the side's own state (margin -2..2, level = 0 by definition).
+    ``match_sd`` is the spread of the day's balance between the sides around the
+    forecast (log scale, see :func:`fit_intensity`). ``se_*`` are standard errors;
+    ``matches`` and ``goals`` what they were fitted on.
     """
 
     profile: Array
@@ -71,6 +75,8 @@ class Intensity:
     se_away_state: Array
     matches: int
     goals: int
+    match_sd: float = 0.0
+    se_match_sd: float = 0.0
 
     @classmethod
     def flat(cls) -> Intensity:
@@ -96,6 +102,20 @@ def state_of(
     return out
 
 
+def _design() -> tuple[Array, NDArray[np.intp], NDArray[np.intp]]:
+    """Cells (side, slot, state) -> parameters ``[home, away, slots 2.., home states, away states, log sd]``."""
+    n_slots = len(SLOTS)
+    rows = np.arange(2 * n_slots * STATES)
+    side = rows // (n_slots * STATES)
+    slot_of_row = (rows // STATES) % n_slots
+    state_of_row = rows % STATES
+    columns = [side == 0, side == 1]
+    columns += [slot_of_row == k for k in range(1, n_slots)]
+    columns += [(side == 0) & (state_of_row == s) for s in range(STATES) if s != 2]
+    columns += [(side == 1) & (state_of_row == s) for s in range(STATES) if s != 2]
+    return np.column_stack(columns).astype(float), side, rows
+
+
 def fit_intensity(
     match: NDArray[np.intp],
     minute: NDArray[np.intp],
@@ -103,7 +123,7 @@ def fit_intensity(
     home_rate: ArrayLike,
     away_rate: ArrayLike,
 ) -> Intensity:
-    """Maximum-likelihood time profile and state effects from goal timelines.
+    """Maximum-likelihood time profile, state effects and match-day spread from goal timelines.
 
     Parameters
     ----------
@@ -117,11 +137,16 @@ def fit_intensity(
 
     Notes
     -----
-    A goal in minute ``m`` is scored in the state at the start of that minute. The
-    likelihood is a Poisson regression of each side's goals per (time slot, state)
-    on the summed pre-match rate per minute spent there, with log-linear slot,
-    state and side terms; the side terms absorb the baseline's overall calibration
-    and are dropped (the chain rescales to the match model's rates).
+    A goal in minute ``m`` is scored in the state at the start of that minute. Each
+    side's rate is its pre-match rate times log-linear slot, state and side terms,
+    and on the day the balance between the sides is off the forecast by a factor
+    ``exp(e)`` for the home side and ``exp(-e)`` for the away side, with ``e`` normal
+    (standard deviation ``match_sd``): the form, line-ups and luck no rating sees.
+    Without it a side two goals up seems to score more *because* it is two up, when
+    it is two up because it is having the better day. The likelihood integrates ``e``
+    out by 20-point Gauss-Hermite quadrature. The side terms absorb the baseline's
+    overall calibration and are dropped (the chain rescales to the match model's
+    rates). Standard errors are from the observed information (numerical Hessian).
     """
     rh, ra = np.asarray(home_rate, dtype=float), np.asarray(away_rate, dtype=float)
     n = len(rh)
@@ -130,59 +155,81 @@ def fit_intensity(
     np.add.at(goals_h, (match[home_side], minute[home_side] - 1), 1.0)
     np.add.at(goals_a, (match[~home_side], minute[~home_side] - 1), 1.0)
     margin = (np.cumsum(goals_h, 1) - goals_h) - (np.cumsum(goals_a, 1) - goals_a)  # at each minute's start
-    slot = np.broadcast_to(_slot_of_minute(), (n, MINUTES))
-    n_slots = len(SLOTS)
+    slot = _slot_of_minute()[None, :]
+    n_cells = len(SLOTS) * STATES
+    state_h = (np.clip(margin, -2, 2) + 2).astype(np.intp)
 
-    def cells(goals: Array, rate: Array, state: NDArray[np.intp]) -> tuple[Array, Array]:
-        index = (slot * STATES + state).ravel()
-        count: Array = np.bincount(index, goals.ravel(), n_slots * STATES).astype(float)
+    def per_match(goals: Array, rate: Array, state: NDArray[np.intp]) -> tuple[Array, Array]:
+        """Goals and exposure (pre-match rate per minute) per match and cell."""
+        index = (np.arange(n)[:, None] * n_cells + slot * STATES + state).ravel()
+        count: Array = np.bincount(index, goals.ravel(), n * n_cells).reshape(n, n_cells).astype(float)
         weights = np.broadcast_to(rate[:, None] / MINUTES, goals.shape).ravel()
-        exposure: Array = np.bincount(index, weights, n_slots * STATES).astype(float)
+        exposure: Array = np.bincount(index, weights, n * n_cells).reshape(n, n_cells).astype(float)
         return count, exposure
 
-    state_h = (np.clip(margin, -2, 2) + 2).astype(np.intp)
-    y_h, e_h = cells(goals_h, rh, state_h)
-    y_a, e_a = cells(goals_a, ra, (4 - state_h).astype(np.intp))
-    y = np.concatenate([y_h, y_a])
-    exposure = np.concatenate([e_h, e_a])
-    # design: side intercept (2), slots (all but the first), home states and away states (all but level)
-    rows = np.arange(2 * n_slots * STATES)
-    side = rows // (n_slots * STATES)
-    slot_of_row = (rows // STATES) % n_slots
-    state_of_row = rows % STATES
-    columns = [side == 0, side == 1]
-    columns += [slot_of_row == k for k in range(1, n_slots)]
-    columns += [(side == 0) & (state_of_row == s) for s in range(STATES) if s != 2]
-    columns += [(side == 1) & (state_of_row == s) for s in range(STATES) if s != 2]
-    x = np.column_stack(columns).astype(float)
-    keep = exposure > 0
-    x, y, exposure = x[keep], y[keep], exposure[keep]
+    y_h, e_h = per_match(goals_h, rh, state_h)
+    y_a, e_a = per_match(goals_a, ra, (4 - state_h).astype(np.intp))
+    y = np.concatenate([y_h, y_a], axis=1)
+    x, side, _ = _design()
+    diff = y_h.sum(1) - y_a.sum(1)
+    y_cells = y.sum(0)
+    nodes, weights = np.polynomial.hermite.hermgauss(20)
+    log_w = np.log(weights / np.sqrt(np.pi))
     ridge = 1e-4  # keeps states never visited finite
 
-    def objective(beta: Array) -> tuple[float, Array]:
-        mu = exposure * np.exp(x @ beta)
-        value = float(np.sum(mu - y * np.log(mu)) + 0.5 * ridge * beta @ beta)
-        grad: Array = x.T @ (mu - y) + ridge * beta
-        return value, grad
+    def objective(params: Array) -> tuple[float, Array]:
+        beta, log_sd = params[:-1], params[-1]
+        eps = np.sqrt(2) * np.exp(log_sd) * nodes  # (K,)
+        rate = np.exp(x @ beta)  # per cell
+        home_int = e_h @ rate[side == 0]  # (n,)
+        away_int = e_a @ rate[side == 1]
+        ll = (y @ (x @ beta))[:, None] + diff[:, None] * eps - np.exp(eps) * home_int[:, None]
+        ll = ll - np.exp(-eps) * away_int[:, None] + log_w
+        top = ll.max(1, keepdims=True)
+        post = np.exp(ll - top)
+        total = post.sum(1, keepdims=True)
+        value = -float(np.sum(top[:, 0] + np.log(total[:, 0]))) + 0.5 * ridge * float(beta @ beta)
+        post /= total
+        up, down = post @ np.exp(eps), post @ np.exp(-eps)  # posterior means of exp(+-e) per match
+        expected = np.concatenate([e_h.T @ up, e_a.T @ down]) * rate
+        grad_beta = -(x.T @ (y_cells - expected)) + ridge * beta
+        d_eps = diff[:, None] - np.exp(eps) * home_int[:, None] + np.exp(-eps) * away_int[:, None]
+        grad_sd = -float(np.sum(post * d_eps * eps))  # d/dlog_sd: eps is linear in sd
+        return value, np.concatenate([grad_beta, [grad_sd]])
 
-    beta = minimize(objective, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B", options={"gtol": 1e-10}).x
-    mu = exposure * np.exp(x @ beta)
-    covariance = np.linalg.pinv(x.T @ (x * mu[:, None]) + ridge * np.eye(x.shape[1]))
-    se = np.sqrt(np.diag(covariance))
-    slots = np.concatenate([[0.0], beta[2 : 1 + n_slots]])
+    start = np.concatenate([np.zeros(x.shape[1]), [np.log(0.2)]])
+    fit = minimize(objective, start, jac=True, method="L-BFGS-B", options={"gtol": 1e-9, "maxiter": 2000})
+    params = fit.x
+    hessian = _numerical_hessian(lambda p: objective(p)[1], params)
+    se = np.sqrt(np.clip(np.diag(np.linalg.pinv(hessian)), 0.0, None))
+    n_slots = len(SLOTS)
+    slots = np.concatenate([[0.0], params[2 : 1 + n_slots]])
     profile = np.exp(slots[_slot_of_minute()])
     profile /= profile.mean()
 
     def states(offset: int) -> tuple[Array, Array]:
         est, err = np.zeros(STATES), np.zeros(STATES)
         others = [s for s in range(STATES) if s != 2]
-        est[others] = beta[offset : offset + 4]
+        est[others] = params[offset : offset + 4]
         err[others] = se[offset : offset + 4]
         return est, err
 
     home, se_home = states(1 + n_slots)
     away, se_away = states(5 + n_slots)
-    return Intensity(profile, home, away, se_home, se_away, n, int(y.sum()))
+    sd = float(np.exp(params[-1]))
+    return Intensity(profile, home, away, se_home, se_away, n, int(y.sum()), sd, sd * float(se[-1]))
+
+
+def _numerical_hessian(gradient: Callable[[Array], Array], at: Array, step: float = 1e-5) -> Array:
+    """The Hessian by central differences of an analytic gradient, symmetrised."""
+    size = len(at)
+    out = np.empty((size, size))
+    for k in range(size):
+        shift = np.zeros(size)
+        shift[k] = step
+        out[k] = (gradient(at + shift) - gradient(at - shift)) / (2 * step)
+    hessian: Array = (out + out.T) / 2
+    return hessian
 
 
 @njit(cache=True)
@@ -199,8 +246,9 @@ def _chain(
     away_rule: NDArray[np.bool_],
     away_goals_home: NDArray[np.int64],
     start: int,
+    stop: int,
 ) -> None:  # pragma: no cover - compiled; checked through final_score_grid
-    """Advance each fixture's score distribution from minute ``start`` to 90, in place.
+    """Advance each fixture's score distribution from minute ``start`` to ``stop``, in place.
 
     Mass leaving the grid goes to ``tail``; ``expected`` adds up each side's expected
     goals over the minutes run (exact, whatever the grid truncates).
@@ -211,7 +259,7 @@ def _chain(
     pa = np.empty(k_max + 1)
     for f in range(n):
         grid = probs[f]
-        for minute in range(start, MINUTES):
+        for minute in range(start, stop):
             new = np.zeros((size, size))
             for h in range(size):
                 for a in range(size):
@@ -254,15 +302,20 @@ def _run(
     away_rule: NDArray[np.bool_],
     away_goals_home: NDArray[np.int64],
     start: int,
+    stop: int = MINUTES,
 ) -> tuple[ScoreGrid, Array]:
     probs = np.ascontiguousarray(start_probs, dtype=float).copy()
     tail = np.zeros(len(probs))
     expected = np.zeros((len(probs), 2))
     _chain(
         probs, tail, expected, rate_h, rate_a, intensity.profile, intensity.home_state, intensity.away_state,
-        lead, away_rule, away_goals_home, start,
+        lead, away_rule, away_goals_home, start, stop,
     )  # fmt: skip
     return ScoreGrid(probs, tail), expected
+
+
+QUADRATURE = 7
+"""Gauss-Hermite points over the day's balance between the sides."""
 
 
 def final_score_grid(
@@ -284,7 +337,7 @@ def final_score_grid(
     home_rate, away_rate
         The match model's pre-match expected goals (arrays for a batch).
     intensity
-        The time profile and state effects (:func:`fit_intensity`).
+        The time profile, state effects and match-day spread (:func:`fit_intensity`).
     minute
         Minutes played, 0..90 (90: the final whistle; the score is then final).
     score
@@ -295,6 +348,14 @@ def final_score_grid(
     away_rule, away_goals_home
         Whether away goals settle a level tie, and the home side's away goals from
         the first leg.
+
+    Notes
+    -----
+    The day's balance ``e`` between the sides is integrated out by Gauss-Hermite
+    quadrature; during a match its weights are updated by the chance of the score
+    so far under each ``e`` (a side two up after 30 minutes is probably having the
+    better day). The rates are rescaled so that an ordinary match (no tie state)
+    from kick-off has the model's expected goals.
     """
     rh, ra, ld, rule, agh, h0, a0 = np.broadcast_arrays(
         np.asarray(home_rate, dtype=float), np.asarray(away_rate, dtype=float),
@@ -307,20 +368,42 @@ def final_score_grid(
         raise ValueError(f"minute {minute} is outside 0..{MINUTES}")
     if np.any(h0 < 0) or np.any(a0 < 0) or np.any(h0 > max_goals) or np.any(a0 > max_goals):
         raise ValueError(f"a score must be between 0 and {max_goals} goals a side")
-    flat = [np.ascontiguousarray(v.ravel()) for v in (rh, ra, ld, rule, agh, h0, a0)]
-    rh1, ra1, ld1, rule1, agh1, h01, a01 = flat
+    rh1, ra1, ld1, rule1, agh1, h01, a01 = (np.ascontiguousarray(v.ravel()) for v in (rh, ra, ld, rule, agh, h0, a0))
     size = max_goals + 1
     n = len(rh1)
-    # rescale the rates so that an ordinary match from kick-off has the model's expected goals
-    kickoff = np.zeros((n, size, size))
-    kickoff[:, 0, 0] = 1.0
-    base_h, base_a = rh1 / MINUTES, ra1 / MINUTES
-    _, plain = _run(
-        kickoff, base_h, base_a, intensity, np.zeros(n, np.int64), np.zeros(n, bool), np.zeros(n, np.int64), 0
-    )
-    base_h = base_h * rh1 / np.maximum(plain[:, 0], 1e-12)
-    base_a = base_a * ra1 / np.maximum(plain[:, 1], 1e-12)
-    start = np.zeros((n, size, size))
-    start[np.arange(n), h01, a01] = 1.0
-    grid, _ = _run(start, base_h, base_a, intensity, ld1, rule1, agh1, minute)
-    return ScoreGrid(grid.probs.reshape(shape + (size, size)), grid.tail.reshape(shape))
+    if intensity.match_sd > 0:
+        x, w = np.polynomial.hermite.hermgauss(QUADRATURE)
+        eps, prior = np.sqrt(2) * intensity.match_sd * x, w / np.sqrt(np.pi)
+    else:
+        eps, prior = np.zeros(1), np.ones(1)
+    k = len(eps)
+
+    def each(v: NDArray[Any]) -> NDArray[Any]:
+        return np.ascontiguousarray(np.repeat(v, k))
+
+    def kickoff() -> Array:
+        out = np.zeros((n * k, size, size))
+        out[:, 0, 0] = 1.0
+        return out
+
+    lead_k, rule_k, agh_k = each(ld1), each(rule1), each(agh1)
+    base_h = each(rh1) / MINUTES * np.exp(np.tile(eps, n))
+    base_a = each(ra1) / MINUTES * np.exp(-np.tile(eps, n))
+    # rescale so that an ordinary match from kick-off has the model's expected goals
+    zeros = np.zeros(n * k, np.int64)
+    _, plain = _run(kickoff(), base_h, base_a, intensity, zeros, zeros.astype(bool), zeros, 0)
+    mixed = np.einsum("nkc,k->nc", plain.reshape(n, k, 2), prior)
+    base_h = base_h * each(rh1 / np.maximum(mixed[:, 0], 1e-12))
+    base_a = base_a * each(ra1 / np.maximum(mixed[:, 1], 1e-12))
+    weights = np.broadcast_to(prior, (n, k)).copy()
+    if minute > 0 and k > 1:  # how likely the score so far is under each balance
+        so_far, _ = _run(kickoff(), base_h, base_a, intensity, lead_k, rule_k, agh_k, 0, minute)
+        likely = so_far.probs.reshape(n, k, size, size)[np.arange(n), :, h01, a01]
+        weights = np.where(likely.sum(1, keepdims=True) > 0, weights * likely, weights)
+        weights /= weights.sum(1, keepdims=True)
+    start = np.zeros((n * k, size, size))
+    start[np.arange(n * k), each(h01), each(a01)] = 1.0
+    grid, _ = _run(start, base_h, base_a, intensity, lead_k, rule_k, agh_k, minute)
+    probs = np.einsum("nkij,nk->nij", grid.probs.reshape(n, k, size, size), weights)
+    tail = np.einsum("nk,nk->n", grid.tail.reshape(n, k), weights)
+    return ScoreGrid(probs.reshape(shape + (size, size)), tail.reshape(shape))
