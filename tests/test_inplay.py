@@ -29,7 +29,7 @@ def test_without_time_or_state_effects_the_chain_is_poisson(home, away):
 
 @given(rates, rates, st.sampled_from([0.0, 0.4]))
 def test_an_ordinary_match_keeps_the_model_expected_goals(home, away, sd):
-    grid = final_score_grid(home, away, fitted_like(sd))
+    grid = final_score_grid(home, away, fitted_like(sd), max_goals=16)
     assert float(grid.probs.sum() + grid.tail) == pytest.approx(1.0)
     assert float(grid.home_goals_mean) == pytest.approx(home, rel=0.02)
     assert float(grid.away_goals_mean) == pytest.approx(away, rel=0.02)
@@ -115,3 +115,16 @@ def test_a_side_well_ahead_is_probably_having_the_better_day():
     ahead = final_score_grid(1.3, 1.3, with_spread, minute=45, score=(3, 0))
     plain = final_score_grid(1.3, 1.3, without, minute=45, score=(3, 0))
     assert float(ahead.home_goals_mean) > float(plain.home_goals_mean)
+
+
+def test_match_spread_recovers_the_balance_it_was_simulated_with():
+    from remontada.inplay import match_spread
+
+    rng = np.random.default_rng(7)
+    n = 40_000
+    home, away = rng.uniform(0.8, 2.2, n), rng.uniform(0.6, 1.8, n)
+    for sd in (0.0, 0.3):
+        day = rng.normal(0, sd, n)
+        hg, ag = rng.poisson(home * np.exp(day)), rng.poisson(away * np.exp(-day))
+        fitted, se = match_spread(hg, ag, home, away)
+        assert fitted == pytest.approx(sd, abs=max(4 * se, 0.05))

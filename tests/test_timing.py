@@ -29,7 +29,10 @@ def test_timelines_add_up_to_the_scores(store):
 
 
 def test_goals_come_late_and_sides_play_to_the_score(store):
-    intensity = fit_timing(store, before=dt.date(2024, 1, 1))
+    intensity = fit_timing(store, before=dt.date(2024, 1, 1), pool="national")
+    club = fit_timing(store, before=dt.date(2024, 1, 1))
+    assert np.array_equal(club.home_state, intensity.home_state)
+    assert 0 <= club.match_sd < intensity.match_sd  # club ratings know more than national teams' do
     assert intensity.matches > 10_000 and intensity.goals > 30_000
     assert intensity.profile.mean() == pytest.approx(1.0)
     assert intensity.profile[:15].mean() < 1 < intensity.profile[75:89].mean()

@@ -25,7 +25,7 @@ from remontada.bundle import export_parquet, load_parquet, open_store
 from remontada.errors import RemontadaError
 from remontada.forecast import Forecaster, MatchForecast, team_ratings
 from remontada.ingest import ImportReport, import_paths, order_for_import
-from remontada.models import DEFAULT_MODEL
+from remontada.models import DEFAULT_MODEL, DEFAULT_TIE_MODEL
 from remontada.precedents import base_rates, precedents
 from remontada.store import Store
 from remontada.teams import link_teams
@@ -245,6 +245,9 @@ def data_export(
 
 
 ModelOption = Annotated[str, typer.Option("--model", help="Match model: dixon-coles (default) or elo.")]
+TieModelOption = Annotated[
+    str, typer.Option("--model", help="Match model: elo (default, the best at ties) or dixon-coles.")
+]
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="Forecast with data strictly before this date (YYYY-MM-DD).")
 ]
@@ -354,7 +357,7 @@ def tie(
         str | None, typer.Option("--round", help="Every tie of this round, as of each second leg.")
     ] = None,
     neutral: Annotated[bool, typer.Option("--neutral", help="Single-match rules: played on neutral ground.")] = False,
-    model: ModelOption = DEFAULT_MODEL,
+    model: TieModelOption = DEFAULT_TIE_MODEL,
     batch: Annotated[
         Path | None, typer.Option("--batch", help="CSV with date,team_a,team_b,leg1_a,leg1_b[,rules] rows.")
     ] = None,

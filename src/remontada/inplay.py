@@ -34,11 +34,20 @@ from typing import Any
 import numpy as np
 from numba import njit
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import minimize
+from scipy.optimize import minimize, minimize_scalar
 
 from remontada.grid import DEFAULT_MAX_GOALS, ScoreGrid
 
-__all__ = ["MINUTES", "SLOTS", "STATES", "Intensity", "fit_intensity", "final_score_grid", "state_of"]
+__all__ = [
+    "MINUTES",
+    "SLOTS",
+    "STATES",
+    "Intensity",
+    "final_score_grid",
+    "fit_intensity",
+    "match_spread",
+    "state_of",
+]
 
 Array = NDArray[np.float64]
 MINUTES = 90
@@ -218,6 +227,34 @@ def fit_intensity(
     away, se_away = states(5 + n_slots)
     sd = float(np.exp(params[-1]))
     return Intensity(profile, home, away, se_home, se_away, n, int(y.sum()), sd, sd * float(se[-1]))
+
+
+def match_spread(
+    home_goals: ArrayLike, away_goals: ArrayLike, home_rate: ArrayLike, away_rate: ArrayLike
+) -> tuple[float, float]:
+    """Maximum-likelihood spread of the day's balance from final scores and pre-match rates.
+
+    The same random effect as in :func:`fit_intensity` (home rate times ``exp(e)``,
+    away rate times ``exp(-e)``, ``e`` normal), estimated from full-time scores
+    alone: how much more often than Poisson forecasts allow do matches end lopsided
+    one way or the other. Returns the standard deviation and its standard error.
+    """
+    yh, ya = np.asarray(home_goals, dtype=float), np.asarray(away_goals, dtype=float)
+    lam, mu = np.asarray(home_rate, dtype=float), np.asarray(away_rate, dtype=float)
+    nodes, weights = np.polynomial.hermite.hermgauss(20)
+    log_w = np.log(weights / np.sqrt(np.pi))
+
+    def negative(log_sd: float) -> float:
+        eps = np.sqrt(2) * np.exp(log_sd) * nodes
+        ll = (yh - ya)[:, None] * eps - lam[:, None] * np.exp(eps) - mu[:, None] * np.exp(-eps) + log_w
+        top = ll.max(1, keepdims=True)
+        return -float(np.sum(top[:, 0] + np.log(np.exp(ll - top).sum(1))))
+
+    best = float(minimize_scalar(negative, bounds=(np.log(0.01), np.log(2.0)), method="bounded").x)
+    step = 1e-3
+    curvature = (negative(best + step) - 2 * negative(best) + negative(best - step)) / step**2
+    sd = float(np.exp(best))
+    return sd, sd / np.sqrt(curvature) if curvature > 0 else float("nan")
 
 
 def _numerical_hessian(gradient: Callable[[Array], Array], at: Array, step: float = 1e-5) -> Array:

@@ -27,7 +27,7 @@ from remontada.errors import BatchError, DataError, RemontadaError
 from remontada.forecast import Forecaster
 from remontada.grid import ScoreGrid, poisson_grid
 from remontada.inplay import Intensity, final_score_grid
-from remontada.models import DEFAULT_MODEL, MatchModel
+from remontada.models import DEFAULT_TIE_MODEL, MatchModel
 from remontada.precedents import ERAS, BaseRate, base_rate
 from remontada.queries import find_competition, two_legged_ties
 from remontada.rules import RULES, TWO_LEGGED, Rules, parse_rules, rules_for
@@ -200,9 +200,9 @@ class _Known:
 
 
 class TieForecaster:
-    """Tie forecasts on any date, from one store and one match model."""
+    """Tie forecasts on any date, from one store and one match model (default: the best at ties, Elo)."""
 
-    def __init__(self, store: Store, model: str = DEFAULT_MODEL, *, forecaster: Forecaster | None = None) -> None:
+    def __init__(self, store: Store, model: str = DEFAULT_TIE_MODEL, *, forecaster: Forecaster | None = None) -> None:
         self.forecaster = forecaster or Forecaster(store, model)
         self.store = store
         self.model = self.forecaster.model

@@ -4,27 +4,46 @@ The store's timed goals are the international results' goalscorers (about 44,000
 goals with their minutes); :func:`fit_timing` fits :class:`~remontada.inplay.Intensity`
 on them, with each match's pre-match expected goals from an Elo pass over the
 national teams (each match rated only from earlier results) as the baseline.
-International football stands in for club football here: no club source in the
-store times its goals.
+International football stands in for club football for the time profile and the
+state effects: no club source in the store times its goals. The spread of the day's
+balance, though, is a property of the forecasts as much as of the game (national
+teams' Elo ratings know less than club ratings do), so for clubs it is re-estimated
+from the full-time scores of the club matches of the last :data:`SPREAD_YEARS` years,
+against Elo's pre-match rates for them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
-from remontada.inplay import Intensity, fit_intensity
+from remontada.inplay import Intensity, fit_intensity, match_spread
 from remontada.models import EloModel
 from remontada.queries import goal_timelines, training_matches
 from remontada.store import Store
 
-__all__ = ["fit_timing"]
+__all__ = ["SPREAD_YEARS", "fit_timing"]
+
+SPREAD_YEARS = 5
 
 
-def fit_timing(store: Store, *, before: dt.date | None = None) -> Intensity:
-    """The in-play model from the timed matches strictly before ``before`` (all, if ``None``)."""
+def fit_timing(store: Store, *, before: dt.date | None = None, pool: str = "club") -> Intensity:
+    """The in-play model for ``pool`` from the matches strictly before ``before`` (all, if ``None``)."""
+    intensity = _fit_on_timed_goals(store, before)
+    if pool != "club" or intensity.matches == 0:
+        return intensity
+    club = training_matches(store, pool="club", before=before)
+    rated = EloModel().fit(club).history_rates()
+    recent = rated["date"] >= rated["date"].max() - pd.Timedelta(days=365.25 * SPREAD_YEARS)
+    scores = club.loc[recent.to_numpy(), ["home_goals", "away_goals"]].to_numpy(float)
+    sd, se = match_spread(scores[:, 0], scores[:, 1], rated.loc[recent, "home_rate"], rated.loc[recent, "away_rate"])
+    return replace(intensity, match_sd=sd, se_match_sd=se)
+
+
+def _fit_on_timed_goals(store: Store, before: dt.date | None) -> Intensity:
     matches, goals = goal_timelines(store, before=before)
     if matches.empty:
         return Intensity.flat()

@@ -1,7 +1,9 @@
 """Match models: fitted on matches before a date, they give goal rates and score grids.
 
-``MODELS`` names every model the command line and the web app offer; ``DEFAULT_MODEL``
-is the one the README's walk-forward evaluation shows to be best.
+``MODELS`` names every model the command line and the web app offer. The defaults are
+the ones the README's walk-forward evaluations show to be best at each job:
+``DEFAULT_MODEL`` for match forecasts (big-5 league RPS), ``DEFAULT_TIE_MODEL`` for
+two-legged ties between the legs (Brier score and log-loss, ``make tie-accuracy``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from remontada.models.elo import EloModel
 
 __all__ = [
     "DEFAULT_MODEL",
+    "DEFAULT_TIE_MODEL",
     "MODELS",
     "DixonColesModel",
     "EloModel",
@@ -23,6 +26,7 @@ __all__ = [
 
 MODELS: dict[str, type[MatchModel]] = {DixonColesModel.name: DixonColesModel, EloModel.name: EloModel}
 DEFAULT_MODEL = DixonColesModel.name
+DEFAULT_TIE_MODEL = EloModel.name
 
 
 def make_model(name: str = DEFAULT_MODEL) -> MatchModel:
