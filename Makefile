@@ -38,8 +38,10 @@ bench: $(VENV)/.dev-installed
 accuracy: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/accuracy.py
 
+# The default tie model (elo) in full, then dixon-coles for comparison.
 tie-accuracy: $(VENV)/.dev-installed
-	$(BIN)/python benchmarks/tie_accuracy.py
+	$(BIN)/python benchmarks/tie_accuracy.py --model elo
+	$(BIN)/python benchmarks/tie_accuracy.py --model dixon-coles
 
 # Rebuild the bundled copy of ../shared/data that the package ships.
 bundle: $(VENV)/.installed

@@ -37,7 +37,7 @@ import pandas as pd
 import remontada
 from remontada.bundle import bundle_dir, open_store
 from remontada.evaluate import brier, log_loss, reliability, tie_logistic_baseline, tie_rate_baseline
-from remontada.models import DEFAULT_MODEL, EloModel
+from remontada.models import DEFAULT_TIE_MODEL, EloModel
 from remontada.queries import training_matches, two_legged_ties
 from remontada.store import Store
 from remontada.tie_forecast import TieForecaster
@@ -319,7 +319,7 @@ def print_data_notes(ties: pd.DataFrame, ev: pd.DataFrame, store: Store, missing
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cache", type=Path, default=Path("benchmarks/.accuracy-cache"))
-    parser.add_argument("--model", default=DEFAULT_MODEL)
+    parser.add_argument("--model", default=DEFAULT_TIE_MODEL)
     args = parser.parse_args()
     started = time.perf_counter()
     args.cache.mkdir(parents=True, exist_ok=True)

@@ -411,8 +411,11 @@ def _print_tie(f: TieForecast) -> None:
             out.print(f"  first leg{when}: {f.team_a} {f.leg1[0]}-{f.leg1[1]} {f.team_b}")
         else:
             out.print("  before the first leg: both legs still to play")
+        g = f.leg2_grid
         out.print(
-            f"  second leg at {f.team_b}: expected goals {f.team_b} {f.rates[0]:.2f} - {f.rates[1]:.2f} {f.team_a}"
+            f"  second leg at {f.team_b}: expected goals {f.team_b} {float(g.home_goals_mean):.2f} - "
+            f"{float(g.away_goals_mean):.2f} {f.team_a} [dim](playing to the tie; "
+            f"{f.rates[0]:.2f} - {f.rates[1]:.2f} in an ordinary match)[/dim]"
         )
     else:
         out.print(f"  one match: expected goals {f.team_a} {f.rates[0]:.2f} - {f.rates[1]:.2f} {f.team_b}")
