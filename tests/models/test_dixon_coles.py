@@ -49,7 +49,7 @@ def test_gradient_is_exact():
     group = np.array([0, 0, 1, 1, 1, 2])  # three leagues
     frame["competition_kind"] = np.where(np.arange(len(frame)) % 3 == 0, "continental", "league")
     d = _Data(idx[: len(frame)], idx[len(frame) :], frame, weights, group, 3)
-    theta = np.random.default_rng(2).normal(0, 0.2, HEAD + 2 * 3 + 2 * len(teams))
+    theta = np.random.default_rng(2).normal(0, 0.2, HEAD + 2 * len(teams))
     theta[2] = -0.07
     analytic = _objective(theta, d, 0.5, 2.0)[1]
     numeric = approx_fprime(theta, lambda t: _objective(t, d, 0.5, 2.0)[0], 1e-7)

@@ -47,7 +47,7 @@ __all__ = ["DixonColesModel", "dixon_coles_loglik", "team_groups"]
 
 Array = NDArray[np.float64]
 HEAD = 4
-"""Parameters before the groups' and teams': intercept, home advantage, rho, European home advantage."""
+"""Parameters before the teams': intercept, home advantage, rho, European home advantage."""
 
 
 class _Data:
@@ -75,24 +75,31 @@ class _Data:
         self.m11 = (self.yh == 1) & (self.ya == 1)
         self.const = float(np.sum(weight * (gammaln(self.yh + 1) + gammaln(self.ya + 1))))
 
-    def split(self, theta: Array) -> tuple[Array, Array, Array, Array]:
-        """Group attack and defence, and each team's total attack and defence, from ``theta``."""
-        g, n = self.g, self.n
-        ga, gd = theta[HEAD : HEAD + g], theta[HEAD + g : HEAD + 2 * g]
-        att = theta[HEAD + 2 * g : HEAD + 2 * g + n] + ga[self.group]
-        dfc = theta[HEAD + 2 * g + n :] + gd[self.group]
-        return ga, gd, att, dfc
+    def group_levels(self, teams: Array, precision: float, group_precision: float) -> Array:
+        """Each group's level that the prior pulls its teams towards, given the teams' values.
+
+        With team values ``t`` around their group's ``g`` (precision ``precision``) and
+        ``g`` around 0 (precision ``group_precision``), the most likely ``g`` is a
+        shrunk mean of its teams: ``precision * sum(t) / (precision * n + group_precision)``.
+        Profiling ``g`` out this way leaves the optimiser the team values only.
+        """
+        if precision <= 0 or not np.isfinite(group_precision):
+            return np.zeros(self.g)
+        total = np.bincount(self.group, teams, self.g)
+        levels: Array = precision * total / (precision * np.bincount(self.group, minlength=self.g) + group_precision)
+        return levels
 
 
 def _objective(theta: Array, d: _Data, precision: float, group_precision: float) -> tuple[float, Array]:
     """Negative weighted log-likelihood (plus the ridge penalties) and its gradient.
 
-    ``theta`` is ``[c, h, rho, e, group attack (G), group defence (G), team attack
-    deviation (n), team defence deviation (n)]``.
+    ``theta`` is ``[c, h, rho, e, team attack (n), team defence (n)]``; the prior puts
+    each team's attack and defence around its group's level, itself around 0, with the
+    group levels profiled out (:meth:`_Data.group_levels`).
     """
-    n, g = d.n, d.g
+    n = d.n
     c, h, rho, e = theta[0], theta[1], theta[2], theta[3]
-    _, _, att, dfc = d.split(theta)
+    att, dfc = theta[HEAD : HEAD + n], theta[HEAD + n :]
     eta_h = c + h * d.venue + e * d.europe + att[d.home] - dfc[d.away]
     eta_a = c - e * d.europe + att[d.away] - dfc[d.home]
     lam, mu = np.exp(eta_h), np.exp(eta_a)
@@ -124,20 +131,19 @@ def _objective(theta: Array, d: _Data, precision: float, group_precision: float)
     grad[3] = ((g_h - g_a) * d.europe).sum()
     team_att = np.bincount(d.home, g_h, n) + np.bincount(d.away, g_a, n)
     team_def = -np.bincount(d.away, g_h, n) - np.bincount(d.home, g_a, n)
-    grad[HEAD : HEAD + g] = np.bincount(d.group, team_att, g)
-    grad[HEAD + g : HEAD + 2 * g] = np.bincount(d.group, team_def, g)
-    grad[HEAD + 2 * g : HEAD + 2 * g + n] = team_att
-    grad[HEAD + 2 * g + n :] = team_def
+    grad[HEAD : HEAD + n] = team_att
+    grad[HEAD + n :] = team_def
     value = -ll.sum()
     grad = -grad
     if precision > 0:
-        teams = theta[HEAD + 2 * g :]
-        value += 0.5 * precision * float(teams @ teams)
-        grad[HEAD + 2 * g :] += precision * teams
-    if group_precision > 0:
-        groups = theta[HEAD : HEAD + 2 * g]
-        value += 0.5 * group_precision * float(groups @ groups)
-        grad[HEAD : HEAD + 2 * g] += group_precision * groups
+        for block in (slice(HEAD, HEAD + n), slice(HEAD + n, None)):
+            teams = theta[block]
+            levels = d.group_levels(teams, precision, group_precision)
+            off = teams - levels[d.group]
+            value += 0.5 * precision * float(off @ off)
+            if np.isfinite(group_precision):
+                value += 0.5 * group_precision * float(levels @ levels)
+            grad[block] += precision * off  # the levels are at their optimum: no term through them
     return float(value), grad
 
 
@@ -160,8 +166,7 @@ def _scale(d: _Data, precision: float, group_precision: float) -> Array:
         2 * max(float((d.w * d.europe).sum()), 1e-3 * total) * goals,
     ]
     team = team_weight * goals + precision
-    group = np.bincount(d.group, team_weight, d.g) * goals + group_precision
-    diag = np.concatenate([head, group, group, team, team])
+    diag = np.concatenate([head, team, team])
     out: Array = 1.0 / np.sqrt(np.maximum(diag, 1e-12))
     return out
 
@@ -284,12 +289,10 @@ class DixonColesModel(MatchModel):
         data = _Data(idx[: len(frame)], idx[len(frame) :], frame, weight, group, len(groups))
         theta0 = self._start(teams, groups, data)
         precision = 0.0 if self.prior_sd is None else 1.0 / self.prior_sd**2
-        group_precision = 1.0 / self.group_sd**2 if self.group_sd is not None else 1e6  # one group, pinned at 0
+        group_precision = 1.0 / self.group_sd**2 if self.group_sd is not None else np.inf  # one group, at 0
         scale = _scale(data, precision, group_precision)
         rho_bound = 0.5 / scale[2]
-        bounds = [(None, None), (None, None), (-rho_bound, rho_bound), (None, None)] + [(None, None)] * (
-            2 * (n + data.g)
-        )
+        bounds = [(None, None), (None, None), (-rho_bound, rho_bound), (None, None)] + [(None, None)] * (2 * n)
 
         def scaled(z: Array) -> tuple[float, Array]:
             value, grad = _objective(z * scale, data, precision, group_precision)
@@ -310,7 +313,9 @@ class DixonColesModel(MatchModel):
         self.home_advantage_ = float(theta[1])
         self.rho_ = float(theta[2])
         self.european_advantage_ = float(theta[3])
-        group_attack, group_defence, attack, defence = data.split(theta)
+        attack, defence = theta[HEAD : HEAD + n], theta[HEAD + n :]
+        group_attack = data.group_levels(attack, precision, group_precision)
+        group_defence = data.group_levels(defence, precision, group_precision)
         self.attack_ = pd.Series(attack, index=teams, name="attack")
         self.defence_ = pd.Series(defence, index=teams, name="defence")
         self.group_ = pd.Series(groups[group], index=teams, name="group")
@@ -327,22 +332,18 @@ class DixonColesModel(MatchModel):
         return self
 
     def _start(self, teams: NDArray[np.int64], groups: NDArray[np.object_], data: _Data) -> Array:
-        n, g = len(teams), len(groups)
-        theta = np.zeros(HEAD + 2 * g + 2 * n)
+        n = len(teams)
+        theta = np.zeros(HEAD + 2 * n)
         theta[0] = np.log(max(float(np.average(data.ya, weights=data.w)), 0.1))
         theta[1] = 0.25
         theta[2] = -0.05
         if self.warm_start and hasattr(self, "teams_"):
             theta[:HEAD] = [self.intercept_, self.home_advantage_, self.rho_, self.european_advantage_]
-            ga = self.group_attack_.reindex(groups).fillna(0.0).to_numpy()
-            gd = self.group_defence_.reindex(groups).fillna(0.0).to_numpy()
-            theta[HEAD : HEAD + 2 * g] = np.concatenate([ga, gd])
-            # a team's deviation from its (possibly new) group, from its previous total
-            seen = np.isin(teams, self.teams_)
-            attack = self.attack_.reindex(teams).to_numpy() - ga[data.group]
-            defence = self.defence_.reindex(teams).to_numpy() - gd[data.group]
-            theta[HEAD + 2 * g : HEAD + 2 * g + n] = np.where(seen, attack, 0.0)
-            theta[HEAD + 2 * g + n :] = np.where(seen, defence, 0.0)
+            # a team seen before starts where it was; a new one at its group's level
+            ga = self.group_attack_.reindex(groups).fillna(0.0).to_numpy()[data.group]
+            gd = self.group_defence_.reindex(groups).fillna(0.0).to_numpy()[data.group]
+            theta[HEAD : HEAD + n] = self.attack_.reindex(teams).fillna(pd.Series(ga, index=teams)).to_numpy()
+            theta[HEAD + n :] = self.defence_.reindex(teams).fillna(pd.Series(gd, index=teams)).to_numpy()
         return theta
 
     def rates(
