@@ -143,16 +143,23 @@ def _leg2_lookup(
 
     ``e`` indexes the difference ``j - i`` that leaves the tie level (``e - G``, with
     ``-G`` and ``G`` standing for leads the grid cannot overturn), ``b`` is B's away
-    goals from leg 1 (``G`` for more than the grid holds). Returns ``P(j - i`` beats
-    it), ``P(level)``, and among level results ``P(j > b)``, ``P(j < b)``, ``P(j = b)``.
+    goals from leg 1 (``G`` for more than the grid holds). Both have the batch shape
+    plus one axis of situations, or just that axis when every tie shares them (the
+    cells of a leg-1 grid). Returns ``P(j - i`` beats it), ``P(level)``, and among
+    level results ``P(j > b)``, ``P(j < b)``, ``P(j = b)``.
     """
+    shared = e.ndim == 1 and probs.ndim > 2
+
+    def pick(table: Array, index: NDArray[np.int64]) -> Array:
+        out: Array = table[..., index] if shared else np.take_along_axis(table, index, axis=-1)
+        return out
+
     size = probs.shape[-1]
     indicator, cells = _diagonals(size)
     flat = probs.reshape(probs.shape[:-2] + (-1,))
     by_diff = flat @ indicator  # (..., 2G + 1)
     above = by_diff.sum(-1, keepdims=True) - np.cumsum(by_diff, axis=-1)
-    a_wins: Array = np.take_along_axis(above, e, axis=-1)
-    p_level: Array = np.take_along_axis(by_diff, e, axis=-1)
+    a_wins, p_level = pick(above, e), pick(by_diff, e)
     if not away_goals:
         zero = np.zeros_like(p_level)
         return a_wins, p_level, zero, zero, p_level
@@ -162,8 +169,8 @@ def _leg2_lookup(
         level = padded[..., cells]  # (..., 2G + 1, G + 1)
         cum = np.cumsum(level, axis=-1)
         where = e * (size + 1) + b
-        upto = np.take_along_axis(cum.reshape(cum.shape[:-2] + (-1,)), where, axis=-1)
-        still = np.take_along_axis(level.reshape(level.shape[:-2] + (-1,)), where, axis=-1)
+        upto = pick(cum.reshape(cum.shape[:-2] + (-1,)), where)
+        still = pick(level.reshape(level.shape[:-2] + (-1,)), where)
     else:  # a played first leg: only its own diagonal
         rows = np.take_along_axis(padded[..., None, :], cells[e], axis=-1) if e.ndim > 1 else padded[cells[e]]
         cum = np.cumsum(rows, axis=-1)
@@ -262,8 +269,8 @@ def two_legs(
         assert leg1 is not None
         g1 = leg1.max_goals + 1
         a1, b1 = np.meshgrid(np.arange(g1), np.arange(g1), indexing="ij")
-        lead = np.broadcast_to((a1 - b1).ravel(), batch + (g1 * g1,)).astype(np.int64)
-        away = np.broadcast_to(b1.ravel(), batch + (g1 * g1,)).astype(np.int64)
+        lead = (a1 - b1).ravel().astype(np.int64)  # the same leg-1 scores for every tie: shared indices
+        away = b1.ravel().astype(np.int64)
         weight = np.broadcast_to(leg1.probs, batch + (g1, g1)).reshape(batch + (-1,))
     e = np.clip(-lead, -size, size) + size  # leg 2 must finish e = j - i = -lead for a level tie
     b = np.minimum(away, size)
