@@ -128,3 +128,29 @@ def test_match_spread_recovers_the_balance_it_was_simulated_with():
         hg, ag = rng.poisson(home * np.exp(day)), rng.poisson(away * np.exp(-day))
         fitted, se = match_spread(hg, ag, home, away)
         assert fitted == pytest.approx(sd, abs=max(4 * se, 0.05))
+
+
+def test_the_live_table_agrees_with_the_forward_chain_at_kick_off():
+    from remontada.inplay import live_table
+    from remontada.rules import UEFA_2021
+    from remontada.tie import extra_time_grid, second_leg_outcomes, two_legs
+
+    intensity = fitted_like(0.2)
+    home, away = 1.2, 1.5  # Atalanta at home, Liverpool away, Atalanta 3 up from the first leg
+    grid = final_score_grid(home, away, intensity, lead=3)
+    et = extra_time_grid(home, away, 0.84)
+    exact = two_legs(grid, UEFA_2021, leg1_score=(0, 3), extra_time=et)
+    level = two_legs(final_score_grid(home, away, intensity), UEFA_2021, leg1_score=(0, 0), extra_time=et)
+    share = float((level.a_extra_time + level.a_penalties) / level.p_extra_time)  # A's chance once level
+    cells = second_leg_outcomes(0, 3, UEFA_2021)
+    terminal = np.where(cells == 1, 1.0, np.where(cells == -1, 0.0, share))
+    table = live_table(home, away, intensity, terminal, lead=3)
+    assert table.at(0, 0, 0) == pytest.approx(float(exact.p_a), abs=1e-4)
+    assert table.at(90, 0, 3) == pytest.approx(share) and table.at(90, 0, 4) == pytest.approx(1.0)
+    assert table.at(90, 1, 1) == 0.0
+    # Bergamo: Liverpool (away) score in the 7th minute; the chance jumps, then time runs out on them
+    now, stayed = table.curve([(7, "away")])
+    assert now[7] > now[6] and now[90] == pytest.approx(0.0)
+    assert np.all(np.diff(stayed[:90]) <= 1e-12) and stayed[90] == pytest.approx(0.0)
+    with pytest.raises(ValueError, match="'home' or 'away'"):
+        table.curve([(10, "Liverpool")])

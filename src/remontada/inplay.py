@@ -43,8 +43,10 @@ __all__ = [
     "SLOTS",
     "STATES",
     "Intensity",
+    "LiveTable",
     "final_score_grid",
     "fit_intensity",
+    "live_table",
     "match_spread",
     "state_of",
 ]
@@ -330,6 +332,54 @@ def _chain(
             grid[:, :] = new
 
 
+@njit(cache=True)
+def _values(
+    out: Array,
+    rate_h: float,
+    rate_a: float,
+    profile: Array,
+    home_state: Array,
+    away_state: Array,
+    lead: int,
+    away_rule: bool,
+    away_goals_home: int,
+) -> None:  # pragma: no cover - compiled; checked through live_table
+    """Fill ``out[m]`` (value at the start of minute ``m + 1``) backwards from ``out[90]``, the final whistle.
+
+    The value of a score is the chance-weighted value of the scores the next minute
+    can lead to (the birth process run backwards); goals beyond the grid stay on its
+    edge, a negligible approximation for real rates.
+    """
+    size = out.shape[1]
+    k_max = _MAX_PER_MINUTE
+    ph = np.empty(k_max + 1)
+    pa = np.empty(k_max + 1)
+    for minute in range(MINUTES - 1, -1, -1):
+        nxt = out[minute + 1]
+        for h in range(size):
+            for a in range(size):
+                d = lead + h - a
+                if d == 0 and away_rule:
+                    if a > away_goals_home:
+                        d = -1
+                    elif a < away_goals_home:
+                        d = 1
+                s = min(max(d, -2), 2) + 2
+                lam = rate_h * profile[minute] * np.exp(home_state[s])
+                mu = rate_a * profile[minute] * np.exp(away_state[4 - s])
+                ph[0], pa[0] = np.exp(-lam), np.exp(-mu)
+                for k in range(1, k_max + 1):
+                    ph[k] = ph[k - 1] * lam / k
+                    pa[k] = pa[k - 1] * mu / k
+                ph[k_max] = 1.0 - ph[:k_max].sum()
+                pa[k_max] = 1.0 - pa[:k_max].sum()
+                v = 0.0
+                for k in range(k_max + 1):
+                    for m in range(k_max + 1):
+                        v += ph[k] * pa[m] * nxt[min(h + k, size - 1), min(a + m, size - 1)]
+                out[minute, h, a] = v
+
+
 def _run(
     start_probs: Array,
     rate_h: Array,
@@ -349,6 +399,34 @@ def _run(
         lead, away_rule, away_goals_home, start, stop,
     )  # fmt: skip
     return ScoreGrid(probs, tail), expected
+
+
+def _kickoff(n: int, size: int) -> Array:
+    out = np.zeros((n, size, size))
+    out[:, 0, 0] = 1.0
+    return out
+
+
+def _node_rates(home_rate: Array, away_rate: Array, intensity: Intensity, size: int) -> tuple[Array, Array, Array]:
+    """Quadrature weights over the day's balance and each fixture's per-minute base rates at each node.
+
+    Rates come back flattened fixture-major (``n * k``), rescaled so that an ordinary
+    match from kick-off has the model's expected goals on average over the nodes.
+    """
+    if intensity.match_sd > 0:
+        x, w = np.polynomial.hermite.hermgauss(QUADRATURE)
+        eps, prior = np.sqrt(2) * intensity.match_sd * x, w / np.sqrt(np.pi)
+    else:
+        eps, prior = np.zeros(1), np.ones(1)
+    n, k = len(home_rate), len(eps)
+    base_h = np.repeat(home_rate, k) / MINUTES * np.exp(np.tile(eps, n))
+    base_a = np.repeat(away_rate, k) / MINUTES * np.exp(-np.tile(eps, n))
+    zeros = np.zeros(n * k, np.int64)
+    _, plain = _run(_kickoff(n * k, size), base_h, base_a, intensity, zeros, zeros.astype(bool), zeros, 0)
+    mixed = np.einsum("nkc,k->nc", plain.reshape(n, k, 2), prior)
+    base_h = base_h * np.repeat(home_rate / np.maximum(mixed[:, 0], 1e-12), k)
+    base_a = base_a * np.repeat(away_rate / np.maximum(mixed[:, 1], 1e-12), k)
+    return prior, base_h, base_a
 
 
 QUADRATURE = 7
@@ -408,33 +486,16 @@ def final_score_grid(
     rh1, ra1, ld1, rule1, agh1, h01, a01 = (np.ascontiguousarray(v.ravel()) for v in (rh, ra, ld, rule, agh, h0, a0))
     size = max_goals + 1
     n = len(rh1)
-    if intensity.match_sd > 0:
-        x, w = np.polynomial.hermite.hermgauss(QUADRATURE)
-        eps, prior = np.sqrt(2) * intensity.match_sd * x, w / np.sqrt(np.pi)
-    else:
-        eps, prior = np.zeros(1), np.ones(1)
-    k = len(eps)
+    prior, base_h, base_a = _node_rates(rh1, ra1, intensity, size)
+    k = len(prior)
 
     def each(v: NDArray[Any]) -> NDArray[Any]:
         return np.ascontiguousarray(np.repeat(v, k))
 
-    def kickoff() -> Array:
-        out = np.zeros((n * k, size, size))
-        out[:, 0, 0] = 1.0
-        return out
-
     lead_k, rule_k, agh_k = each(ld1), each(rule1), each(agh1)
-    base_h = each(rh1) / MINUTES * np.exp(np.tile(eps, n))
-    base_a = each(ra1) / MINUTES * np.exp(-np.tile(eps, n))
-    # rescale so that an ordinary match from kick-off has the model's expected goals
-    zeros = np.zeros(n * k, np.int64)
-    _, plain = _run(kickoff(), base_h, base_a, intensity, zeros, zeros.astype(bool), zeros, 0)
-    mixed = np.einsum("nkc,k->nc", plain.reshape(n, k, 2), prior)
-    base_h = base_h * each(rh1 / np.maximum(mixed[:, 0], 1e-12))
-    base_a = base_a * each(ra1 / np.maximum(mixed[:, 1], 1e-12))
     weights = np.broadcast_to(prior, (n, k)).copy()
     if minute > 0 and k > 1:  # how likely the score so far is under each balance
-        so_far, _ = _run(kickoff(), base_h, base_a, intensity, lead_k, rule_k, agh_k, 0, minute)
+        so_far, _ = _run(_kickoff(n * k, size), base_h, base_a, intensity, lead_k, rule_k, agh_k, 0, minute)
         likely = so_far.probs.reshape(n, k, size, size)[np.arange(n), :, h01, a01]
         weights = np.where(likely.sum(1, keepdims=True) > 0, weights * likely, weights)
         weights /= weights.sum(1, keepdims=True)
@@ -444,3 +505,93 @@ def final_score_grid(
     probs = np.einsum("nkij,nk->nij", grid.probs.reshape(n, k, size, size), weights)
     tail = np.einsum("nk,nk->n", grid.tail.reshape(n, k), weights)
     return ScoreGrid(probs.reshape(shape + (size, size)), tail.reshape(shape))
+
+
+@dataclass(frozen=True)
+class LiveTable:
+    """What a match is worth at every minute and score: the backward pass of the birth process.
+
+    ``values[k, m, h, a]`` is the expected ``terminal`` value (e.g. 1 if side A goes
+    through) from score ``h``-``a`` after ``m`` minutes, at quadrature node ``k`` of
+    the day's balance. Built once (:func:`live_table`), it answers any live update
+    with a lookup and a reweighting of the nodes by how likely the score so far is.
+    """
+
+    values: Array
+    prior: Array
+    base_h: Array
+    base_a: Array
+    intensity: Intensity
+    lead: int
+    away_rule: bool
+    away_goals_home: int
+
+    def at(self, minute: int, home_goals: int, away_goals: int) -> float:
+        """The value after ``minute`` minutes (0..90) at this score."""
+        size = self.values.shape[-1]
+        if not 0 <= minute <= MINUTES:
+            raise ValueError(f"minute {minute} is outside 0..{MINUTES}")
+        if not (0 <= home_goals < size and 0 <= away_goals < size):
+            raise ValueError(f"a score must be between 0 and {size - 1} goals a side")
+        weights = self.prior
+        if minute > 0 and len(self.prior) > 1:
+            k = len(self.prior)
+            full = (
+                np.full(k, self.lead, np.int64),
+                np.full(k, self.away_rule),
+                np.full(k, self.away_goals_home, np.int64),
+            )
+            so_far, _ = _run(_kickoff(k, size), self.base_h, self.base_a, self.intensity, *full, 0, minute)
+            likely = so_far.probs[:, home_goals, away_goals]
+            if likely.sum() > 0:
+                weights = self.prior * likely / float(self.prior @ likely)
+        return float(weights @ self.values[:, minute, home_goals, away_goals])
+
+    def curve(self, goals: list[tuple[int, str]]) -> tuple[Array, Array]:
+        """The value at each minute 0..90 for a goal timeline, and had it stayed goalless.
+
+        ``goals`` are ``(minute, "home" | "away")``; a goal in minute ``m`` counts from
+        the end of that minute. The second curve keeps the kick-off score and shows
+        the value with the time left shrinking ("seeing how much time is left").
+        """
+        home = away = 0
+        scored = sorted(goals)
+        now = np.empty(MINUTES + 1)
+        stayed = np.empty(MINUTES + 1)
+        for minute in range(MINUTES + 1):
+            while scored and scored[0][0] <= minute:
+                _, side = scored.pop(0)
+                if side not in ("home", "away"):
+                    raise ValueError(f"a goal is scored by 'home' or 'away', not {side!r}")
+                home, away = home + (side == "home"), away + (side == "away")
+            now[minute] = self.at(minute, home, away)
+        for minute in range(MINUTES + 1):
+            stayed[minute] = self.at(minute, 0, 0)
+        return now, stayed
+
+
+def live_table(
+    home_rate: float,
+    away_rate: float,
+    intensity: Intensity,
+    terminal: Array,
+    *,
+    lead: int = 0,
+    away_rule: bool = False,
+    away_goals_home: int = 0,
+) -> LiveTable:
+    """The :class:`LiveTable` of one match whose final scores are worth ``terminal[h, a]``.
+
+    Same rates, state and rescaling as :func:`final_score_grid`, so at minute 0 the
+    table's value is the final-score grid's expectation of ``terminal``.
+    """
+    size = terminal.shape[0]
+    prior, base_h, base_a = _node_rates(np.array([home_rate], float), np.array([away_rate], float), intensity, size)
+    values = np.empty((len(prior), MINUTES + 1, size, size))
+    for k in range(len(prior)):
+        values[k, MINUTES] = terminal
+        _values(
+            values[k], float(base_h[k]), float(base_a[k]), intensity.profile, intensity.home_state,
+            intensity.away_state, int(lead), bool(away_rule), int(away_goals_home),
+        )  # fmt: skip
+    return LiveTable(values, prior, base_h, base_a, intensity, int(lead), bool(away_rule), int(away_goals_home))
