@@ -518,13 +518,9 @@ class LiveTable:
     """
 
     values: Array
+    reached: Array
+    """``reached[k, m, h, a]``: P(score ``h``-``a`` after ``m`` minutes) at node ``k``, from kick-off."""
     prior: Array
-    base_h: Array
-    base_a: Array
-    intensity: Intensity
-    lead: int
-    away_rule: bool
-    away_goals_home: int
 
     def at(self, minute: int, home_goals: int, away_goals: int) -> float:
         """The value after ``minute`` minutes (0..90) at this score."""
@@ -533,18 +529,9 @@ class LiveTable:
             raise ValueError(f"minute {minute} is outside 0..{MINUTES}")
         if not (0 <= home_goals < size and 0 <= away_goals < size):
             raise ValueError(f"a score must be between 0 and {size - 1} goals a side")
-        weights = self.prior
-        if minute > 0 and len(self.prior) > 1:
-            k = len(self.prior)
-            full = (
-                np.full(k, self.lead, np.int64),
-                np.full(k, self.away_rule),
-                np.full(k, self.away_goals_home, np.int64),
-            )
-            so_far, _ = _run(_kickoff(k, size), self.base_h, self.base_a, self.intensity, *full, 0, minute)
-            likely = so_far.probs[:, home_goals, away_goals]
-            if likely.sum() > 0:
-                weights = self.prior * likely / float(self.prior @ likely)
+        likely = self.reached[:, minute, home_goals, away_goals]
+        total = float(self.prior @ likely)
+        weights = self.prior * likely / total if total > 0 else self.prior
         return float(weights @ self.values[:, minute, home_goals, away_goals])
 
     def curve(self, goals: list[tuple[int, str]]) -> tuple[Array, Array]:
@@ -587,11 +574,22 @@ def live_table(
     """
     size = terminal.shape[0]
     prior, base_h, base_a = _node_rates(np.array([home_rate], float), np.array([away_rate], float), intensity, size)
-    values = np.empty((len(prior), MINUTES + 1, size, size))
-    for k in range(len(prior)):
-        values[k, MINUTES] = terminal
+    k = len(prior)
+    values = np.empty((k, MINUTES + 1, size, size))
+    for node in range(k):
+        values[node, MINUTES] = terminal
         _values(
-            values[k], float(base_h[k]), float(base_a[k]), intensity.profile, intensity.home_state,
+            values[node], float(base_h[node]), float(base_a[node]), intensity.profile, intensity.home_state,
             intensity.away_state, int(lead), bool(away_rule), int(away_goals_home),
         )  # fmt: skip
-    return LiveTable(values, prior, base_h, base_a, intensity, int(lead), bool(away_rule), int(away_goals_home))
+    reached = np.empty((k, MINUTES + 1, size, size))
+    probs, tail, expected = _kickoff(k, size), np.zeros(k), np.zeros((k, 2))
+    state = np.full(k, lead, np.int64), np.full(k, bool(away_rule)), np.full(k, away_goals_home, np.int64)
+    reached[:, 0] = probs
+    for minute in range(MINUTES):
+        _chain(
+            probs, tail, expected, base_h, base_a, intensity.profile, intensity.home_state, intensity.away_state,
+            *state, minute, minute + 1,
+        )  # fmt: skip
+        reached[:, minute + 1] = probs
+    return LiveTable(values, reached, prior)
