@@ -272,6 +272,46 @@ def _numerical_hessian(gradient: Callable[[Array], Array], at: Array, step: floa
 
 
 @njit(cache=True)
+def _minute_goals(
+    h: int,
+    a: int,
+    minute: int,
+    rate_h: float,
+    rate_a: float,
+    profile: Array,
+    home_state: Array,
+    away_state: Array,
+    lead: int,
+    away_rule: bool,
+    away_goals_home: int,
+    ph: Array,
+    pa: Array,
+) -> tuple[float, float]:  # pragma: no cover - compiled; checked through its callers
+    """Each side's goals in one minute from score ``h``-``a``: fills ``ph``/``pa`` (0..3, the rest on 3).
+
+    The state is the home side's margin in the tie (see :func:`state_of`); returns
+    the two rates.
+    """
+    d = lead + h - a
+    if d == 0 and away_rule:
+        if a > away_goals_home:
+            d = -1
+        elif a < away_goals_home:
+            d = 1
+    s = min(max(d, -2), 2) + 2
+    lam = rate_h * profile[minute] * np.exp(home_state[s])
+    mu = rate_a * profile[minute] * np.exp(away_state[4 - s])
+    k_max = len(ph) - 1
+    ph[0], pa[0] = np.exp(-lam), np.exp(-mu)
+    for k in range(1, k_max + 1):
+        ph[k] = ph[k - 1] * lam / k
+        pa[k] = pa[k - 1] * mu / k
+    ph[k_max] = 1.0 - ph[:k_max].sum()
+    pa[k_max] = 1.0 - pa[:k_max].sum()
+    return lam, mu
+
+
+@njit(cache=True)
 def _chain(
     probs: Array,
     tail: Array,
@@ -305,23 +345,12 @@ def _chain(
                     p = grid[h, a]
                     if p == 0.0:
                         continue
-                    d = lead[f] + h - a
-                    if d == 0 and away_rule[f]:
-                        if a > away_goals_home[f]:
-                            d = -1
-                        elif a < away_goals_home[f]:
-                            d = 1
-                    s = min(max(d, -2), 2) + 2
-                    lam = rate_h[f] * profile[minute] * np.exp(home_state[s])
-                    mu = rate_a[f] * profile[minute] * np.exp(away_state[4 - s])
+                    lam, mu = _minute_goals(
+                        h, a, minute, rate_h[f], rate_a[f], profile, home_state, away_state,
+                        lead[f], away_rule[f], away_goals_home[f], ph, pa,
+                    )  # fmt: skip
                     expected[f, 0] += p * lam
                     expected[f, 1] += p * mu
-                    ph[0], pa[0] = np.exp(-lam), np.exp(-mu)
-                    for k in range(1, k_max + 1):
-                        ph[k] = ph[k - 1] * lam / k
-                        pa[k] = pa[k - 1] * mu / k
-                    ph[k_max] = 1.0 - ph[:k_max].sum()
-                    pa[k_max] = 1.0 - pa[:k_max].sum()
                     for k in range(k_max + 1):
                         for m in range(k_max + 1):
                             q = p * ph[k] * pa[m]
@@ -358,21 +387,10 @@ def _values(
         nxt = out[minute + 1]
         for h in range(size):
             for a in range(size):
-                d = lead + h - a
-                if d == 0 and away_rule:
-                    if a > away_goals_home:
-                        d = -1
-                    elif a < away_goals_home:
-                        d = 1
-                s = min(max(d, -2), 2) + 2
-                lam = rate_h * profile[minute] * np.exp(home_state[s])
-                mu = rate_a * profile[minute] * np.exp(away_state[4 - s])
-                ph[0], pa[0] = np.exp(-lam), np.exp(-mu)
-                for k in range(1, k_max + 1):
-                    ph[k] = ph[k - 1] * lam / k
-                    pa[k] = pa[k - 1] * mu / k
-                ph[k_max] = 1.0 - ph[:k_max].sum()
-                pa[k_max] = 1.0 - pa[:k_max].sum()
+                _minute_goals(
+                    h, a, minute, rate_h, rate_a, profile, home_state, away_state,
+                    lead, away_rule, away_goals_home, ph, pa,
+                )  # fmt: skip
                 v = 0.0
                 for k in range(k_max + 1):
                     for m in range(k_max + 1):
