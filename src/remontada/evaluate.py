@@ -150,16 +150,7 @@ def calibration(predictions: pd.DataFrame, bins: int = 10) -> tuple[pd.DataFrame
     probs = predictions[list(OUTCOMES)].to_numpy(dtype=float)
     outcome = outcome_index(predictions["home_goals"], predictions["away_goals"])
     hit = np.eye(3)[outcome]
-    p, y = probs.ravel(), hit.ravel()
-    edges = np.linspace(0, 1, bins + 1)
-    which = np.clip(np.digitize(p, edges) - 1, 0, bins - 1)
-    table = (
-        pd.DataFrame({"bin": which, "forecast": p, "observed": y})
-        .groupby("bin")
-        .agg(forecast=("forecast", "mean"), observed=("observed", "mean"), n=("forecast", "size"))
-        .reset_index()
-    )
-    table["low"], table["high"] = edges[table["bin"]], edges[table["bin"] + 1]
+    table = reliability(probs, hit, bins).rename(columns={"mean_forecast": "forecast"})
     ece = float(np.sum(table["n"] * (table["forecast"] - table["observed"]).abs()) / table["n"].sum())
     return table[["low", "high", "forecast", "observed", "n"]], ece
 
