@@ -208,6 +208,10 @@ class TieForecaster:
         self.model = self.forecaster.model
         self._conditions: dict[dt.date, Conditions] = {}
         self._timing: dict[int, Intensity] = {}
+        self._ties: dict[tuple[int, int], list[_Known]] = {}
+        self._competition_kinds: dict[str, str] = dict(
+            store.con.execute("SELECT competition_id, kind FROM competitions").fetchall()
+        )
 
     def conditions(self, day: dt.date) -> Conditions:
         """Extra time, shootouts and the in-play model from the store's matches before ``day`` (cached).
@@ -223,27 +227,36 @@ class TieForecaster:
             )
         return self._conditions[day]
 
-    def _known(self, a: int, b: int, day: dt.date | None) -> tuple[_Known | None, _Known | None]:
+    def _stored(self, a: int, b: int) -> list[_Known]:
+        """Every two-legged tie the store holds with A at home first against B (cached per pair)."""
+        if (a, b) not in self._ties:
+            frame = two_legged_ties(self.store, team_a_id=a, team_b_id=b)
+            self._ties[(a, b)] = [
+                _Known(
+                    str(row["competition_id"]),
+                    str(row["competition"]),
+                    str(row["season"]),
+                    None if pd.isna(row["round"]) else str(row["round"]),
+                    (int(row["leg1_a"]), int(row["leg1_b"])),
+                    pd.Timestamp(row["leg1_date"]).date(),
+                    pd.Timestamp(row["leg2_date"]).date(),
+                    {
+                        "winner": None if pd.isna(row["winner"]) else str(row["winner"]),
+                        "decided_by": str(row["decided_by"]),
+                        "leg2": {"a": int(row["leg2_a"]), "b": int(row["leg2_b"])},
+                    },
+                )  # fmt: skip
+                for row in frame.to_dict("records")
+            ]
+        return self._ties[(a, b)]
+
+    def _known(self, a: int, b: int, day: dt.date) -> tuple[_Known | None, _Known | None]:
         """The stored tie A v B under way on ``day`` (leg 1 before it, leg 2 on or after), or the next one."""
-        frame = two_legged_ties(self.store, team_a_id=a, team_b_id=b)
         under_way = upcoming = None
-        for row in frame.to_dict("records"):
-            leg1_date, leg2_date = pd.Timestamp(row["leg1_date"]).date(), pd.Timestamp(row["leg2_date"]).date()
-            known = _Known(
-                str(row["competition_id"]), str(row["competition"]), str(row["season"]),
-                None if pd.isna(row["round"]) else str(row["round"]),
-                (int(row["leg1_a"]), int(row["leg1_b"])), leg1_date, leg2_date,
-                {
-                    "winner": None if pd.isna(row["winner"]) else str(row["winner"]),
-                    "decided_by": str(row["decided_by"]),
-                    "leg2": {"a": int(row["leg2_a"]), "b": int(row["leg2_b"])},
-                },
-            )  # fmt: skip
-            if day is None:
-                continue
-            if leg1_date < day <= leg2_date:
+        for known in self._stored(a, b):
+            if known.leg1_date < day <= known.leg2_date:
                 under_way = known
-            elif day <= leg1_date <= day + LOOKAHEAD and upcoming is None:
+            elif day <= known.leg1_date <= day + LOOKAHEAD and upcoming is None:
                 upcoming = known
         return under_way, upcoming
 
@@ -358,8 +371,7 @@ class TieForecaster:
             except ValueError as exc:
                 raise DataError(str(exc)) from exc
         if competition_id is not None:
-            kind = self.store.one("SELECT kind FROM competitions WHERE competition_id = ?", [competition_id])
-            if kind is not None and kind[0] == "league":
+            if self._competition_kinds.get(competition_id) == "league":
                 raise DataError(
                     f"{competition_id} is a league, with no knockout ties: pass rules instead, one of "
                     f"{', '.join(sorted(RULES))}"
@@ -370,8 +382,7 @@ class TieForecaster:
     def _continental(self, competition_id: str | None, rules: Rules) -> bool:
         """Whether a tie is in a European cup: its competition's kind, else UEFA rules."""
         if competition_id is not None:
-            kind = self.store.one("SELECT kind FROM competitions WHERE competition_id = ?", [competition_id])
-            return kind is not None and kind[0] == "continental"
+            return self._competition_kinds.get(competition_id) == "continental"
         return rules.name.startswith("uefa")
 
     def round(self, competition: str, season: str, round: str) -> list[TieForecast]:
