@@ -77,6 +77,7 @@ class Forecaster:
         self.model = model
         self._frames: dict[str, pd.DataFrame] = {}
         self._fits: dict[tuple[str, int], MatchModel] = {}
+        self._first: dict[str, dt.date | None] = {}
         self._kinds: dict[int, str] = dict(store.con.execute("SELECT team_id, kind FROM teams").fetchall())
 
     def _frame(self, pool: str) -> pd.DataFrame:
@@ -84,10 +85,14 @@ class Forecaster:
             self._frames[pool] = training_matches(self.store, pool=pool)
         return self._frames[pool]
 
-    def first_date(self, pool: str) -> dt.date | None:
-        """The date of the pool's first match (a forecast needs a later date), or None if it has none."""
-        frame = self._frame(pool)
-        return frame["date"].min().date() if len(frame) else None
+    def check_date(self, day: dt.date, pool: str) -> None:
+        """Refuse a forecast date on or before the pool's first match: there is nothing to fit on."""
+        if pool not in self._first:
+            frame = self._frame(pool)
+            self._first[pool] = frame["date"].min().date() if len(frame) else None
+        first = self._first[pool]
+        if first is None or day <= first:
+            raise DataError(f"date {day} is before any {pool} match in the store")
 
     def latest_date(self) -> dt.date:
         """The day after the latest match in the store (the default forecast date)."""
@@ -196,7 +201,6 @@ class Forecaster:
         missing = [c for c in ("date", "home", "away") if c not in rows.columns]
         if missing:
             raise DataError(f"batch file lacks column(s): {', '.join(missing)} (needs date, home, away[, neutral])")
-        first = {pool: self.first_date(pool) for pool in ("club", "national")}
         problems: list[tuple[int, str]] = []
         records: list[dict[str, Any]] = []
         ids: dict[tuple[str, str], _Pair] = {}
@@ -212,9 +216,7 @@ class Forecaster:
                 if h == a:
                     raise DataError(f"home and away are the same team ({row['home']!r})")
                 pool = self.pool(h, a)
-                earliest = first[pool]
-                if earliest is None or day <= earliest:
-                    raise DataError(f"date {day} is before any {pool} match in the store")
+                self.check_date(day, pool)
                 record = {"date": day, "home_id": h, "away_id": a, "neutral": neutral in _TRUE, "pool": pool}
             except ValueError as exc:
                 problems.append((number, f"date: {row.get('date')!r} is not a date (YYYY-MM-DD): {exc}"))

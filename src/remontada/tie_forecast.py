@@ -468,9 +468,7 @@ class TieForecaster:
                     given or None, known.competition_id if known else None, known.leg1_date if known else day
                 )
                 pool = self.forecaster.pool(a, b)
-                first = self.forecaster.first_date(pool)
-                if first is None or day <= first:
-                    raise DataError(f"date {day} is before any {pool} match in the store")
+                self.forecaster.check_date(day, pool)
                 record = {
                     "date": day, "a": a, "b": b, "pool": pool, "played": played, "rules": rules.name,
                     "continental": self._continental(known.competition_id if known else None, rules),
