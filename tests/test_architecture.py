@@ -14,6 +14,7 @@ LAYERS = {
     "grid": 0,
     "tie": 1,
     "inplay": 1,
+    "red_cards": 1,
     "models": 1,
     "io": 1,
     "store": 2,
@@ -23,14 +24,17 @@ LAYERS = {
     "ingest": 4,
     "queries": 4,
     "precedents": 4,
+    "knockout": 4,
     "datasets": 5,
     "teams": 5,
     "forecast": 5,
     "timing": 5,
     "tie_forecast": 6,
     "evaluate": 2,
-    "__init__": 7,
-    "cli": 8,
+    "live": 7,
+    "__init__": 8,
+    "charts": 8,
+    "cli": 9,
 }
 
 

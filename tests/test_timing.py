@@ -6,7 +6,8 @@ import pytest
 
 from remontada.bundle import open_store
 from remontada.queries import goal_timelines
-from remontada.timing import fit_timing
+from remontada.red_cards import RedCardEffect
+from remontada.timing import fit_red_card_effect, fit_timing
 
 
 @pytest.fixture(scope="module")
@@ -41,3 +42,12 @@ def test_goals_come_late_and_sides_play_to_the_score(store):
     for state, se in ((intensity.home_state, intensity.se_home_state), (intensity.away_state, intensity.se_away_state)):
         assert state[1] > 2 * se[1] and state[2] == 0
         assert np.all(se[[0, 1, 3, 4]] > 0)
+
+
+def test_a_red_card_costs_the_side_goals_and_gives_its_opponent_more(store):
+    effect = fit_red_card_effect(store, before=dt.date(2024, 7, 1))
+    assert effect.reds > 5000 and effect.matches > 30_000
+    assert -1.0 < effect.own < -2 * effect.se_own < 0
+    assert 1.0 > effect.opponent > 2 * effect.se_opponent > 0
+    assert effect.se_own < 0.05 and effect.se_opponent < 0.05
+    assert fit_red_card_effect(store, before=dt.date(2000, 1, 1)) == RedCardEffect.none()  # no counts yet

@@ -285,13 +285,19 @@ def training_matches(store: Store, *, pool: str = "club", before: dt.date | None
     engsoccerdata, a.e.t. FA Cup ties) are left out: a model of 90 minutes must learn
     from 90-minute scores. Internationals only come with final scores; the few that
     went to extra time are kept (their pool has no better source).
+
+    Besides the model's columns each row has ``competition_kind``, the two sides'
+    countries, the half-time score (``ht_home_goals``, ``ht_away_goals``) and the red
+    cards (``home_red``, ``away_red``), missing where the source had none. Rows are in
+    date order, as a model's history lists them.
     """
     kind = {"club": "club", "national": "national"}.get(pool)
     if kind is None:
         raise ValueError(f"unknown pool {pool!r}: use 'club' or 'national'")
     sql = """
         SELECT m.date, m.home_id, m.away_id, m.home_goals, m.away_goals, m.neutral, m.competition_id,
-               c.kind AS competition_kind, t.country AS home_country, v.country AS away_country
+               c.kind AS competition_kind, t.country AS home_country, v.country AS away_country,
+               m.ht_home_goals, m.ht_away_goals, m.home_red, m.away_red
         FROM matches m JOIN teams t ON t.team_id = m.home_id JOIN teams v ON v.team_id = m.away_id
         JOIN competitions c USING (competition_id)
         WHERE t.kind = ? AND (NOT m.score_includes_et OR t.kind = 'national')

@@ -10,6 +10,12 @@ balance, though, is a property of the forecasts as much as of the game (national
 teams' Elo ratings know less than club ratings do), so for clubs it is re-estimated
 from the full-time scores of the club matches of the last :data:`SPREAD_YEARS` years,
 against Elo's pre-match rates for them.
+
+What red cards do to the rates is fitted from the club matches whose red cards are
+counted (in the bundled data, football-data's league matches since 2000-01, with
+half-time scores but no card minutes): :func:`fit_red_card_effect` runs
+:func:`~remontada.red_cards.fit_red_cards` on them, with the same Elo pre-match
+rates as the baseline.
 """
 
 from __future__ import annotations
@@ -19,13 +25,15 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
-from remontada.inplay import Intensity, fit_intensity, match_spread
+from remontada.inplay import MINUTES, Intensity, fit_intensity, match_spread
 from remontada.models import EloModel
 from remontada.queries import goal_timelines, training_matches
+from remontada.red_cards import RedCardEffect, fit_red_cards
 from remontada.store import Store
 
-__all__ = ["SPREAD_YEARS", "fit_timing"]
+__all__ = ["SPREAD_YEARS", "fit_red_card_effect", "fit_timing"]
 
 SPREAD_YEARS = 5
 
@@ -41,6 +49,40 @@ def fit_timing(store: Store, *, before: dt.date | None = None, pool: str = "club
     scores = club.loc[recent.to_numpy(), ["home_goals", "away_goals"]].to_numpy(float)
     sd, se = match_spread(scores[:, 0], scores[:, 1], rated.loc[recent, "home_rate"], rated.loc[recent, "away_rate"])
     return replace(intensity, match_sd=sd, se_match_sd=se)
+
+
+def fit_red_card_effect(
+    store: Store, *, before: dt.date | None = None, intensity: Intensity | None = None
+) -> RedCardEffect:
+    """The effect of red cards on club scoring rates, from the matches strictly before ``before``.
+
+    Fitted on the club matches with red-card counts, each with Elo's pre-match rates
+    (from a pass over all club matches before ``before``) and the time profile of
+    ``intensity`` (flat if ``None``). :meth:`RedCardEffect.none` if no match has
+    counted red cards, or none has exactly one.
+    """
+    club = training_matches(store, pool="club", before=before)
+    known = (club["home_red"].notna() & club["away_red"].notna()).to_numpy()
+    single = known & (club["home_red"].fillna(0) + club["away_red"].fillna(0) == 1).to_numpy()
+    if not single.any():
+        return RedCardEffect.none()
+    rated = EloModel().fit(club).history_rates()
+    rows = club[known]
+
+    def column(name: str) -> NDArray[np.float64]:
+        return rows[name].to_numpy(dtype=float, na_value=np.nan)
+
+    return fit_red_cards(
+        column("ht_home_goals"),
+        column("ht_away_goals"),
+        column("home_goals"),
+        column("away_goals"),
+        column("home_red"),
+        column("away_red"),
+        rated.loc[known, "home_rate"].to_numpy(float),
+        rated.loc[known, "away_rate"].to_numpy(float),
+        np.ones(MINUTES) if intensity is None else intensity.profile,
+    )
 
 
 def _fit_on_timed_goals(store: Store, before: dt.date | None) -> Intensity:
