@@ -461,6 +461,8 @@ def final_score_grid(
     lead: ArrayLike = 0,
     away_rule: ArrayLike = False,
     away_goals_home: ArrayLike = 0,
+    home_factor: ArrayLike = 1.0,
+    away_factor: ArrayLike = 1.0,
     max_goals: int = DEFAULT_MAX_GOALS,
 ) -> ScoreGrid:
     """The distribution of a match's final (90-minute) score, from ``minute`` at ``score``.
@@ -481,6 +483,9 @@ def final_score_grid(
     away_rule, away_goals_home
         Whether away goals settle a level tie, and the home side's away goals from
         the first leg.
+    home_factor, away_factor
+        Multipliers on each side's scoring rate from ``minute`` on: a red card
+        (:mod:`remontada.red_cards`), or a side choosing to attack or sit back.
 
     Notes
     -----
@@ -490,17 +495,20 @@ def final_score_grid(
     better day). The rates are rescaled so that an ordinary match (no tie state)
     from kick-off has the model's expected goals.
     """
-    rh, ra, ld, rule, agh, h0, a0 = np.broadcast_arrays(
+    rh, ra, ld, rule, agh, h0, a0, fh, fa = np.broadcast_arrays(
         np.asarray(home_rate, dtype=float), np.asarray(away_rate, dtype=float),
         np.asarray(lead, dtype=np.int64), np.asarray(away_rule, dtype=bool),
         np.asarray(away_goals_home, dtype=np.int64), np.asarray(score[0], dtype=np.int64),
-        np.asarray(score[1], dtype=np.int64),
+        np.asarray(score[1], dtype=np.int64), np.asarray(home_factor, dtype=float),
+        np.asarray(away_factor, dtype=float),
     )  # fmt: skip
     shape = rh.shape
     if not 0 <= minute <= MINUTES:
         raise ValueError(f"minute {minute} is outside 0..{MINUTES}")
     if np.any(h0 < 0) or np.any(a0 < 0) or np.any(h0 > max_goals) or np.any(a0 > max_goals):
         raise ValueError(f"a score must be between 0 and {max_goals} goals a side")
+    if np.any(fh <= 0) or np.any(fa <= 0):
+        raise ValueError("a rate factor must be positive")
     rh1, ra1, ld1, rule1, agh1, h01, a01 = (np.ascontiguousarray(v.ravel()) for v in (rh, ra, ld, rule, agh, h0, a0))
     size = max_goals + 1
     n = len(rh1)
@@ -519,7 +527,8 @@ def final_score_grid(
         weights /= weights.sum(1, keepdims=True)
     start = np.zeros((n * k, size, size))
     start[np.arange(n * k), each(h01), each(a01)] = 1.0
-    grid, _ = _run(start, base_h, base_a, intensity, lead_k, rule_k, agh_k, minute)
+    now_h, now_a = base_h * each(fh.ravel()), base_a * each(fa.ravel())
+    grid, _ = _run(start, now_h, now_a, intensity, lead_k, rule_k, agh_k, minute)
     probs = np.einsum("nkij,nk->nij", grid.probs.reshape(n, k, size, size), weights)
     tail = np.einsum("nk,nk->n", grid.tail.reshape(n, k), weights)
     return ScoreGrid(probs.reshape(shape + (size, size)), tail.reshape(shape))
@@ -584,11 +593,15 @@ def live_table(
     lead: int = 0,
     away_rule: bool = False,
     away_goals_home: int = 0,
+    home_factor: float = 1.0,
+    away_factor: float = 1.0,
 ) -> LiveTable:
     """The :class:`LiveTable` of one match whose final scores are worth ``terminal[h, a]``.
 
     Same rates, state and rescaling as :func:`final_score_grid`, so at minute 0 the
-    table's value is the final-score grid's expectation of ``terminal``.
+    table's value is the final-score grid's expectation of ``terminal``. The factors
+    multiply the rates of the minutes to come, not those the score so far came from
+    (build a new table when a red card changes them).
     """
     size = terminal.shape[0]
     prior, base_h, base_a = _node_rates(np.array([home_rate], float), np.array([away_rate], float), intensity, size)
@@ -597,8 +610,8 @@ def live_table(
     for node in range(k):
         values[node, MINUTES] = terminal
         _values(
-            values[node], float(base_h[node]), float(base_a[node]), intensity.profile, intensity.home_state,
-            intensity.away_state, int(lead), bool(away_rule), int(away_goals_home),
+            values[node], float(base_h[node] * home_factor), float(base_a[node] * away_factor), intensity.profile,
+            intensity.home_state, intensity.away_state, int(lead), bool(away_rule), int(away_goals_home),
         )  # fmt: skip
     reached = np.empty((k, MINUTES + 1, size, size))
     probs, tail, expected = _kickoff(k, size), np.zeros(k), np.zeros((k, 2))

@@ -37,6 +37,7 @@ __all__ = [
     "EXTRA_TIME_MINUTES",
     "TieProbabilities",
     "extra_time_grid",
+    "in_extra_time",
     "second_leg_outcomes",
     "single_match",
     "two_legs",
@@ -202,16 +203,60 @@ def _settle_level(
         b_share = home_ahead / total
         routes = {"a_extra_time": p_level * a_share, "b_extra_time": p_level * b_share, "p_extra_time": p_level}
         undecided = p_level * (1.0 - a_share - b_share)
+    return routes | _after_extra_time(undecided, rules, shootout_a, replay)
+
+
+def _after_extra_time(undecided: Array, rules: Rules, shootout_a: Array, replay: ScoreGrid | None) -> dict[str, Array]:
+    """Share out a tie still level when the playing is over: a shootout, or a replay played until someone wins."""
+    zero = np.zeros_like(undecided)
     if rules.penalties:
-        routes |= {"a_penalties": undecided * shootout_a, "b_penalties": undecided * (1.0 - shootout_a)}
-        routes |= {"a_replay": zero, "b_replay": zero}
-    else:
-        if replay is None:
-            raise ValueError(f"rules {rules.name!r} replay a level tie: pass the replay's score grid (A's goals first)")
-        won_a, won_b = replay.home_win, replay.away_win
-        routes |= {"a_replay": undecided * won_a / (won_a + won_b), "b_replay": undecided * won_b / (won_a + won_b)}
-        routes |= {"a_penalties": zero, "b_penalties": zero}
-    return routes
+        return {"a_penalties": undecided * shootout_a, "b_penalties": undecided * (1.0 - shootout_a)} | {
+            "a_replay": zero,
+            "b_replay": zero,
+        }
+    if replay is None:
+        raise ValueError(f"rules {rules.name!r} replay a level tie: pass the replay's score grid (A's goals first)")
+    won_a, won_b = replay.home_win, replay.away_win
+    share = undecided / (won_a + won_b)
+    return {"a_replay": share * won_a, "b_replay": share * won_b, "a_penalties": zero, "b_penalties": zero}
+
+
+def in_extra_time(
+    remaining: ScoreGrid,
+    rules: Rules,
+    *,
+    lead: ArrayLike,
+    a_has_scored: ArrayLike = False,
+    shootout_a: ArrayLike = 0.5,
+    replay: ScoreGrid | None = None,
+) -> TieProbabilities:
+    """P(each side goes through) during extra time, from the goals still to come in it.
+
+    ``remaining`` is the grid of the rest of extra time with the home side B on the
+    rows and A on the columns, as in :func:`two_legs` (for a single match, pass the
+    grid swapped so that A reads as the away side). ``lead`` is A's lead in the tie
+    now (0 when extra time begins); ``a_has_scored`` whether A has scored in extra
+    time already, which under away goals in extra time (``rules.away_goals_in_extra_time``)
+    wins a tie that ends level. Every route is extra time, penalties or a replay.
+    """
+    if not rules.extra_time:
+        raise ValueError(f"rules {rules.name!r} play no extra time")
+    size = remaining.max_goals + 1
+    goals = np.arange(size)
+    margin = np.asarray(lead)[..., None, None] + goals[None, :] - goals[:, None]  # A's final lead, per cell
+    probs = remaining.probs
+    a_ahead = np.sum(probs * (margin > 0), axis=(-2, -1))
+    b_ahead = np.sum(probs * (margin < 0), axis=(-2, -1))
+    level = probs * (margin == 0)
+    p_level = level.sum(axis=(-2, -1))
+    if rules.away_goals_in_extra_time:  # A scores now, or has scored, and wins a level tie
+        scored_now = level[..., :, 1:].sum(axis=(-2, -1))
+        a_level = np.where(np.asarray(a_has_scored, dtype=bool), p_level, scored_now)
+        a_ahead, p_level = a_ahead + a_level, p_level - a_level
+    p_level = p_level + np.asarray(remaining.tail)  # beyond the grid: unknowable, shared like a level tie
+    one = np.ones_like(a_ahead)
+    routes = {"a_90": 0 * one, "b_90": 0 * one, "a_extra_time": a_ahead, "b_extra_time": b_ahead, "p_extra_time": one}
+    return _finish(routes | _after_extra_time(p_level, rules, np.asarray(shootout_a, dtype=float), replay))
 
 
 def _finish(routes: dict[str, Array]) -> TieProbabilities:

@@ -25,18 +25,19 @@ from numpy.typing import NDArray
 
 from remontada.errors import BatchError, DataError, RemontadaError
 from remontada.forecast import Forecaster
-from remontada.grid import ScoreGrid, poisson_grid
-from remontada.inplay import Intensity, final_score_grid
-from remontada.models import DEFAULT_TIE_MODEL, MatchModel
+from remontada.grid import ScoreGrid
+from remontada.inplay import Intensity
+from remontada.knockout import Conditions, Moment, Played, play
+from remontada.models import DEFAULT_TIE_MODEL
 from remontada.precedents import ERAS, BaseRate, base_rate
 from remontada.queries import find_competition, two_legged_ties
 from remontada.rules import RULES, TWO_LEGGED, Rules, parse_rules, rules_for
 from remontada.store import Store
-from remontada.tie import TieProbabilities, extra_time_grid, second_leg_outcomes, single_match, two_legs
+from remontada.tie import TieProbabilities, second_leg_outcomes
 from remontada.tiebreaks import ExtraTimeRate, ShootoutEdge, extra_time_rate, shootout_edge
 from remontada.timing import fit_timing
 
-__all__ = ["Conditions", "TieForecast", "TieForecaster", "parse_leg1"]
+__all__ = ["TieForecast", "TieForecaster", "parse_leg1"]
 
 _SCORE = re.compile(r"^\s*(?:(?P<home>.*?\S)\s+)?(?P<h>\d{1,2})\s*[-–:]\s*(?P<a>\d{1,2})(?:\s+(?P<away>\S.*?))?\s*$")
 LOOKAHEAD = dt.timedelta(days=90)
@@ -81,6 +82,11 @@ class TieForecast:
     extra_time: ExtraTimeRate
     shootout: ShootoutEdge
     base_rate: BaseRate | None
+    ids: tuple[int, int]
+    """The store's team ids of A and B."""
+    neutral: bool
+    continental: bool
+    """A European-cup tie (a larger home advantage)."""
     actual: dict[str, Any] | None = field(default=None)
     """What happened, when the store knows: ``winner`` (a/b), ``decided_by``, ``leg2``."""
 
@@ -169,20 +175,6 @@ class TieForecast:
                 for c in [int(cells[i, j])]
             ]
         return out
-
-
-@dataclass(frozen=True)
-class Conditions:
-    """What a tie forecast on a date takes from the store besides the match model.
-
-    The extra-time factor and shootout edge (:mod:`remontada.tiebreaks`), and the
-    in-play model (:mod:`remontada.timing`) that turns a second leg's rates into its
-    score distribution given the state of the tie.
-    """
-
-    extra_time: ExtraTimeRate
-    shootout: ShootoutEdge
-    intensity: Intensity
 
 
 @dataclass(frozen=True)
@@ -314,11 +306,14 @@ class TieForecaster:
         pool = self.forecaster.pool(a, b)
         model = self.forecaster.fitted(day, pool)
         conditions = self.conditions(day)
-        played = None if score is None else (np.array([score[0]]), np.array([score[1]]))
-        probs, grid, rates, leg1_rates, known_flags = _forecast(
-            model, np.array([a]), np.array([b]), played, chosen, conditions,
-            neutral=neutral, continental=self._continental(comp_id, chosen),
+        continental = self._continental(comp_id, chosen)
+        played = play(
+            model, np.array([a]), np.array([b]), chosen, conditions,
+            leg1_score=None if score is None else (np.array([score[0]]), np.array([score[1]])),
+            neutral=neutral, continental=continental,
         )  # fmt: skip
+        assert played.probabilities is not None
+        rates, leg1_rates = played.leg2_rates, played.leg1_rates
         base = None
         if score is not None and score[0] != score[1] and chosen.legs == 2:
             base = base_rate(
@@ -335,9 +330,30 @@ class TieForecaster:
             known.leg1_date if known else None, known.leg2_date if known else None,
             (float(rates[0][0]), float(rates[1][0])),
             None if leg1_rates is None else (float(leg1_rates[0][0]), float(leg1_rates[1][0])),
-            not bool(known_flags.all()), probs[0], grid[0], conditions.extra_time, conditions.shootout, base,
+            not bool(played.known.all()), played.probabilities[0], played.leg2[0], conditions.extra_time,
+            conditions.shootout, base, (a, b), neutral, continental,
             known.actual if known and known.leg2_date < self.forecaster.latest_date() else None,
         )  # fmt: skip
+
+    def at(self, forecast: TieForecast, moment: Moment) -> Played:
+        """The tie of a forecast played out from a moment of the match in play (leg 1 before it is known)."""
+        leg1 = None if forecast.leg1 is None else (np.array([forecast.leg1[0]]), np.array([forecast.leg1[1]]))
+        a, b = forecast.ids
+        return play(
+            self.forecaster.fitted(forecast.as_of, self.forecaster.pool(a, b)), np.array([a]), np.array([b]),
+            forecast.rules, self.conditions(forecast.as_of), leg1_score=leg1, neutral=forecast.neutral,
+            continental=forecast.continental, moment=moment,
+        )  # fmt: skip
+
+    def in_tie(self, a: int, b: int, day: dt.date) -> bool:
+        """Whether A and B (A at home first) are in a stored tie on ``day``: under way, or its first leg that day."""
+        under_way, upcoming = self._known(a, b, day)
+        return under_way is not None or (upcoming is not None and upcoming.leg1_date == day)
+
+    def last_second_leg(self, a: int, b: int) -> dt.date | None:
+        """The second-leg date of the latest tie the store holds with A at home first against B."""
+        stored = self._stored(a, b)
+        return max(k.leg2_date for k in stored) if stored else None
 
     def _leg1_score(self, leg1: str | tuple[int, int], a: int, b: int, names: dict[int, str]) -> tuple[int, int]:
         """The first leg's score from A's side, checking that the teams named are this tie's, A at home."""
@@ -424,10 +440,11 @@ class TieForecaster:
             assert isinstance(day, dt.date)
             model = self.forecaster.fitted(day, str(pool))
             score = (group["leg1_a"].to_numpy(int), group["leg1_b"].to_numpy(int)) if played else None
-            probs, *_ = _forecast(
-                model, group["a"].to_numpy(int), group["b"].to_numpy(int), score,
-                group["rules_obj"].iloc[0], self.conditions(day), continental=bool(continental),
-            )  # fmt: skip
+            probs = play(
+                model, group["a"].to_numpy(int), group["b"].to_numpy(int), group["rules_obj"].iloc[0],
+                self.conditions(day), leg1_score=score, continental=bool(continental),
+            ).probabilities  # fmt: skip
+            assert probs is not None
             out.loc[group.index, cols] = np.column_stack([probs.p_a, probs.p_b, probs.p_extra_time, probs.p_penalties])
             out.loc[group.index, "rules_used"] = str(rules_name)
         if keep_going:
@@ -479,70 +496,3 @@ class TieForecaster:
                 problems.append((i + 2, str(exc)))
             records.append(record)
         return pd.DataFrame(records, index=rows.index), problems
-
-
-def _forecast(
-    model: MatchModel,
-    a: NDArray[np.int64],
-    b: NDArray[np.int64],
-    leg1_score: tuple[NDArray[np.int64], NDArray[np.int64]] | None,
-    rules: Rules,
-    conditions: Conditions,
-    *,
-    neutral: bool = False,
-    continental: bool = False,
-) -> tuple[
-    TieProbabilities,
-    ScoreGrid,
-    tuple[NDArray[np.float64], NDArray[np.float64]],
-    tuple[NDArray[np.float64], NDArray[np.float64]] | None,
-    NDArray[np.bool_],
-]:
-    """The engine on a batch of ties A v B from a fitted model's rates.
-
-    Each deciding match's score distribution comes from the in-play model run from
-    kick-off in the state of the tie (a second leg starts with the first leg's lead
-    and away goals); a first leg still to play, a replay and extra time are plain
-    Poisson. ``continental`` marks European-cup ties (a larger home advantage).
-    Returns the probabilities, the deciding match's grid (leg 2, B at home; or the
-    single match), its rates, leg 1's rates when it is still to play, and whether
-    every side was known to the model.
-    """
-    et_factor, p_home = conditions.extra_time.factor, conditions.shootout.p_home
-    if rules.legs == 1:
-        r = model.rates(a, b, neutral, continental)
-        grid = final_score_grid(r.home, r.away, conditions.intensity)
-        replay = None
-        if rules.replays:  # at the other ground (or again on neutral ground), A's goals on the rows
-            back = model.rates(b, a, neutral, continental)
-            replay = poisson_grid(back.home, back.away, back.rho).swap()
-        probs = single_match(
-            grid, rules, extra_time=extra_time_grid(r.home, r.away, et_factor) if rules.extra_time else None,
-            shootout_a=0.5 if neutral else p_home, replay=replay,
-        )  # fmt: skip
-        return probs, grid, (r.home, r.away), None, r.known
-    second = model.rates(b, a, False, continental)
-    first = None
-    leg1_rates = None
-    known = second.known
-    if leg1_score is None:
-        r1 = model.rates(a, b, False, continental)
-        first = final_score_grid(r1.home, r1.away, conditions.intensity)
-        leg1_rates = (r1.home, r1.away)
-        known = known & r1.known
-        grid = final_score_grid(second.home, second.away, conditions.intensity)
-    else:  # B, at home, leads the tie by b1 - a1 and has b1 away goals
-        grid = final_score_grid(
-            second.home, second.away, conditions.intensity, lead=leg1_score[1] - leg1_score[0],
-            away_rule=rules.away_goals, away_goals_home=leg1_score[1],
-        )  # fmt: skip
-    replay = None
-    if rules.replays:
-        playoff = model.rates(a, b, True, continental)
-        replay = poisson_grid(playoff.home, playoff.away, playoff.rho)
-    probs = two_legs(
-        grid, rules, leg1_score=leg1_score, leg1=first,
-        extra_time=extra_time_grid(second.home, second.away, et_factor) if rules.extra_time else None,
-        shootout_a=1.0 - p_home, replay=replay,
-    )  # fmt: skip
-    return probs, grid, (second.home, second.away), leg1_rates, known

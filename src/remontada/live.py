@@ -1,0 +1,655 @@
+"""Live chances during a match or a knockout tie: at any minute, across a whole leg, and what-ifs.
+
+"Let's try to win the game and then we will see how much time is left." A
+:class:`LiveForecaster` answers at any moment of a match (minute, score, red cards,
+and the first leg's result for a second leg): the final score's distribution, the
+result, P(each side goes through) by route, P(a side scores n) and P(it concedes
+again), and how these change if a side attacks more or sits back (:class:`WhatIf`).
+Its numbers come from the same code as the pre-match tie forecast
+(:func:`remontada.knockout.play`), so at minute 0 with the score 0-0 they are the
+pre-match forecast's. :meth:`LiveForecaster.replay` gives the chance minute by minute
+for a goal timeline, from the backward pass of the in-play model
+(:func:`remontada.inplay.live_table`): every minute's value from one table.
+
+Red cards act from the minute they are shown, as multipliers on the two sides'
+rates (:class:`remontada.red_cards.RedCardEffect`, fitted on the store's club
+matches before the year of the forecast).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from remontada.errors import BatchError, DataError, RemontadaError
+from remontada.grid import ScoreGrid
+from remontada.inplay import MINUTES, live_table
+from remontada.knockout import FULL_TIME, Moment, Played, play
+from remontada.models import DEFAULT_TIE_MODEL
+from remontada.queries import find_team
+from remontada.red_cards import RedCardEffect
+from remontada.store import Store
+from remontada.tie import TieProbabilities
+from remontada.tie_forecast import TieForecast, TieForecaster, parse_leg1
+from remontada.timing import fit_red_card_effect
+
+__all__ = ["Curve", "LiveForecast", "LiveForecaster", "WhatIf", "parse_events", "parse_minute", "parse_what_if"]
+
+Array = NDArray[np.float64]
+_MINUTE = re.compile(r"^\s*(?P<m>\d{1,3})\s*(?:\+\s*(?P<extra>\d{1,2}))?\s*'?\s*$")
+_HALVES_END = (45, 90, 105, 120)
+_WHAT_IF = re.compile(
+    r"^\s*(?P<team>.+?)\s*:\s*(?P<for>[+-]?\d+(?:\.\d+)?)%\s*(?:,\s*(?P<against>[+-]?\d+(?:\.\d+)?)%)?\s*$"
+)
+
+
+def parse_minute(text: str | int) -> int:
+    """Minutes played from a match clock: ``"67"`` -> 67.
+
+    Stoppage time belongs to the minute it extends (the in-play model's minutes 45
+    and 90 hold their stoppage time), so ``"45+2"`` is 44 minutes played with the rest
+    of the 45th, stoppage included, still to come; likewise ``"90+3"`` -> 89,
+    ``"105+1"`` -> 104 and ``"120+2"`` -> 119.
+    """
+    found = _MINUTE.match(str(text))
+    if not found:
+        raise DataError(f"minute {text!r} is not a match minute: write 67, 45+2 or 90+3")
+    minute = int(found["m"])
+    if found["extra"] is not None:
+        if minute not in _HALVES_END:
+            raise DataError(f"minute {text!r}: stoppage time follows 45, 90, 105 or 120, not {minute}")
+        minute -= 1
+    if minute > FULL_TIME:
+        raise DataError(f"minute {text!r} is outside 0..{FULL_TIME} (stoppage time as 90+3)")
+    return minute
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """A change of approach: one side's scoring rate times ``goals_for``, its opponent's times ``goals_against``.
+
+    "Liverpool push from the first minute: +30% for, +20% against" is
+    ``WhatIf("Liverpool", 1.3, 1.2)``.
+    """
+
+    team: str
+    goals_for: float = 1.0
+    goals_against: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.goals_for <= 0 or self.goals_against <= 0:
+            raise DataError(f"what-if for {self.team}: a side cannot score at a rate of zero or less")
+
+    def describe(self) -> str:
+        """``"Liverpool +30% for, +20% against"``."""
+        return f"{self.team} {self.goals_for - 1:+.0%} for, {self.goals_against - 1:+.0%} against"
+
+
+def parse_what_if(text: str) -> WhatIf:
+    """``"Liverpool:+30%,+20%"`` -> ``WhatIf("Liverpool", 1.3, 1.2)`` (the second change may be left out)."""
+    found = _WHAT_IF.match(text)
+    if not found:
+        raise DataError(f"what-if {text!r}: write it as 'Liverpool:+30%,+20%' (goals for, goals against)")
+    against = found["against"]
+    return WhatIf(found["team"], 1 + float(found["for"]) / 100, 1 + float(against) / 100 if against else 1.0)
+
+
+def parse_events(text: str) -> list[tuple[int, str]]:
+    """``"7:Liverpool, 90+2:Atalanta"`` -> ``[(7, "Liverpool"), (90, "Atalanta")]``.
+
+    An event in minute ``m`` (stoppage time in the minute it extends) counts from the
+    end of that minute.
+    """
+    events = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        minute, sep, team = part.partition(":")
+        if not sep or not team.strip():
+            raise DataError(f"event {part!r}: write it as MINUTE:TEAM, e.g. '7:Liverpool'")
+        found = _MINUTE.match(minute)
+        if not found:
+            raise DataError(f"event {part!r}: {minute!r} is not a match minute")
+        at = int(found["m"])
+        if not 1 <= at <= FULL_TIME:
+            raise DataError(f"event {part!r}: minute {at} is outside 1..{FULL_TIME}")
+        events.append((at, team.strip()))
+    return sorted(events, key=lambda e: e[0])
+
+
+@dataclass(frozen=True)
+class LiveForecast:
+    """A match or tie at one moment: the final score to come and who goes through.
+
+    ``home`` and ``away`` are the match being played; ``tie`` is the tie's pre-match
+    forecast (its rules, first leg and chances before kick-off), ``None`` for a
+    match outside a tie. ``final`` is the distribution of the match's final score,
+    home side first (after 90 minutes, or after extra time once it is being played).
+    ``probabilities`` are the tie's chances by route, A and B as in ``tie``.
+    """
+
+    home: str
+    away: str
+    as_of: dt.date
+    model: str
+    minute: int
+    score: tuple[int, int]
+    reds: tuple[int, int]
+    what_if: tuple[WhatIf, ...]
+    factors: tuple[float, float]
+    """Multipliers on the home and away sides' rates from now on (red cards times what-ifs)."""
+    rates: tuple[float, float]
+    """The match's pre-match expected goals (home, away)."""
+    final: ScoreGrid
+    tie: TieForecast | None
+    probabilities: TieProbabilities | None
+
+    @property
+    def home_is_a(self) -> bool:
+        """Whether the home side of the match in play is side A of the tie (leg 1, or a single match)."""
+        return self.tie is None or self.tie.leg1 is None or self.tie.rules.legs == 1
+
+    @property
+    def p_home(self) -> float:
+        """P(the home side wins the match: after 90 minutes, or after extra time once in it)."""
+        return float(self.final.home_win / (1 - self.final.tail))
+
+    @property
+    def p_draw(self) -> float:
+        """P(the match ends level)."""
+        return float(self.final.draw / (1 - self.final.tail))
+
+    @property
+    def p_away(self) -> float:
+        """P(the away side wins the match)."""
+        return float(self.final.away_win / (1 - self.final.tail))
+
+    @property
+    def p_home_advances(self) -> float | None:
+        """P(the match's home side goes through the tie); ``None`` outside a tie."""
+        if self.probabilities is None:
+            return None
+        return float(self.probabilities.p_a if self.home_is_a else self.probabilities.p_b)
+
+    def side(self, team: str) -> str:
+        """``"home"`` or ``"away"`` for a team named as the store names it (or ``home``/``away``)."""
+        return _named_side(team, (self.home, self.away))
+
+    def p_scores(self, side: str, goals: int) -> float:
+        """P(the side finishes the match with at least ``goals`` goals)."""
+        probs = self.final.probs / (1 - self.final.tail)
+        g = np.arange(probs.shape[-1])
+        mine = g[:, None] if side == "home" else g[None, :]
+        return float(np.sum(probs * (mine >= goals)))
+
+    def p_concedes(self, side: str) -> float:
+        """P(the side concedes at least once more before the end)."""
+        other = "away" if side == "home" else "home"
+        return self.p_scores(other, self.score[0 if other == "home" else 1] + 1)
+
+    def goals_to_level(self, side: str) -> int | None:
+        """Goals this side still needs to level the tie (aggregate), or ``None`` outside a tie / if not behind."""
+        if self.tie is None or self.tie.rules.legs != 2 or self.tie.leg1 is None:
+            return None
+        a1, b1 = self.tie.leg1
+        lead_home = (b1 - a1) + self.score[0] - self.score[1]  # the home side (B) in a second leg
+        behind = -lead_home if side == "home" else lead_home
+        return behind if behind > 0 else None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-able values."""
+        probs = None if self.probabilities is None else self.probabilities.as_dict()
+        return {
+            "home": self.home,
+            "away": self.away,
+            "as_of": self.as_of.isoformat(),
+            "model": self.model,
+            "minute": self.minute,
+            "score": {"home": self.score[0], "away": self.score[1]},
+            "reds": {"home": self.reds[0], "away": self.reds[1]},
+            "what_if": [w.describe() for w in self.what_if],
+            "factors": {"home": self.factors[0], "away": self.factors[1]},
+            "rates": {"home": self.rates[0], "away": self.rates[1]},
+            "p_home": self.p_home,
+            "p_draw": self.p_draw,
+            "p_away": self.p_away,
+            "p_home_advances": self.p_home_advances,
+            "p_concedes": {s: self.p_concedes(s) for s in ("home", "away")},
+            "tie": None if self.tie is None else self.tie.as_dict() | {"home_is_a": self.home_is_a},
+            "probabilities": probs,
+            "top_scores": [{"home": h, "away": a, "p": p} for h, a, p in self.final.top_scores(8)],
+        }
+
+
+@dataclass(frozen=True)
+class Curve:
+    """The chances minute by minute over a whole match for a timeline of goals and red cards.
+
+    ``values[key][m]`` is the chance after ``m`` minutes (0..90, or 0..120 when the
+    tie went to extra time): keys ``home`` and ``away`` (goes through) for a tie,
+    ``home``, ``draw`` and ``away`` (wins) for a match outside one. ``stayed`` is the
+    same had the score stayed as it was at kick-off: how the time left alone moves
+    the chance.
+    """
+
+    home: str
+    away: str
+    kind: str
+    """``advance`` (a tie) or ``result`` (a match)."""
+    minutes: NDArray[np.int64]
+    values: dict[str, Array]
+    stayed: dict[str, Array]
+    goals: list[tuple[int, str]]
+    reds: list[tuple[int, str]]
+    forecast: LiveForecast
+    """The forecast at kick-off (with the what-ifs) the curve starts from."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-able values, with the kick-off forecast."""
+        return {
+            "home": self.home,
+            "away": self.away,
+            "kind": self.kind,
+            "goals": [{"minute": m, "side": s} for m, s in self.goals],
+            "reds": [{"minute": m, "side": s} for m, s in self.reds],
+            "minutes": self.minutes.tolist(),
+            "values": {k: v.tolist() for k, v in self.values.items()},
+            "stayed": {k: v.tolist() for k, v in self.stayed.items()},
+            "kick_off": self.forecast.as_dict(),
+        }
+
+
+class LiveForecaster:
+    """Live forecasts from one store and one match model (default: the best at ties, Elo)."""
+
+    def __init__(self, store: Store, model: str = DEFAULT_TIE_MODEL, *, ties: TieForecaster | None = None) -> None:
+        self.ties = ties or TieForecaster(store, model)
+        self.store = store
+        self.model = self.ties.model
+        self._red_cards: dict[int, RedCardEffect] = {}
+
+    def red_cards(self, day: dt.date) -> RedCardEffect:
+        """The red-card effect from the store's club matches before 1 January of ``day``'s year (cached)."""
+        if day.year not in self._red_cards:
+            intensity = self.ties.conditions(day).intensity
+            self._red_cards[day.year] = fit_red_card_effect(
+                self.store, before=dt.date(day.year, 1, 1), intensity=intensity
+            )
+        return self._red_cards[day.year]
+
+    def live(
+        self,
+        team_a: str,
+        team_b: str,
+        *,
+        minute: int | str = 0,
+        score: str | tuple[int, int] = (0, 0),
+        reds: tuple[int, int] | Sequence[str] = (0, 0),
+        leg1: str | tuple[int, int] | None = None,
+        date: dt.date | None = None,
+        rules: str | None = None,
+        competition: str | None = None,
+        neutral: bool = False,
+        what_if: tuple[WhatIf, ...] = (),
+    ) -> LiveForecast:
+        """The chances at a moment of a match between ``team_a`` and ``team_b``.
+
+        As in :meth:`TieForecaster.tie`, A is at home in the first leg (or the match)
+        and B in the second. With a first leg (given, or a stored tie under way on
+        ``date``) the match in play is the second leg, B at home; with knockout
+        ``rules`` or ``competition`` but no first leg, it is the first leg (or the
+        single match); otherwise it is a match outside a tie, A at home.
+
+        Parameters
+        ----------
+        minute
+            Minutes played (0..120; ``"45+2"`` style accepted, see :func:`parse_minute`).
+        score
+            The match's score now, home side first: ``"Atalanta 0-1 Liverpool"`` or ``(0, 1)``.
+        reds
+            Red cards so far: ``(home, away)`` counts, or the teams shown one (a
+            team once per card).
+        what_if
+            Changes of approach from now on.
+        """
+        context = self._context(team_a, team_b, leg1, date, rules, competition, neutral)
+        home, away = _home_away(context, *self.ties.forecaster.pair(team_a, team_b))
+        names = self._names(home, away)
+        played_minute = parse_minute(minute)
+        goals = self._score(score, home, away)
+        if not isinstance(reds, tuple):  # the teams shown a card, one entry per card
+            sides = [self._side_of(team, home, away, names) for team in reds]
+            reds = (sides.count("home"), sides.count("away"))
+        what_if = tuple(replace(w, team=names[self._side_of(w.team, home, away, names) == "away"]) for w in what_if)
+        effect = self.red_cards(context[0])
+        factors = _factors(effect, reds, what_if, names)
+        moment = _moment(played_minute, goals, factors)
+        played = self._play(context, moment)
+        return self._forecast(context, home, away, played, played_minute, goals, reds, what_if, factors)
+
+    def replay(
+        self,
+        team_a: str,
+        team_b: str,
+        *,
+        goals: list[tuple[int, str]],
+        reds: list[tuple[int, str]] | None = None,
+        leg1: str | tuple[int, int] | None = None,
+        date: dt.date | None = None,
+        rules: str | None = None,
+        competition: str | None = None,
+        neutral: bool = False,
+        what_if: tuple[WhatIf, ...] = (),
+    ) -> Curve:
+        """The chances minute by minute over a whole match for a timeline of goals and red cards.
+
+        ``goals`` and ``reds`` are ``(minute, team)`` (:func:`parse_events`); the tie
+        is found as in :meth:`live` (``date`` defaults to the second leg of the
+        latest tie the store holds between A and B, A at home first). Minutes 91-120
+        are drawn when the goals leave the tie level after 90 minutes.
+        """
+        ids = self.ties.forecaster.pair(team_a, team_b)
+        if date is None:
+            date = self.ties.last_second_leg(*ids)
+        context = self._context(team_a, team_b, leg1, date, rules, competition, neutral)
+        home, away = _home_away(context, *ids)
+        names = self._names(home, away)
+        scored = [(m, self._side_of(t, home, away, names)) for m, t in goals]
+        sent_off = [(m, self._side_of(t, home, away, names)) for m, t in (reds or [])]
+        kick_off = self.live(
+            team_a, team_b, leg1=leg1, date=context[0], rules=rules, competition=competition, neutral=neutral,
+            what_if=what_if,
+        )  # fmt: skip
+        effect = self.red_cards(context[0])
+        tie = kick_off.tie
+        keys = ("home", "away") if tie is not None else ("home", "draw", "away")
+        tables: dict[tuple[int, int], dict[str, Any]] = {}
+        values: dict[str, list[float]] = {k: [] for k in keys}
+        stayed: dict[str, list[float]] = {k: [] for k in keys}
+        score, red = [0, 0], [0, 0]
+        for minute in range(MINUTES + 1):
+            _count(scored, minute, score)
+            _count(sent_off, minute, red)
+            if (red[0], red[1]) not in tables:
+                factors = _factors(effect, (red[0], red[1]), what_if, names)
+                tables[(red[0], red[1])] = self._tables(context, factors)
+            for k in keys:
+                values[k].append(tables[(red[0], red[1])][k].at(minute, score[0], score[1]))
+                stayed[k].append(tables[(0, 0)][k].at(minute, 0, 0))
+        last = MINUTES
+        if tie is not None and (tie.rules.legs == 1 or tie.leg1 is not None) and tie.rules.extra_time:
+            at_ninety = self._play(context, _moment(MINUTES, (score[0], score[1]), (1.0, 1.0)))
+            assert at_ninety.probabilities is not None
+            if float(np.asarray(at_ninety.probabilities.p_extra_time)[0]) > 0.5:
+                last = FULL_TIME
+        late = [m for m, _ in scored + sent_off if m > last]
+        if late:
+            raise DataError(f"an event in minute {late[0]}, but this match ended after {last} minutes")
+        for minute in range(MINUTES + 1, last + 1):
+            _count(scored, minute, score)
+            _count(sent_off, minute, red)
+            factors = _factors(effect, (red[0], red[1]), what_if, names)
+            played = self._play(context, _moment(minute, (score[0], score[1]), factors))
+            assert played.probabilities is not None and tie is not None
+            home_through = float(
+                np.asarray(played.probabilities.p_a if kick_off.home_is_a else played.probabilities.p_b)[0]
+            )
+            values["home"].append(home_through)
+            values["away"].append(1.0 - home_through)
+        return Curve(
+            names[0], names[1], "advance" if tie is not None else "result", np.arange(last + 1),
+            {k: np.array(v) for k, v in values.items()}, {k: np.array(v) for k, v in stayed.items()},
+            scored, sent_off, kick_off,
+        )  # fmt: skip
+
+    def batch(self, rows: pd.DataFrame, *, source: str = "batch", keep_going: bool = False) -> pd.DataFrame:
+        """Forecast every row of a live batch (the columns are DESIGN.md's).
+
+        Columns: ``date, home, away[, neutral], minute, home_goals, away_goals[,
+        home_red, away_red][, leg1_home_goals, leg1_away_goals][, rules]``. Leg-1
+        goals, from this match's home side's point of view, make the row the second
+        leg of a tie (the home side was away in the first leg); the rules are
+        the stored tie's on that date (or a ``rules`` column, else two legs without
+        away goals). Output adds ``p_home, p_draw, p_away`` and, for ties,
+        ``p_home_advances``. Bad rows are all reported together as a
+        :class:`BatchError` (rows counted with the header as row 1), or with
+        ``keep_going`` left empty with an ``error``.
+        """
+        needed = ("date", "home", "away", "minute", "home_goals", "away_goals")
+        missing = [c for c in needed if c not in rows.columns]
+        if missing:
+            raise DataError(
+                f"batch file lacks column(s): {', '.join(missing)} (needs date, home, away[, neutral], minute, "
+                "home_goals, away_goals[, home_red, away_red][, leg1_home_goals, leg1_away_goals])"
+            )
+        out = rows.copy()
+        cols = ["p_home", "p_draw", "p_away", "p_home_advances"]
+        for c in cols:
+            out[c] = np.nan
+        problems: list[tuple[int, str]] = []
+        for i, row in enumerate(rows.astype(object).to_dict("records")):
+            try:
+                forecast = self._batch_row(row)
+            except RemontadaError as exc:
+                problems.append((i + 2, str(exc)))
+                continue
+            values = [forecast.p_home, forecast.p_draw, forecast.p_away, forecast.p_home_advances]
+            out.loc[rows.index[i], cols] = [np.nan if v is None else v for v in values]
+        if problems and not keep_going:
+            raise BatchError(source, problems)
+        if keep_going:
+            errors = dict((row - 2, message) for row, message in problems)
+            out["error"] = [errors.get(i, "") for i in range(len(out))]
+        return out
+
+    def _batch_row(self, row: dict[Any, Any]) -> LiveForecast:
+        def cell(name: str) -> str:
+            value = row.get(name, "")
+            text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value).strip()
+            return text[:-2] if re.fullmatch(r"\d+\.0", text) else text
+
+        try:
+            day = dt.date.fromisoformat(cell("date"))
+        except ValueError as exc:
+            raise DataError(f"date: {cell('date')!r} is not a date (YYYY-MM-DD)") from exc
+
+        def count(name: str, default: str | None = None) -> int:
+            text = cell(name) or (default or "")
+            if not text.isdigit():
+                raise DataError(f"{name}: {text!r} is not a number of goals or cards")
+            return int(text)
+
+        neutral = cell("neutral").lower() in ("1", "true", "yes", "y")
+        leg1 = [cell("leg1_home_goals"), cell("leg1_away_goals")]
+        if any(leg1) and not all(leg1):
+            raise DataError("leg1_home_goals and leg1_away_goals: give both, or neither (not a tie)")
+        score = (count("home_goals"), count("away_goals"))
+        reds = (count("home_red", "0"), count("away_red", "0"))
+        home, away = cell("home"), cell("away")
+        rules = cell("rules") or None
+        if all(leg1):  # a second leg: A (at home in leg 1) is this match's away side
+            first = (count("leg1_away_goals"), count("leg1_home_goals"))
+            return self.live(
+                away, home, minute=cell("minute"), score=score, reds=reds, leg1=first, date=day,
+                rules=rules,
+            )  # fmt: skip
+        return self.live(home, away, minute=cell("minute"), score=score, reds=reds, date=day, neutral=neutral)
+
+    # --- the pieces -----------------------------------------------------------------------------
+
+    def _context(
+        self,
+        team_a: str,
+        team_b: str,
+        leg1: str | tuple[int, int] | None,
+        date: dt.date | None,
+        rules: str | None,
+        competition: str | None,
+        neutral: bool,
+    ) -> tuple[dt.date, TieForecast | None, tuple[int, int]]:
+        """The forecast date, the tie's pre-match forecast (None outside a tie) and the two ids."""
+        a, b = self.ties.forecaster.pair(team_a, team_b)
+        day = date or self.ties.forecaster.latest_date()
+        knockout = leg1 is not None or rules is not None or competition is not None
+        if not knockout and not self.ties.in_tie(a, b, day):
+            self.ties.forecaster.check_date(day, self.ties.forecaster.pool(a, b))
+            return day, None, (a, b)
+        tie = self.ties.tie(team_a, team_b, leg1=leg1, date=day, rules=rules, competition=competition, neutral=neutral)
+        return day, tie, (a, b)
+
+    def _play(self, context: tuple[dt.date, TieForecast | None, tuple[int, int]], moment: Moment) -> Played:
+        day, tie, (a, b) = context
+        try:
+            if tie is not None:
+                return self.ties.at(tie, moment)
+            forecaster = self.ties.forecaster
+            model = forecaster.fitted(day, forecaster.pool(a, b))
+            return play(model, np.array([a]), np.array([b]), None, self.ties.conditions(day), moment=moment)
+        except ValueError as exc:
+            raise DataError(str(exc)) from exc
+
+    def _forecast(
+        self,
+        context: tuple[dt.date, TieForecast | None, tuple[int, int]],
+        home: int,
+        away: int,
+        played: Played,
+        minute: int,
+        score: tuple[int, int],
+        reds: tuple[int, int],
+        what_if: tuple[WhatIf, ...],
+        factors: tuple[float, float],
+    ) -> LiveForecast:
+        names = self._names(home, away)
+        probs = None if played.probabilities is None else played.probabilities[0]
+        rates = (float(played.rates[0][0]), float(played.rates[1][0]))
+        return LiveForecast(
+            names[0], names[1], context[0], self.model, minute, score, reds, what_if, factors, rates,
+            played.final[0], context[1], probs,
+        )  # fmt: skip
+
+    def _names(self, home: int, away: int) -> tuple[str, str]:
+        found = dict(
+            self.store.con.execute("SELECT team_id, name FROM teams WHERE team_id IN (?, ?)", [home, away]).fetchall()
+        )
+        return str(found[home]), str(found[away])
+
+    def _side_of(self, team: str, home: int, away: int, names: tuple[str, str]) -> str:
+        """``home`` or ``away`` for a team named by any of its spellings (or as ``home``/``away``)."""
+        if team.casefold() in ("home", "away"):
+            return team.casefold()
+        for name, side in ((names[0], "home"), (names[1], "away")):
+            if team.casefold() == name.casefold():
+                return side
+        try:
+            found = find_team(self.store, team)
+        except DataError:
+            found = None
+        if found not in (home, away):
+            raise DataError(f"{team!r} is not in this match ({names[0]} v {names[1]})")
+        return "home" if found == home else "away"
+
+    def _score(self, score: str | tuple[int, int], home: int, away: int) -> tuple[int, int]:
+        """The score now, home side first, checking that named sides are this match's, home first."""
+        names = self._names(home, away)
+        if isinstance(score, tuple):
+            goals = score
+        else:
+            try:
+                first, h, v, second = parse_leg1(score)
+            except DataError as exc:
+                raise DataError(
+                    f"score {score!r} is not a score: write it as 'Atalanta 0-1 Liverpool' or '0-1'"
+                ) from exc
+            if first is not None and second is not None:
+                sides = (self._side_of(first, home, away, names), self._side_of(second, home, away, names))
+                if sides != ("home", "away"):
+                    raise DataError(
+                        f"score {score!r} has {names[1]} at home, but this match is at {names[0]}'s ground: "
+                        "write the home side first"
+                    )
+            goals = (h, v)
+        if min(goals) < 0:
+            raise DataError(f"score {goals[0]}-{goals[1]}: a score cannot be negative")
+        return int(goals[0]), int(goals[1])
+
+    def _tables(
+        self, context: tuple[dt.date, TieForecast | None, tuple[int, int]], factors: tuple[float, float]
+    ) -> dict[str, Any]:
+        """Live tables for the curve's keys, built with these rate factors."""
+        played = self._play(context, _moment(0, (0, 0), factors))
+        size = played.final.max_goals + 1
+        lead, rule, away_goals = (int(np.asarray(v).ravel()[0]) for v in played.state)
+        intensity = self.ties.conditions(context[0]).intensity
+
+        def table(terminal: Array) -> Any:
+            return live_table(
+                float(played.rates[0][0]), float(played.rates[1][0]), intensity, terminal, lead=lead,
+                away_rule=bool(rule), away_goals_home=away_goals, home_factor=factors[0], away_factor=factors[1],
+            )  # fmt: skip
+
+        g = np.arange(size)
+        if played.settle is None:
+            return {
+                "home": table((g[:, None] > g[None, :]).astype(float)),
+                "draw": table((g[:, None] == g[None, :]).astype(float)),
+                "away": table((g[:, None] < g[None, :]).astype(float)),
+            }
+        masses = ScoreGrid(np.eye(size * size).reshape(size * size, size, size), np.zeros(size * size))
+        through = played.settle(masses)
+        tie = context[1]
+        assert tie is not None
+        home_is_a = tie.leg1 is None or tie.rules.legs == 1
+        home_through = np.asarray(through.p_a if home_is_a else through.p_b).reshape(size, size)
+        return {"home": table(home_through), "away": table(1.0 - home_through)}
+
+
+def _home_away(context: tuple[dt.date, TieForecast | None, tuple[int, int]], a: int, b: int) -> tuple[int, int]:
+    """The match in play's home and away team ids: B and A in a second leg, else A and B."""
+    tie = context[1]
+    if tie is not None and tie.rules.legs == 2 and tie.leg1 is not None:
+        return b, a
+    return a, b
+
+
+def _factors(
+    effect: RedCardEffect, reds: tuple[int, int], what_if: tuple[WhatIf, ...], names: tuple[str, str]
+) -> tuple[float, float]:
+    """Multipliers on the home and away rates: red cards so far, times the what-ifs."""
+    try:
+        home_factor, away_factor = effect.factors(*reds)
+    except ValueError as exc:
+        raise DataError(f"reds: {exc}") from exc
+    for change in what_if:
+        side = _named_side(change.team, names)
+        if side == "home":
+            home_factor, away_factor = home_factor * change.goals_for, away_factor * change.goals_against
+        else:
+            home_factor, away_factor = home_factor * change.goals_against, away_factor * change.goals_for
+    return home_factor, away_factor
+
+
+def _named_side(team: str, names: tuple[str, str]) -> str:
+    for name, side in ((names[0], "home"), (names[1], "away")):
+        if team.casefold() in (name.casefold(), side):
+            return side
+    raise DataError(f"{team!r} is not in this match ({names[0]} v {names[1]})")
+
+
+def _moment(minute: int, score: tuple[int, int], factors: tuple[float, float]) -> Moment:
+    try:
+        return Moment(minute, score[0], score[1], factors[0], factors[1])
+    except ValueError as exc:
+        raise DataError(str(exc)) from exc
+
+
+def _count(events: list[tuple[int, str]], minute: int, tally: list[int]) -> None:
+    """Add the events of this minute (goals or red cards) to the home/away tally."""
+    for at, side in events:
+        if at == minute:
+            tally[side == "away"] += 1
