@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import gammaln
+from scipy.special import gammaln, xlogy
 
 __all__ = ["DEFAULT_MAX_GOALS", "ScoreGrid", "dixon_coles_tau", "poisson_grid", "poisson_pmf"]
 
@@ -32,9 +32,7 @@ def poisson_pmf(rate: ArrayLike, max_goals: int) -> Array:
     """P(0..max_goals goals) for each rate: shape ``rate.shape + (max_goals + 1,)``."""
     lam = np.asarray(rate, dtype=float)[..., None]
     k = np.arange(max_goals + 1, dtype=float)
-    with np.errstate(divide="ignore"):
-        log = k * np.log(lam) - lam - gammaln(k + 1)
-    out: Array = np.where(lam > 0, np.exp(log), (k == 0).astype(float))
+    out: Array = np.exp(xlogy(k, lam) - lam - gammaln(k + 1))  # xlogy: a rate of 0 gives 0 goals surely
     return out
 
 

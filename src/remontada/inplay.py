@@ -48,7 +48,7 @@ __all__ = [
     "fit_intensity",
     "live_table",
     "match_spread",
-    "state_of",
+    "state_index",
 ]
 
 Array = NDArray[np.float64]
@@ -96,21 +96,23 @@ class Intensity:
         return cls(np.ones(MINUTES), zero, zero, zero, zero, 0, 0)
 
 
-def state_of(
-    lead: ArrayLike, away_rule: ArrayLike, away_goals_home: ArrayLike, away_goals: ArrayLike
-) -> NDArray[np.intp]:
-    """The home side's state index (0..4) given its lead in the tie and the away goals.
+@njit(cache=True)
+def state_index(home_goals: int, away_goals: int, lead: int, away_rule: bool, away_goals_home: int) -> int:
+    """The home side's state index (0..4) at a score of this match, given the tie.
 
-    ``lead`` is the home side's margin over the tie so far (this match's score plus
-    what it brought from the first leg); under the away-goals rule a level tie counts
-    as +1 or -1 by who has the more away goals (``away_goals_home``: the home side's
-    from the first leg; ``away_goals``: the away side's in this match).
+    ``lead`` is the home side's lead brought into this match (0 outside a tie; a
+    second leg's first-leg margin), so its margin in the tie is ``lead + home_goals -
+    away_goals``; under the away-goals rule a level tie counts as +1 or -1 by who has
+    the more away goals (``away_goals_home``: the home side's from the first leg,
+    against the away side's ``away_goals`` in this match). Clipped to -2..2.
     """
-    d = np.asarray(lead, dtype=np.int64)
-    tiebreak = np.sign(np.asarray(away_goals_home) - np.asarray(away_goals)) * np.asarray(away_rule, dtype=bool)
-    d = np.where(d == 0, tiebreak, d)
-    out: NDArray[np.intp] = (np.clip(d, -2, 2) + 2).astype(np.intp)
-    return out
+    d = lead + home_goals - away_goals
+    if d == 0 and away_rule:
+        if away_goals > away_goals_home:
+            d = -1
+        elif away_goals < away_goals_home:
+            d = 1
+    return min(max(d, -2), 2) + 2
 
 
 def _design() -> tuple[Array, NDArray[np.intp], NDArray[np.intp]]:
@@ -272,43 +274,33 @@ def _numerical_hessian(gradient: Callable[[Array], Array], at: Array, step: floa
 
 
 @njit(cache=True)
-def _minute_goals(
-    h: int,
-    a: int,
+def _minute_pmfs(
     minute: int,
     rate_h: float,
     rate_a: float,
     profile: Array,
     home_state: Array,
     away_state: Array,
-    lead: int,
-    away_rule: bool,
-    away_goals_home: int,
     ph: Array,
     pa: Array,
-) -> tuple[float, float]:  # pragma: no cover - compiled; checked through its callers
-    """Each side's goals in one minute from score ``h``-``a``: fills ``ph``/``pa`` (0..3, the rest on 3).
+    lam: Array,
+    mu: Array,
+) -> None:  # pragma: no cover - compiled; checked through its callers
+    """Each side's goals in one minute by the home side's state: fills ``ph[s]``/``pa[s]`` (0..3, the rest on 3).
 
-    The state is the home side's margin in the tie (see :func:`state_of`); returns
-    the two rates.
+    ``lam[s]`` and ``mu[s]`` get the two rates. Five states, not every score: the
+    cells of the score grid look their state up (:func:`state_index`).
     """
-    d = lead + h - a
-    if d == 0 and away_rule:
-        if a > away_goals_home:
-            d = -1
-        elif a < away_goals_home:
-            d = 1
-    s = min(max(d, -2), 2) + 2
-    lam = rate_h * profile[minute] * np.exp(home_state[s])
-    mu = rate_a * profile[minute] * np.exp(away_state[4 - s])
-    k_max = len(ph) - 1
-    ph[0], pa[0] = np.exp(-lam), np.exp(-mu)
-    for k in range(1, k_max + 1):
-        ph[k] = ph[k - 1] * lam / k
-        pa[k] = pa[k - 1] * mu / k
-    ph[k_max] = 1.0 - ph[:k_max].sum()
-    pa[k_max] = 1.0 - pa[:k_max].sum()
-    return lam, mu
+    k_max = ph.shape[1] - 1
+    for s in range(STATES):
+        lam[s] = rate_h * profile[minute] * np.exp(home_state[s])
+        mu[s] = rate_a * profile[minute] * np.exp(away_state[4 - s])
+        ph[s, 0], pa[s, 0] = np.exp(-lam[s]), np.exp(-mu[s])
+        for k in range(1, k_max + 1):
+            ph[s, k] = ph[s, k - 1] * lam[s] / k
+            pa[s, k] = pa[s, k - 1] * mu[s] / k
+        ph[s, k_max] = 1.0 - ph[s, :k_max].sum()
+        pa[s, k_max] = 1.0 - pa[s, :k_max].sum()
 
 
 @njit(cache=True)
@@ -334,26 +326,24 @@ def _chain(
     """
     n, size = probs.shape[0], probs.shape[1]
     k_max = _MAX_PER_MINUTE
-    ph = np.empty(k_max + 1)
-    pa = np.empty(k_max + 1)
+    ph, pa = np.empty((STATES, k_max + 1)), np.empty((STATES, k_max + 1))
+    lam, mu = np.empty(STATES), np.empty(STATES)
     for f in range(n):
         grid = probs[f]
         for minute in range(start, stop):
+            _minute_pmfs(minute, rate_h[f], rate_a[f], profile, home_state, away_state, ph, pa, lam, mu)
             new = np.zeros((size, size))
             for h in range(size):
                 for a in range(size):
                     p = grid[h, a]
                     if p == 0.0:
                         continue
-                    lam, mu = _minute_goals(
-                        h, a, minute, rate_h[f], rate_a[f], profile, home_state, away_state,
-                        lead[f], away_rule[f], away_goals_home[f], ph, pa,
-                    )  # fmt: skip
-                    expected[f, 0] += p * lam
-                    expected[f, 1] += p * mu
+                    s = state_index(h, a, lead[f], away_rule[f], away_goals_home[f])
+                    expected[f, 0] += p * lam[s]
+                    expected[f, 1] += p * mu[s]
                     for k in range(k_max + 1):
                         for m in range(k_max + 1):
-                            q = p * ph[k] * pa[m]
+                            q = p * ph[s, k] * pa[s, m]
                             if h + k < size and a + m < size:
                                 new[h + k, a + m] += q
                             else:
@@ -381,20 +371,18 @@ def _values(
     """
     size = out.shape[1]
     k_max = _MAX_PER_MINUTE
-    ph = np.empty(k_max + 1)
-    pa = np.empty(k_max + 1)
+    ph, pa = np.empty((STATES, k_max + 1)), np.empty((STATES, k_max + 1))
+    lam, mu = np.empty(STATES), np.empty(STATES)
     for minute in range(MINUTES - 1, -1, -1):
+        _minute_pmfs(minute, rate_h, rate_a, profile, home_state, away_state, ph, pa, lam, mu)
         nxt = out[minute + 1]
         for h in range(size):
             for a in range(size):
-                _minute_goals(
-                    h, a, minute, rate_h, rate_a, profile, home_state, away_state,
-                    lead, away_rule, away_goals_home, ph, pa,
-                )  # fmt: skip
+                s = state_index(h, a, lead, away_rule, away_goals_home)
                 v = 0.0
                 for k in range(k_max + 1):
                     for m in range(k_max + 1):
-                        v += ph[k] * pa[m] * nxt[min(h + k, size - 1), min(a + m, size - 1)]
+                        v += ph[s, k] * pa[s, m] * nxt[min(h + k, size - 1), min(a + m, size - 1)]
                 out[minute, h, a] = v
 
 

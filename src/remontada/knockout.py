@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from remontada.grid import ScoreGrid, poisson_grid
+from remontada.grid import DEFAULT_MAX_GOALS, ScoreGrid, poisson_grid
 from remontada.inplay import MINUTES, Intensity, final_score_grid
 from remontada.models import MatchModel
 from remontada.rules import Rules
@@ -200,12 +200,17 @@ def play(
 def _ninety(
     rates: tuple[Array, Array], intensity: Intensity, moment: Moment, state: tuple[Ints, NDArray[np.bool_], Ints]
 ) -> ScoreGrid:
-    """The in-play match's 90-minute score from the moment, through the in-play model."""
+    """The in-play match's 90-minute score from the moment, through the in-play model.
+
+    The grid holds :data:`~remontada.grid.DEFAULT_MAX_GOALS` goals a side beyond the
+    score so far, so that a side already three up keeps the room to score ten more.
+    """
     lead, away_rule, away_goals_home = state
+    so_far = int(max(np.max(moment.home_goals), np.max(moment.away_goals)))
     return final_score_grid(
         rates[0], rates[1], intensity, minute=moment.minute, score=(moment.home_goals, moment.away_goals),
         lead=lead, away_rule=away_rule, away_goals_home=away_goals_home,
-        home_factor=moment.home_factor, away_factor=moment.away_factor,
+        home_factor=moment.home_factor, away_factor=moment.away_factor, max_goals=DEFAULT_MAX_GOALS + so_far,
     )  # fmt: skip
 
 

@@ -29,7 +29,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from remontada.errors import BatchError, DataError, RemontadaError
-from remontada.grid import ScoreGrid
+from remontada.grid import DEFAULT_MAX_GOALS, ScoreGrid
 from remontada.inplay import MINUTES, live_table
 from remontada.knockout import FULL_TIME, Moment, Played, play
 from remontada.models import DEFAULT_TIE_MODEL
@@ -45,6 +45,8 @@ __all__ = ["Curve", "LiveForecast", "LiveForecaster", "WhatIf", "parse_events", 
 Array = NDArray[np.float64]
 _MINUTE = re.compile(r"^\s*(?P<m>\d{1,3})\s*(?:\+\s*(?P<extra>\d{1,2}))?\s*'?\s*$")
 _HALVES_END = (45, 90, 105, 120)
+_CURVE_ROOM = 5
+"""Goals a side may have scored in a replayed match and still have the in-play grid's room for ten more."""
 _WHAT_IF = re.compile(
     r"^\s*(?P<team>.+?)\s*:\s*(?P<for>[+-]?\d+(?:\.\d+)?)%\s*(?:,\s*(?P<against>[+-]?\d+(?:\.\d+)?)%)?\s*$"
 )
@@ -583,7 +585,7 @@ class LiveForecaster:
     ) -> dict[str, Any]:
         """Live tables for the curve's keys, built with these rate factors."""
         played = self._play(context, _moment(0, (0, 0), factors))
-        size = played.final.max_goals + 1
+        size = DEFAULT_MAX_GOALS + 1 + _CURVE_ROOM
         lead, rule, away_goals = (int(np.asarray(v).ravel()[0]) for v in played.state)
         intensity = self.ties.conditions(context[0]).intensity
 
