@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from remontada.grid import poisson_grid
-from remontada.inplay import MINUTES, STATES, Intensity, final_score_grid, fit_intensity, state_of
+from remontada.inplay import MINUTES, STATES, Intensity, final_score_grid, fit_intensity, state_index
 
 rates = st.floats(0.3, 3.0)
 
@@ -56,10 +56,11 @@ def test_the_side_behind_in_the_tie_pushes():
 
 
 def test_state_counts_away_goals_when_the_rule_applies():
-    assert state_of(0, True, 1, 0).item() == 3  # level, home side has the away goal: as if one ahead
-    assert state_of(0, True, 1, 2).item() == 1
-    assert state_of(0, False, 1, 2).item() == 2
-    assert state_of([-5, 5], False, 0, 0).tolist() == [0, 4]
+    # state_index(home goals, away goals, lead brought in, away rule, home side's away goals)
+    assert state_index(0, 0, 0, True, 1) == 3  # level, home side has the away goal: as if one ahead
+    assert state_index(1, 2, 1, True, 1) == 1  # level again, but the away side now has two away goals
+    assert state_index(1, 2, 1, False, 1) == 2
+    assert [state_index(0, 5, 0, False, 0), state_index(2, 0, 3, False, 0)] == [0, 4]
 
 
 def test_batch_is_the_fixtures_one_by_one():
@@ -149,8 +150,92 @@ def test_the_live_table_agrees_with_the_forward_chain_at_kick_off():
     assert table.at(90, 0, 3) == pytest.approx(share) and table.at(90, 0, 4) == pytest.approx(1.0)
     assert table.at(90, 1, 1) == 0.0
     # Bergamo: Liverpool (away) score in the 7th minute; the chance jumps, then time runs out on them
-    now, stayed = table.curve([(7, "away")])
+    now = np.array([table.at(m, 0, int(m >= 7)) for m in range(91)])
+    stayed = np.array([table.at(m, 0, 0) for m in range(91)])
     assert now[7] > now[6] and now[90] == pytest.approx(0.0)
     assert np.all(np.diff(stayed[:90]) <= 1e-12) and stayed[90] == pytest.approx(0.0)
-    with pytest.raises(ValueError, match="'home' or 'away'"):
-        table.curve([(10, "Liverpool")])
+    with pytest.raises(ValueError, match="minute"):
+        table.at(91, 0, 0)
+
+
+# --- rate factors from a minute on ---------------------------------------------------------------------------------
+
+
+def shifted_poisson(home_mean, away_mean, h, a, max_goals):
+    """The score ``h``-``a`` plus independent Poisson goals, on a grid of ``max_goals``."""
+    size = max_goals + 1
+    out = np.zeros((size, size))
+    out[h:, a:] = poisson_grid(home_mean, away_mean, max_goals=max_goals).probs[: size - h, : size - a]
+    return out
+
+
+small = st.floats(0.01, 0.12)  # with factors up to 2, at most ~0.003 goals a minute: the 3-a-minute cap is < 1e-10
+factors = st.floats(0.25, 2.0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(small, small, factors, factors, st.integers(0, 89), st.integers(0, 4), st.integers(0, 4))
+def test_flat_factors_scale_the_poisson_goals_still_to_come(home, away, fh, fa, minute, h, a):
+    grid = final_score_grid(
+        home, away, Intensity.flat(), minute=minute, score=(h, a), home_factor=fh, away_factor=fa, max_goals=16
+    )
+    left = (MINUTES - minute) / MINUTES
+    expected = shifted_poisson(home * fh * left, away * fa * left, h, a, 16)
+    assert np.abs(grid.probs - expected).max() < 1e-9
+
+
+@settings(max_examples=25, deadline=None)
+@given(rates, rates, factors, factors, st.integers(0, 89), st.integers(0, 3), st.integers(0, 3))
+def test_flat_factors_at_real_rates_within_the_per_minute_cap(home, away, fh, fa, minute, h, a):
+    from scipy.stats import poisson
+
+    grid = final_score_grid(
+        home, away, Intensity.flat(), minute=minute, score=(h, a), home_factor=fh, away_factor=fa, max_goals=24
+    )
+    left = (MINUTES - minute) / MINUTES
+    expected = shifted_poisson(home * fh * left, away * fa * left, h, a, 24)
+    # the chain moves P(4+ goals in a minute) onto 3: a coupling bounds every cell by that mass over the minutes left
+    cap = (MINUTES - minute) * (poisson.sf(3, home * fh / MINUTES) + poisson.sf(3, away * fa / MINUTES))
+    assert np.abs(grid.probs - expected).max() <= cap + 1e-10
+
+
+def test_factors_of_one_change_nothing():
+    intensity = fitted_like(0.3)
+    kw = {"minute": 37, "score": (1, 2), "lead": -1, "away_rule": True, "away_goals_home": 1}
+    plain = final_score_grid(1.4, 1.1, intensity, **kw)
+    ones = final_score_grid(1.4, 1.1, intensity, home_factor=1.0, away_factor=[1.0], **kw)
+    assert np.array_equal(plain.probs, ones.probs[0]) and plain.tail == ones.tail[0]
+    # and a factor does change something, for the minutes still to come only
+    assert final_score_grid(1.4, 1.1, intensity, home_factor=1.5, **kw).home_win > plain.home_win + 0.01
+    at_whistle = final_score_grid(1.4, 1.1, intensity, minute=90, score=(1, 2), home_factor=3.0)
+    assert at_whistle.probs[1, 2] == 1.0
+
+
+@settings(max_examples=30, deadline=None)
+@given(rates, rates, st.floats(0.3, 2.0), st.floats(1.0, 2.0), st.integers(0, 85), st.integers(0, 3), st.integers(0, 3))
+def test_a_larger_home_factor_never_lowers_the_home_win(home, away, low, ratio, minute, h, a):
+    intensity = fitted_like(0.3)
+    kw = {"minute": minute, "score": (h, a), "max_goals": 20}
+    weaker = final_score_grid(home, away, intensity, home_factor=low, **kw)
+    stronger = final_score_grid(home, away, intensity, home_factor=low * ratio, **kw)
+    assert float(stronger.home_win) >= float(weaker.home_win) - 1e-12
+    assert float(stronger.away_win) <= float(weaker.away_win) + 1e-12
+
+
+def test_the_live_table_agrees_with_the_forward_chain_under_factors():
+    from remontada.inplay import live_table
+
+    intensity = fitted_like(0.3)
+    home, away, size = 1.3, 1.1, 17
+    rng = np.random.default_rng(3)
+    terminal = rng.uniform(0, 1, (size, size))  # any value of the final score
+    kw = {"lead": -1, "away_rule": True, "away_goals_home": 1, "home_factor": 1.6, "away_factor": 0.7}
+    table = live_table(home, away, intensity, terminal, **kw)
+    at_kick_off = final_score_grid(home, away, intensity, max_goals=size - 1, **kw)
+    assert table.at(0, 0, 0) == pytest.approx(float(np.sum(at_kick_off.probs * terminal)), abs=1e-6)
+    for minute, h, a in ((30, 1, 0), (61, 0, 2), (88, 2, 2)):
+        later = final_score_grid(home, away, intensity, minute=minute, score=(h, a), max_goals=size - 1, **kw)
+        assert table.at(minute, h, a) == pytest.approx(float(np.sum(later.probs * terminal)), abs=1e-6)
+    # the factors matter: without them the table is another one
+    plain = live_table(home, away, intensity, terminal, lead=-1, away_rule=True, away_goals_home=1)
+    assert abs(plain.at(30, 1, 0) - table.at(30, 1, 0)) > 1e-3

@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import skellam
 
-from remontada.grid import poisson_grid
+from remontada.grid import ScoreGrid, poisson_grid
 from remontada.rules import (
     CUP_REPLAYS,
     RULES,
@@ -14,10 +14,12 @@ from remontada.rules import (
     UEFA_AWAY_GOALS,
     UEFA_REPLAYS,
     LegScore,
+    Rules,
     decide,
 )
 from remontada.tie import (
     extra_time_grid,
+    in_extra_time,
     second_leg_outcomes,
     single_match,
     two_legs,
@@ -180,3 +182,126 @@ def test_bad_arguments_are_refused():
     with pytest.raises(ValueError, match="replay"):
         single_match(grid, CUP_REPLAYS)
     assert set(RULES) >= {"uefa-2021", "uefa-away-goals", "single-match"}
+
+
+# --- in extra time ---------------------------------------------------------------------------------------------------
+
+# extra time then a play-off (no shootout): the only way to reach the replay route from extra time
+ET_THEN_REPLAY = Rules("et-then-replay", legs=2, penalties=False, replays=True)
+et_rules = st.sampled_from([UEFA_2021, UEFA_AWAY_GOALS, SINGLE_MATCH, ET_THEN_REPLAY])
+
+
+@settings(max_examples=40, deadline=None)
+@given(rates, rates, st.floats(0.0, 1.0), st.integers(-4, 4), st.booleans(), st.floats(0.2, 0.8), et_rules)
+def test_in_extra_time_every_route_is_extra_time_penalties_or_a_replay(home, away, left, lead, scored, shoot, rules):
+    remaining = extra_time_grid(home, away, left)
+    replay = poisson_grid(away, home)
+    got = in_extra_time(remaining, rules, lead=lead, a_has_scored=scored, shootout_a=shoot, replay=replay)
+    assert float(got.p_a + got.p_b) == pytest.approx(1.0, abs=1e-12)
+    assert got.a_90 == 0 and got.b_90 == 0 and float(got.p_extra_time) == pytest.approx(1.0, abs=1e-12)
+    assert min(got.as_dict().values()) >= 0
+    if rules.penalties:
+        assert got.p_replay == 0
+    else:
+        assert got.p_penalties == 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(rates, rates, st.one_of(st.just(0.0), st.floats(1e-6, 1.0)), st.integers(-4, 4))
+def test_in_extra_time_without_away_goals_is_a_skellam(home, away, left, lead):  # scipy's skellam fails below 1e-6
+    # rows: B (at home), columns: A, so A's extra-time goals are Poisson(away / 3 * left)
+    remaining = extra_time_grid(home, away, left, max_goals=16)
+    got = in_extra_time(remaining, UEFA_2021, lead=lead, shootout_a=0.4)
+    mu_a, mu_b = away * left / 3, home * left / 3
+    a_ahead = skellam.sf(-lead, mu_a, mu_b) if left > 0 else float(lead > 0)
+    level = skellam.pmf(-lead, mu_a, mu_b) if left > 0 else float(lead == 0)
+    assert float(got.a_extra_time) == pytest.approx(a_ahead, abs=1e-9)
+    assert float(got.p_penalties) == pytest.approx(level, abs=1e-9)
+    assert float(got.a_penalties) == pytest.approx(0.4 * level, abs=1e-9)
+
+
+def test_in_extra_time_refuses_rules_without_extra_time():
+    grid = extra_time_grid(1.0, 1.0)
+    for rules in (CUP_REPLAYS, UEFA_REPLAYS):
+        with pytest.raises(ValueError, match="no extra time"):
+            in_extra_time(grid, rules, lead=0, replay=poisson_grid(1.0, 1.0))
+    with pytest.raises(ValueError, match="replay"):
+        in_extra_time(grid, ET_THEN_REPLAY, lead=0)
+
+
+def point_mass(i, j, size=11):
+    probs = np.zeros((size, size))
+    probs[i, j] = 1.0
+    return ScoreGrid(probs, np.asarray(0.0))
+
+
+ROUTES = ["a_extra_time", "b_extra_time", "a_penalties", "b_penalties", "a_replay", "b_replay", "p_a", "p_b"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    rates,
+    rates,
+    st.floats(0.5, 1.2),
+    st.floats(0.2, 0.8),
+    st.sampled_from([UEFA_2021, UEFA_AWAY_GOALS, ET_THEN_REPLAY]),
+)
+def test_at_the_start_of_extra_time_it_is_the_tie_given_a_level_ninety_minutes(home, away, factor, shoot, rules):
+    # leg 1: A 1-2 B; leg 2: B 1-2 A. Level on aggregate (3-3) and on away goals (2 each): extra time.
+    et = extra_time_grid(home, away, factor, max_goals=14)
+    replay = poisson_grid(away, home, max_goals=14)
+    before = two_legs(point_mass(1, 2), rules, leg1_score=(1, 2), extra_time=et, shootout_a=shoot, replay=replay)
+    assert float(before.p_extra_time) == pytest.approx(1.0)
+    now = in_extra_time(et, rules, lead=0, shootout_a=shoot, replay=replay)
+    for route in ROUTES:
+        assert float(getattr(now, route)) == pytest.approx(float(getattr(before, route)), abs=1e-9), route
+
+
+@settings(max_examples=30, deadline=None)
+@given(rates, rates, st.floats(0.5, 1.2), st.floats(0.2, 0.8))
+def test_at_the_start_of_extra_time_in_a_single_match_it_is_the_drawn_match(home, away, factor, shoot):
+    et = extra_time_grid(home, away, factor, max_goals=14)  # A at home
+    before = single_match(point_mass(2, 2), SINGLE_MATCH, extra_time=et, shootout_a=shoot)
+    now = in_extra_time(et.swap(), SINGLE_MATCH, lead=0, shootout_a=shoot)
+    for route in ROUTES:
+        assert float(getattr(now, route)) == pytest.approx(float(getattr(before, route)), abs=1e-9), route
+
+
+@settings(max_examples=30, deadline=None)
+@given(rates, rates, st.floats(0.5, 1.2))
+def test_away_goals_in_extra_time_go_to_the_side_that_scored_them(home, away, factor):
+    et = extra_time_grid(home, away, factor, max_goals=14)
+    got = in_extra_time(et, UEFA_AWAY_GOALS, lead=0, shootout_a=0.3)
+    # level after extra time, A through if it scored at all; B's goals at home are not away goals
+    level = float(et.draw)
+    assert float(got.a_extra_time) == pytest.approx(float(et.away_win) + level - float(et.probs[0, 0]), abs=1e-9)
+    assert float(got.b_extra_time) == pytest.approx(float(et.home_win), abs=1e-9)
+    assert float(got.a_penalties) == pytest.approx(0.3 * float(et.probs[0, 0]), abs=1e-9)
+    # without away goals in extra time, a 1-1 in extra time is a shootout
+    plain = in_extra_time(et, UEFA_2021, lead=0, shootout_a=0.3)
+    assert float(plain.p_penalties) == pytest.approx(level, abs=1e-9)
+
+
+@pytest.mark.parametrize("factor", [0.0, 1e-12])
+def test_with_no_time_left_an_away_goal_in_extra_time_decides_else_penalties(factor):
+    empty = extra_time_grid(1.4, 1.1, factor)
+    scored = in_extra_time(empty, UEFA_AWAY_GOALS, lead=0, a_has_scored=True, shootout_a=0.3)
+    assert float(scored.p_a) == pytest.approx(1.0, abs=1e-9) and float(scored.a_extra_time) == pytest.approx(1.0)
+    not_scored = in_extra_time(empty, UEFA_AWAY_GOALS, lead=0, a_has_scored=False, shootout_a=0.3)
+    assert float(not_scored.p_penalties) == pytest.approx(1.0, abs=1e-9)
+    assert float(not_scored.a_penalties) == pytest.approx(0.3, abs=1e-9)
+    # having scored counts only under away goals in extra time
+    no_rule = in_extra_time(empty, UEFA_2021, lead=0, a_has_scored=True, shootout_a=0.3)
+    assert float(no_rule.a_penalties) == pytest.approx(0.3, abs=1e-9)
+    # a batch of the two
+    both = in_extra_time(empty, UEFA_AWAY_GOALS, lead=np.array([0, 0]), a_has_scored=np.array([True, False]))
+    assert both.p_a == pytest.approx([1.0, 0.5], abs=1e-9)
+
+
+@given(rates, rates)
+def test_three_up_with_a_minute_left_is_all_but_through(home, away):
+    last_minute = extra_time_grid(home, away, 1 / 30)
+    for rules in (UEFA_2021, UEFA_AWAY_GOALS, SINGLE_MATCH):
+        # B needs three goals in a minute to take it to penalties: at most P(Poisson(3 / 90) >= 3) < 1e-5
+        assert float(in_extra_time(last_minute, rules, lead=3).p_a) > 1 - 1e-5
+        assert float(in_extra_time(last_minute, rules, lead=-3, a_has_scored=True).p_b) > 1 - 1e-5

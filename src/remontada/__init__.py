@@ -12,6 +12,8 @@ The public API, by layer:
 * ties — :class:`TieForecaster` (from the store: by route, with precedents), the exact
   engine :func:`two_legs` / :func:`single_match` (from any score grids), and
   :func:`precedents` / :func:`base_rates` (how often a deficit was overturned);
+* live — :class:`LiveForecaster` (a match or tie at any minute, score and red cards,
+  with :class:`WhatIf` changes of approach; minute-by-minute curves for a timeline);
 * errors — :class:`RemontadaError` and its subclasses.
 """
 
@@ -30,6 +32,7 @@ from remontada.errors import (
 from remontada.forecast import Forecaster, MatchForecast
 from remontada.grid import ScoreGrid, poisson_grid
 from remontada.ingest import ImportReport, import_file, import_paths
+from remontada.live import Curve, LiveForecast, LiveForecaster, WhatIf
 from remontada.precedents import base_rates, precedents
 from remontada.queries import conflicts, duplicate_teams, find_team, matches, rejects, status, ties, unresolved
 from remontada.rules import LegScore, Rules, TieOutcome, decide, parse_rules, rules_for
@@ -39,10 +42,13 @@ from remontada.tie_forecast import TieForecast, TieForecaster
 
 __all__ = [
     "AmbiguousTeamError",
+    "Curve",
     "DataError",
     "Forecaster",
     "ImportReport",
     "LegScore",
+    "LiveForecast",
+    "LiveForecaster",
     "MatchForecast",
     "RemontadaError",
     "Rules",
@@ -57,6 +63,7 @@ __all__ = [
     "TieProbabilities",
     "UnknownFormatError",
     "UnknownTeamError",
+    "WhatIf",
     "__version__",
     "base_rates",
     "conflicts",

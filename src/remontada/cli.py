@@ -712,13 +712,10 @@ def _what_if_table(f: LiveForecast, scenarios: list[LiveForecast]) -> Table:
         rows = [(f"{team} as expected", f)] + [
             (s.what_if[0].describe(), s) for s in scenarios if s.what_if[0].team == team
         ]
+        goals = f"{target} goal{'s' * (target != 1)}"
         for label, s in rows:
-            chance = s.p_home_advances if s.p_home_advances is not None else s.p_home
-            if side == "away":
-                chance = 1 - chance - (0 if s.p_home_advances is not None else s.p_draw)
-            table.add_row(
-                label, f"{chance:.1%}", f"{target} goal{'s' * (target != 1)} {s.p_scores(side, target):.1%}", f"{s.p_concedes(side):.1%}"
-            )
+            reach, concede = s.p_scores(side, target), s.p_concedes(side)
+            table.add_row(label, f"{s.p_succeeds(side):.1%}", f"{goals} {reach:.1%}", f"{concede:.1%}")
     return table
 
 

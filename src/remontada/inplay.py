@@ -549,28 +549,6 @@ class LiveTable:
         weights = self.prior * likely / total if total > 0 else self.prior
         return float(weights @ self.values[:, minute, home_goals, away_goals])
 
-    def curve(self, goals: list[tuple[int, str]]) -> tuple[Array, Array]:
-        """The value at each minute 0..90 for a goal timeline, and had it stayed goalless.
-
-        ``goals`` are ``(minute, "home" | "away")``; a goal in minute ``m`` counts from
-        the end of that minute. The second curve keeps the kick-off score and shows
-        the value with the time left shrinking ("seeing how much time is left").
-        """
-        home = away = 0
-        scored = sorted(goals)
-        now = np.empty(MINUTES + 1)
-        stayed = np.empty(MINUTES + 1)
-        for minute in range(MINUTES + 1):
-            while scored and scored[0][0] <= minute:
-                _, side = scored.pop(0)
-                if side not in ("home", "away"):
-                    raise ValueError(f"a goal is scored by 'home' or 'away', not {side!r}")
-                home, away = home + (side == "home"), away + (side == "away")
-            now[minute] = self.at(minute, home, away)
-        for minute in range(MINUTES + 1):
-            stayed[minute] = self.at(minute, 0, 0)
-        return now, stayed
-
 
 def live_table(
     home_rate: float,

@@ -85,10 +85,11 @@ class Played:
 
     ``final`` is the distribution of the in-play match's final score (after extra
     time once in it), home side on the rows; ``leg2`` the second leg's (B at home)
-    or the single match's 90-minute grid, from its kick-off or from now when it is
-    the match in play. ``settle`` turns final scores of the match in play (a batch of
-    grids, for one tie) into the tie's chances: with point masses it gives what each
-    final score is worth, the terminal values of a live table.
+    or the single match's grid, from its kick-off or from now when it is the match in
+    play (then the same as ``final``). ``settle`` turns 90-minute scores of the match
+    in play (a batch of grids, for one tie) into the tie's chances: with point masses
+    it gives what each score is worth, the terminal values of a live table. It is
+    ``None`` outside a tie and once extra time has begun.
     """
 
     probabilities: TieProbabilities | None
@@ -151,7 +152,7 @@ def play(
         if moment.minute > MINUTES:
             lead = np.asarray(moment.home_goals) - np.asarray(moment.away_goals)
             probs, final = _extra_time(rates, moment, rules, et_factor, lead, False, shootout_a, replay, True)
-            return Played(probs, final, final, rates, rates, None, r.known, plain_state, settle_single)
+            return Played(probs, final, final, rates, rates, None, r.known, plain_state, None)
         final = _ninety(rates, intensity, moment, plain_state)
         return Played(settle_single(final), final, final, rates, rates, None, r.known, plain_state, settle_single)
     second = model.rates(b, a, False, continental)
@@ -185,16 +186,29 @@ def play(
         return two_legs(final, rules, leg1_score=(a1, b1), extra_time=extra, shootout_a=shootout_b, replay=replay)
 
     if moment.minute > MINUTES:
-        if rules.away_goals_in_extra_time and (
-            np.any(np.asarray(moment.home_goals) < a1) or np.any(np.asarray(moment.away_goals) < b1)
-        ):  # with away goals, extra time follows only a second leg that mirrored the first
-            raise ValueError("extra time under away goals follows a second leg that ended as the first did, reversed")
         lead_a = a1 - b1 + np.asarray(moment.away_goals) - np.asarray(moment.home_goals)
         a_scored = np.asarray(moment.away_goals) > b1
         probs, final = _extra_time(leg2_rates, moment, rules, et_factor, lead_a, a_scored, shootout_b, replay, False)
-        return Played(probs, final, final, leg2_rates, leg2_rates, None, second.known, state, settle_second)
+        _check_level_after_ninety(moment, a1, b1, rules.away_goals)
+        return Played(probs, final, final, leg2_rates, leg2_rates, None, second.known, state, None)
     leg2 = _ninety(leg2_rates, intensity, moment, state)
     return Played(settle_second(leg2), leg2, leg2, leg2_rates, leg2_rates, None, second.known, state, settle_second)
+
+
+def _check_level_after_ninety(moment: Moment, a1: Ints, b1: Ints, away_goals: bool) -> None:
+    """Refuse a second leg in extra time whose score could not have left the tie level after 90 minutes.
+
+    Level after 90 minutes, B (at home) had ``h90 = a90 + a1 - b1``; with away goals
+    also level, A had scored ``b1`` exactly. Extra-time goals only add to those.
+    """
+    h, v = np.asarray(moment.home_goals), np.asarray(moment.away_goals)
+    least_away = b1 if away_goals else np.maximum(0, b1 - a1)
+    if np.any(v < least_away) or np.any(h < least_away + a1 - b1):
+        rule = " and away goals" if away_goals else ""
+        raise ValueError(
+            f"score {h}-{v} in extra time: no 90-minute score below it leaves the tie level on aggregate{rule} "
+            f"after a first leg of {a1}-{b1}"
+        )
 
 
 def _ninety(

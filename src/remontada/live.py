@@ -178,6 +178,13 @@ class LiveForecast:
             return None
         return float(self.probabilities.p_a if self.home_is_a else self.probabilities.p_b)
 
+    def p_succeeds(self, side: str) -> float:
+        """P(``home`` or ``away`` goes through the tie), or outside a tie P(it wins the match)."""
+        advances = self.p_home_advances
+        if advances is not None:
+            return advances if side == "home" else 1.0 - advances
+        return self.p_home if side == "home" else self.p_away
+
     def side(self, team: str) -> str:
         """``"home"`` or ``"away"`` for a team named as the store names it (or ``home``/``away``)."""
         return _named_side(team, (self.home, self.away))
