@@ -50,7 +50,7 @@ METHODS = {"remontada": "p_remontada", "rate by first-leg margin": "p_rate", "lo
 SOURCES = (
     "tie_forecast.py", "forecast.py", "tie.py", "tiebreaks.py", "rules.py", "grid.py", "queries.py", "resolve.py",
     "names.py", "models/base.py", "models/dixon_coles.py", "models/elo.py", "models/__init__.py", "inplay.py",
-    "timing.py",
+    "timing.py", "knockout.py",
 )  # fmt: skip
 
 
