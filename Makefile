@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared/data
 
-.PHONY: demo test lint bench accuracy tie-accuracy bundle clean
+.PHONY: demo test lint bench accuracy tie-accuracy inplay-accuracy bundle clean
 
 # The library and its command line (what `make demo` needs) ...
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -42,6 +42,10 @@ accuracy: $(VENV)/.dev-installed
 tie-accuracy: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/tie_accuracy.py --model elo
 	$(BIN)/python benchmarks/tie_accuracy.py --model dixon-coles
+
+# The in-play model against a time-scaled Poisson baseline, from the score at a minute.
+inplay-accuracy: $(VENV)/.dev-installed
+	$(BIN)/python benchmarks/inplay_accuracy.py
 
 # Rebuild the bundled copy of ../shared/data that the package ships.
 bundle: $(VENV)/.installed

@@ -7,8 +7,10 @@ from hypothesis import strategies as st
 from remontada.evaluate import (
     brier,
     calibration,
+    calibration_error,
     fit_logistic,
     log_loss,
+    outcome_log_loss,
     reliability,
     rps,
     score,
@@ -112,6 +114,26 @@ def test_reliability_bins_by_fixed_width():
     assert table["mean_forecast"].tolist() == pytest.approx([0.05, 0.15, 0.975])
     assert table["observed"].tolist() == pytest.approx([0.5, 0.0, 1.0])
     assert table["low"].tolist() == pytest.approx([0.0, 0.1, 0.9])
+
+
+def test_outcome_log_loss_per_match():
+    probs = np.array([[0.5, 0.3, 0.2], [0.5, 0.3, 0.2], [0.0, 0.0, 1.0], [1.0, 0.0, 0.0]])
+    outcome = np.array([0, 1, 2, 2])
+    # the log of what happened's probability; a certain forecast proved wrong is clipped, not infinite
+    assert outcome_log_loss(probs, outcome) == pytest.approx([-np.log(0.5), -np.log(0.3), 0.0, -np.log(1e-15)])
+    frame = pd.DataFrame(probs[:3], columns=["p_home", "p_draw", "p_away"]).assign(
+        home_goals=[2, 1, 0], away_goals=[0, 1, 3]
+    )
+    assert score(frame)["log_loss"].iloc[0] == pytest.approx(outcome_log_loss(probs[:3], outcome[:3]).mean())
+
+
+def test_calibration_error_weights_bins_by_forecasts():
+    p = np.array([0.05, 0.05, 0.15, 0.95, 1.0])
+    y = np.array([0, 1, 0, 1, 1])
+    # bins: 0.0-0.1 forecast 0.05 observed 0.5 (2), 0.1-0.2 0.15 vs 0 (1), 0.9-1.0 0.975 vs 1 (2)
+    assert calibration_error(p, y) == pytest.approx((2 * 0.45 + 0.15 + 2 * 0.025) / 5)
+    assert calibration_error([0.3] * 10, [1, 1, 1, 0, 0, 0, 0, 0, 0, 0]) == pytest.approx(0.0)
+    assert calibration_error([1.0, 0.0], [0, 1]) == pytest.approx(1.0)
 
 
 def _synthetic_ties(n=3000, seed=1):

@@ -49,9 +49,11 @@ __all__ = [
     "TIE_COLUMNS",
     "brier",
     "calibration",
+    "calibration_error",
     "fit_logistic",
     "log_loss",
     "outcome_index",
+    "outcome_log_loss",
     "reliability",
     "rps",
     "score",
@@ -83,6 +85,18 @@ def rps(probs: np.ndarray, outcome: np.ndarray) -> np.ndarray:
     observed[np.arange(len(outcome)), outcome] = 1.0
     cum = np.cumsum(probs, axis=1)[:, :-1] - np.cumsum(observed, axis=1)[:, :-1]
     out: np.ndarray = np.sum(cum**2, axis=1) / (probs.shape[1] - 1)
+    return out
+
+
+def outcome_log_loss(probs: np.ndarray, outcome: np.ndarray) -> np.ndarray:
+    """Log-loss of each 1X2 forecast: minus the log of the probability it gave what happened.
+
+    ``probs`` has one row ``[P(home), P(draw), P(away)]`` per match and ``outcome``
+    is :func:`outcome_index`; probabilities are clipped below at 1e-15. Per match, so
+    two forecasters can be compared match by match (a paired difference).
+    """
+    p = np.asarray(probs, dtype=float)
+    out: np.ndarray = -np.log(np.clip(p[np.arange(len(p)), np.asarray(outcome)], 1e-15, 1.0))
     return out
 
 
@@ -128,7 +142,7 @@ def score(predictions: pd.DataFrame, by: list[str] | None = None) -> pd.DataFram
     probs = frame[list(OUTCOMES)].to_numpy(dtype=float)
     outcome = outcome_index(frame["home_goals"], frame["away_goals"])
     frame["rps"] = rps(probs, outcome)
-    frame["log_loss"] = -np.log(np.clip(probs[np.arange(len(probs)), outcome], 1e-15, 1.0))
+    frame["log_loss"] = outcome_log_loss(probs, outcome)
     onehot = np.eye(3)[outcome]
     frame["brier"] = np.sum((probs - onehot) ** 2, axis=1)
     frame["accuracy"] = (probs.argmax(axis=1) == outcome).astype(float)
@@ -150,9 +164,23 @@ def calibration(predictions: pd.DataFrame, bins: int = 10) -> tuple[pd.DataFrame
     probs = predictions[list(OUTCOMES)].to_numpy(dtype=float)
     outcome = outcome_index(predictions["home_goals"], predictions["away_goals"])
     hit = np.eye(3)[outcome]
-    table = reliability(probs, hit, bins).rename(columns={"mean_forecast": "forecast"})
-    ece = float(np.sum(table["n"] * (table["forecast"] - table["observed"]).abs()) / table["n"].sum())
-    return table[["low", "high", "forecast", "observed", "n"]], ece
+    table = reliability(probs, hit, bins)
+    renamed = table.rename(columns={"mean_forecast": "forecast"})
+    return renamed[["low", "high", "forecast", "observed", "n"]], _ece(table)
+
+
+def calibration_error(p: ArrayLike, y: ArrayLike, bins: int = 10) -> float:
+    """Expected calibration error of binary forecasts (0 for a calibrated forecaster, at most 1).
+
+    The mean ``|mean forecast - observed|`` over the :func:`reliability` bins,
+    weighted by the number of forecasts in each.
+    """
+    return _ece(reliability(p, y, bins))
+
+
+def _ece(table: pd.DataFrame) -> float:
+    gap = (table["mean_forecast"] - table["observed"]).abs()
+    return float(np.sum(table["n"] * gap) / table["n"].sum())
 
 
 def _binary(p: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
