@@ -31,6 +31,13 @@ Data sets:
 2. **Half-time scores**: the club matches with a half-time score (football-data's
    leagues, and the European cups' matches outside knockout rounds) of the seasons
    from ``CLUB_FROM``-``CLUB_FROM + 1``, rates from the club Elo pass. Minutes 0 and 45.
+3. **Ties at half-time**: two-legged ties (second legs from July ``TIES_FROM``) whose
+   second leg has a half-time score: P(side A goes through) from
+   :meth:`remontada.LiveForecaster.live` at minute 45, exactly as a user would run it
+   (the model as of that day, the competition's rules, extra time and shootout),
+   against the same tie settled with the second half played as Poisson goals at half
+   the pre-match rates, and against the model's own forecast at kick-off. Cached
+   under a key made of the code the live forecast runs through.
 
 No leakage: the in-play model's intensity is refitted walk-forward, for the
 internationals on 1 January of each test year and for clubs on 1 July of each
@@ -70,9 +77,20 @@ import pandas as pd
 
 import remontada
 from remontada.bundle import bundle_dir, open_store
-from remontada.evaluate import calibration_error, outcome_index, outcome_log_loss, reliability, rps
+from remontada.evaluate import (
+    brier,
+    calibration_error,
+    log_loss,
+    outcome_index,
+    outcome_log_loss,
+    paired_differences,
+    reliability,
+    rps,
+)
 from remontada.grid import DEFAULT_MAX_GOALS, ScoreGrid, poisson_grid
 from remontada.inplay import MINUTES, Intensity, final_score_grid
+from remontada.knockout import KICK_OFF
+from remontada.live import LiveForecaster
 from remontada.models import EloModel
 from remontada.queries import goal_timelines, training_matches
 from remontada.store import Store
@@ -82,6 +100,7 @@ NATIONAL_FROM = 2010
 CLUB_FROM = 2015
 NATIONAL_MINUTES = (0, 15, 30, 45, 60, 75)
 CLUB_MINUTES = (0, 45)
+TIES_FROM = 1994
 MAX_GOALS = DEFAULT_MAX_GOALS
 CHUNK = 400  # fixtures per call of the chain in a worker
 OUTCOMES = ("p_home", "p_draw", "p_away")
@@ -318,6 +337,107 @@ def evaluate_half_time(store: Store, cache: Path, jobs: int) -> Evaluation:
     return Evaluation("Club matches with a half-time score", ev, notes, how)
 
 
+TIE_SOURCES = (*SOURCES, "live.py", "knockout.py", "tie.py", "tie_forecast.py", "tiebreaks.py", "rules.py")
+
+
+def tie_states(store: Store) -> pd.DataFrame:
+    """Two-legged ties with a known winner whose second leg has a half-time score (B at home: ``ht_b``-``ht_a``)."""
+    return store.df(
+        """
+        SELECT t.tie_id, ta.name AS team_a, tb.name AS team_b, t.competition_id, m2.date AS leg2_date,
+               m1.home_goals AS leg1_a, m1.away_goals AS leg1_b, m2.ht_home_goals AS ht_b, m2.ht_away_goals AS ht_a,
+               t.winner_id = t.team_a_id AS a_through
+        FROM ties t
+        JOIN tie_legs l1 ON l1.tie_id = t.tie_id AND l1.leg_no = 1 JOIN matches m1 ON m1.match_id = l1.match_id
+        JOIN tie_legs l2 ON l2.tie_id = t.tie_id AND l2.leg_no = 2 JOIN matches m2 ON m2.match_id = l2.match_id
+        JOIN teams ta ON ta.team_id = t.team_a_id JOIN teams tb ON tb.team_id = t.team_b_id
+        WHERE t.legs = 2 AND t.winner_id IS NOT NULL AND m2.ht_home_goals IS NOT NULL
+          AND m1.home_id = t.team_a_id AND m2.date >= ?
+        ORDER BY m2.date, t.tie_id
+        """,
+        [dt.date(TIES_FROM, 7, 1)],
+    )
+
+
+def tie_forecasts(store: Store, ties: pd.DataFrame) -> pd.DataFrame:
+    """P(A through) at kick-off of the second leg, and at half-time from the model and from the baseline.
+
+    The model is :meth:`remontada.LiveForecaster.live` at minute 45 with the half-time
+    score. The baseline plays the second half as Poisson goals at half the pre-match
+    rates, added to the half-time score, and settles the tie with the same engine
+    (the live forecast's own ``settle``: first leg, extra time, shootout).
+    """
+    live = LiveForecaster(store)
+    rows = []
+    for k, tie in enumerate(ties.to_dict("records")):
+        day = pd.Timestamp(tie["leg2_date"]).date()
+        half = live.live(
+            tie["team_a"], tie["team_b"], date=day, minute=45, score=(tie["ht_b"], tie["ht_a"]),
+            leg1=(tie["leg1_a"], tie["leg1_b"]), competition=tie["competition_id"],
+        )  # fmt: skip
+        assert half.tie is not None and half.p_home_advances is not None
+        kick_off = live.ties.at(half.tie, KICK_OFF)
+        assert kick_off.settle is not None
+        left = poisson_grid(half.rates[0] / 2, half.rates[1] / 2, max_goals=MAX_GOALS)
+        size = MAX_GOALS + 1 + max(tie["ht_b"], tie["ht_a"])
+        final = np.zeros((1, size, size))
+        final[0, tie["ht_b"] : tie["ht_b"] + MAX_GOALS + 1, tie["ht_a"] : tie["ht_a"] + MAX_GOALS + 1] = left.probs
+        base = kick_off.settle(ScoreGrid(final, np.array([float(left.tail)])))
+        rows.append(
+            {
+                "tie_id": tie["tie_id"], "kick_off": float(half.tie.probabilities.p_a),
+                "model": 1.0 - half.p_home_advances, "base": float(np.asarray(base.p_a)[0]),
+            }
+        )  # fmt: skip
+        if (k + 1) % 50 == 0:
+            _log(f"  ties: {k + 1}/{len(ties)}")
+    return pd.DataFrame(rows)
+
+
+def evaluate_ties(store: Store, cache: Path) -> pd.DataFrame:
+    """Data set 3: second legs with a half-time score, P(A through) at half-time (cached)."""
+    ties = tie_states(store)
+    digest = hashlib.sha256(f"inplay-ties-v1|{TIES_FROM}".encode())
+    package = Path(remontada.__file__).parent
+    for name in TIE_SOURCES:
+        digest.update(name.encode() + (package / name).read_bytes())
+    digest.update((bundle_dir() / "manifest.json").read_bytes())
+    path = cache / f"inplay-ties-{digest.hexdigest()[:16]}.parquet"
+    if path.exists():
+        out = pd.read_parquet(path)
+    else:
+        started = time.perf_counter()
+        out = tie_forecasts(store, ties)
+        out.to_parquet(path)
+        _log(f"ties: forecasts computed in {time.perf_counter() - started:.0f} s")
+    return ties.merge(out, on="tie_id")
+
+
+def print_ties(ev: pd.DataFrame) -> None:
+    y = ev["a_through"].to_numpy(float)
+    print("### Two-legged ties: P(side A through) at half-time of the second leg\n")
+    first, last = pd.Timestamp(ev["leg2_date"].min()), pd.Timestamp(ev["leg2_date"].max())
+    print(
+        f"{len(ev)} ties with a known winner whose second leg has a half-time score ({first:%Y-%m-%d} to "
+        f"{last:%Y-%m-%d}); A went through in {y.mean():.1%}.\n"
+    )
+    print("| forecast | ties | Brier | log-loss | Brier vs model | log-loss vs model | ECE |")
+    print("|---|---|---|---|---|---|---|")
+    forecasts = {"model at half-time": "model", "baseline at half-time": "base", "model at kick-off": "kick_off"}
+    for label, column in forecasts.items():
+        p = ev[column].to_numpy(float)
+        versus = "| | |"
+        if column != "model":
+            d = paired_differences(ev["model"], p, y)
+            versus = f"| {d['brier']:+.4f} ± {d['brier_se']:.4f} | {d['log_loss']:+.4f} ± {d['log_loss_se']:.4f} |"
+        print(
+            f"| {label} | {len(ev)} | {brier(p, y):.4f} | {log_loss(p, y):.4f} {versus} "
+            f"{calibration_error(p, y, bins=5):.3f} |"
+        )
+    print("\n(vs model: the forecast's mean score minus the model's at half-time, per tie, ± one")
+    print("standard error; positive means the model is better. ECE over five bins.)\n")
+
+
 # ---------------------------------------------------------------- tables
 
 
@@ -437,6 +557,7 @@ def main() -> None:
         print_by_margin(club, 45)
         print_reliability(club, 45)
         print_notes(club)
+        print_ties(evaluate_ties(store, args.cache))
     print(f"Whole run {time.perf_counter() - started:.0f} s (timings on a shared machine).")
 
 

@@ -36,7 +36,14 @@ import pandas as pd
 
 import remontada
 from remontada.bundle import bundle_dir, open_store
-from remontada.evaluate import brier, log_loss, reliability, tie_logistic_baseline, tie_rate_baseline
+from remontada.evaluate import (
+    brier,
+    log_loss,
+    paired_differences,
+    reliability,
+    tie_logistic_baseline,
+    tie_rate_baseline,
+)
 from remontada.models import DEFAULT_TIE_MODEL, EloModel
 from remontada.queries import training_matches, two_legged_ties
 from remontada.store import Store
@@ -145,15 +152,6 @@ def _metrics(p: np.ndarray, y: np.ndarray) -> dict[str, float]:
     return {"brier": brier(p, y), "log_loss": log_loss(p, y), "accuracy": float(np.mean(right))}
 
 
-def _paired(p: np.ndarray, q: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float]:
-    """Mean Brier and log-loss differences (q minus p, per tie) and their standard errors."""
-    db = (q - y) ** 2 - (p - y) ** 2
-    pc, qc = np.clip(p, 1e-12, 1 - 1e-12), np.clip(q, 1e-12, 1 - 1e-12)
-    dl = -(y * np.log(qc) + (1 - y) * np.log1p(-qc)) + (y * np.log(pc) + (1 - y) * np.log1p(-pc))
-    se = lambda d: float(d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 else float("nan")  # noqa: E731
-    return float(db.mean()), se(db), float(dl.mean()), se(dl)
-
-
 def print_overall(ev: pd.DataFrame) -> None:
     y = ev["through"].to_numpy()
     print(f"### Two-legged ties from {FIRST}, forecast on the morning of the second leg\n")
@@ -169,8 +167,8 @@ def print_overall(ev: pd.DataFrame) -> None:
         if col == "p_remontada":
             vs = "| | "
         else:
-            db, sb, dl, sl = _paired(ours, p, y)
-            vs = f"| {db:+.4f} ± {sb:.4f} | {dl:+.4f} ± {sl:.4f} "
+            d = paired_differences(ours, p, y)
+            vs = f"| {d['brier']:+.4f} ± {d['brier_se']:.4f} | {d['log_loss']:+.4f} ± {d['log_loss_se']:.4f} "
         print(f"| {name} | {len(p)} | {m['brier']:.4f} | {m['log_loss']:.4f} | {m['accuracy']:.1%} {vs}|")
     m = _metrics(np.full(len(y), 0.5), y)
     print(f"| a coin (1/2) | {len(y)} | {m['brier']:.4f} | {m['log_loss']:.4f} | 50.0% | | |")

@@ -202,3 +202,19 @@ def test_fit_logistic_recovers_coefficients_and_stays_finite_when_separable():
     assert fit_logistic(x, y) == pytest.approx([0.5, -1.2], abs=0.05)
     beta = fit_logistic(np.array([[1.0, 1.0], [1.0, -1.0]]), np.array([1.0, 0.0]))
     assert np.all(np.isfinite(beta)) and beta[1] > 0
+
+
+def test_paired_differences_are_the_per_event_score_gaps():
+    from remontada.evaluate import brier, log_loss, paired_differences
+
+    y = np.array([1, 0, 1, 1, 0])
+    p = np.array([0.8, 0.3, 0.6, 0.9, 0.1])
+    q = np.array([0.5, 0.5, 0.5, 0.5, 0.5])
+    d = paired_differences(p, q, y)
+    assert d["brier"] == pytest.approx(brier(q, y) - brier(p, y))
+    assert d["log_loss"] == pytest.approx(log_loss(q, y) - log_loss(p, y))
+    assert d["brier"] > 0 and d["log_loss_se"] > 0
+    same = paired_differences(p, p, y)
+    assert same["log_loss"] == 0.0 and same["log_loss_se"] == 0.0
+    with pytest.raises(ValueError, match="outcomes"):
+        paired_differences(p, q, y[:3])

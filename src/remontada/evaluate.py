@@ -54,6 +54,7 @@ __all__ = [
     "log_loss",
     "outcome_index",
     "outcome_log_loss",
+    "paired_differences",
     "reliability",
     "rps",
     "score",
@@ -211,9 +212,32 @@ def log_loss(p: ArrayLike, y: ArrayLike) -> float:
     ``p`` is clipped to ``[1e-12, 1 - 1e-12]`` so that a certain forecast proved
     wrong costs about 27.6, not infinity. A constant 1/2 scores ``ln 2`` (0.693).
     """
+    return float(np.mean(_log_losses(*_binary(p, y))))
+
+
+def _log_losses(p: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
+    q = np.clip(p, EPS, 1 - EPS)
+    out: NDArray[np.float64] = -(y * np.log(q) + (1 - y) * np.log1p(-q))
+    return out
+
+
+def paired_differences(p: ArrayLike, q: ArrayLike, y: ArrayLike) -> dict[str, float]:
+    """How much worse forecasts ``q`` score than ``p`` on the same binary events, with standard errors.
+
+    Per event, ``q``'s Brier and log-loss minus ``p``'s; returns their means
+    (``brier``, ``log_loss``: positive when ``p`` is better) and the standard errors
+    of those means (``brier_se``, ``log_loss_se``). Pairing removes the events'
+    common difficulty, so small differences between close forecasters show.
+    """
     pa, ya = _binary(p, y)
-    q = np.clip(pa, EPS, 1 - EPS)
-    return float(-np.mean(ya * np.log(q) + (1 - ya) * np.log1p(-q)))
+    qa, _ = _binary(q, y)
+    db = (qa - ya) ** 2 - (pa - ya) ** 2
+    dl = _log_losses(qa, ya) - _log_losses(pa, ya)
+
+    def se(d: NDArray[np.float64]) -> float:
+        return float(d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 else float("nan")
+
+    return {"brier": float(db.mean()), "brier_se": se(db), "log_loss": float(dl.mean()), "log_loss_se": se(dl)}
 
 
 def reliability(p: ArrayLike, y: ArrayLike, bins: int = 10) -> pd.DataFrame:

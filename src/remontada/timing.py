@@ -7,9 +7,12 @@ national teams (each match rated only from earlier results) as the baseline.
 International football stands in for club football for the time profile and the
 state effects: no club source in the store times its goals. The spread of the day's
 balance, though, is a property of the forecasts as much as of the game (national
-teams' Elo ratings know less than club ratings do), so for clubs it is re-estimated
-from the full-time scores of the club matches of the last :data:`SPREAD_YEARS` years,
-against Elo's pre-match rates for them.
+teams' Elo ratings know less than club ratings do, and knew less in earlier eras), so
+it is re-estimated from the full-time scores of the last :data:`SPREAD_YEARS` years of
+the matches forecast, against Elo's pre-match rates for them: for clubs all club
+matches, for national teams the timed internationals (competitive matches, mostly;
+over all internationals, friendlies between unevenly known sides widen it, and
+``make inplay-accuracy`` showed the wider spread costing the live forecasts).
 
 What red cards do to the rates is fitted from the club matches whose red cards are
 counted (in the bundled data, football-data's league matches since 2000-01, with
@@ -40,14 +43,17 @@ SPREAD_YEARS = 5
 
 def fit_timing(store: Store, *, before: dt.date | None = None, pool: str = "club") -> Intensity:
     """The in-play model for ``pool`` from the matches strictly before ``before`` (all, if ``None``)."""
-    intensity = _fit_on_timed_goals(store, before)
-    if pool != "club" or intensity.matches == 0:
+    intensity, timed = _fit_on_timed_goals(store, before)
+    if intensity.matches == 0:
         return intensity
-    club = training_matches(store, pool="club", before=before)
-    rated = EloModel().fit(club).history_rates()
-    recent = rated["date"] >= rated["date"].max() - pd.Timedelta(days=365.25 * SPREAD_YEARS)
-    scores = club.loc[recent.to_numpy(), ["home_goals", "away_goals"]].to_numpy(float)
-    sd, se = match_spread(scores[:, 0], scores[:, 1], rated.loc[recent, "home_rate"], rated.loc[recent, "away_rate"])
+    if pool == "club":
+        club = training_matches(store, pool="club", before=before)
+        rated = EloModel().fit(club).history_rates()
+        timed = club[["date", "home_goals", "away_goals"]].assign(
+            home_rate=rated["home_rate"].to_numpy(), away_rate=rated["away_rate"].to_numpy()
+        )
+    recent = timed[timed["date"] >= timed["date"].max() - pd.Timedelta(days=365.25 * SPREAD_YEARS)]
+    sd, se = match_spread(recent["home_goals"], recent["away_goals"], recent["home_rate"], recent["away_rate"])
     return replace(intensity, match_sd=sd, se_match_sd=se)
 
 
@@ -85,10 +91,11 @@ def fit_red_card_effect(
     )
 
 
-def _fit_on_timed_goals(store: Store, before: dt.date | None) -> Intensity:
+def _fit_on_timed_goals(store: Store, before: dt.date | None) -> tuple[Intensity, pd.DataFrame]:
+    """The intensity fitted on the timed internationals, and those matches with their pre-match rates."""
     matches, goals = goal_timelines(store, before=before)
     if matches.empty:
-        return Intensity.flat()
+        return Intensity.flat(), matches
     national = training_matches(store, pool="national", before=before)
     elo = EloModel().fit(national)
     rated = elo.history_rates()
@@ -98,10 +105,11 @@ def _fit_on_timed_goals(store: Store, before: dt.date | None) -> Intensity:
     )
     index = {int(m): i for i, m in enumerate(frame["match_id"])}
     goals = goals[goals["match_id"].isin(index)]
-    return fit_intensity(
+    intensity = fit_intensity(
         np.asarray(goals["match_id"].map(index), dtype=np.intp),
         goals["minute"].to_numpy(np.intp),
         goals["home_side"].to_numpy(bool),
         frame["home_rate"].to_numpy(float),
         frame["away_rate"].to_numpy(float),
     )
+    return intensity, frame
