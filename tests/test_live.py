@@ -189,3 +189,20 @@ def test_cli_live_replay_and_batch(bundled_db, tmp_path):
     result = runner.invoke(app, ["live", "--batch", str(batch), "--out", str(out), *base])
     assert result.exit_code == 0, result.output
     assert list(pd.read_csv(out).columns[-4:]) == ["p_home", "p_draw", "p_away", "p_home_advances"]
+
+
+def test_a_batch_feed_whose_score_goes_down_is_refused_row_by_row(live):
+    rows = pd.DataFrame(
+        {
+            "date": ["2024-04-23"] * 3,
+            "home": ["Arsenal"] * 3,
+            "away": ["Chelsea"] * 3,
+            "minute": ["30", "60", "75"],
+            "home_goals": ["1", "2", "1"],
+            "away_goals": ["0", "0", "0"],
+        }
+    )
+    with pytest.raises(BatchError) as caught:
+        live.batch(rows)
+    [(row, message)] = caught.value.problems
+    assert row == 4 and message.startswith("home_goals: 1 at minute 75 but 2 at minute 60") and "(row 3)" in message

@@ -441,7 +441,11 @@ class LiveForecaster:
         for c in cols:
             out[c] = np.nan
         problems: list[tuple[int, str]] = []
+        went_down = _counts_going_down(rows)
         for i, row in enumerate(rows.astype(object).to_dict("records")):
+            if i in went_down:
+                problems.append((i + 2, went_down[i]))
+                continue
             try:
                 forecast = self._batch_row(row)
             except RemontadaError as exc:
@@ -655,6 +659,37 @@ def _moment(minute: int, score: tuple[int, int], factors: tuple[float, float]) -
         return Moment(minute, score[0], score[1], factors[0], factors[1])
     except ValueError as exc:
         raise DataError(str(exc)) from exc
+
+
+def _counts_going_down(rows: pd.DataFrame) -> dict[int, str]:
+    """Rows of one match (same date and sides) whose goals or red cards are fewer than at an earlier minute.
+
+    A batch may be a live feed, several rows per match; a score or a card count that
+    goes down as the minutes go up is a mistake in the feed. Returns row position ->
+    reason; rows whose cells do not parse are left to the row checks.
+    """
+    counted = [c for c in ("home_goals", "away_goals", "home_red", "away_red") if c in rows.columns]
+    frame = rows.reset_index(drop=True).astype(str)
+    out: dict[int, str] = {}
+    for _, match in frame.groupby(["date", "home", "away"], sort=False):
+        seen: list[tuple[int, int, dict[str, int]]] = []
+        for position, row in match.iterrows():
+            try:
+                minute = parse_minute(row["minute"])
+            except DataError:
+                continue
+            counts = {c: int(row[c]) for c in counted if row[c].strip().isdigit()}
+            seen.append((minute, int(position), counts))  # type: ignore[call-overload]
+        seen.sort(key=lambda item: item[0])
+        for (m1, p1, before), (m2, p2, after) in zip(seen, seen[1:], strict=False):
+            fewer = [c for c in counted if c in before and c in after and after[c] < before[c]]
+            if fewer:
+                c = fewer[0]
+                out[p2] = (
+                    f"{c}: {after[c]} at minute {m2} but {before[c]} at minute {m1} in the same match (row {p1 + 2}): "
+                    "a score or a count of red cards cannot go down"
+                )
+    return out
 
 
 def _count(events: list[tuple[int, str]], minute: int, tally: list[int]) -> None:
