@@ -12,6 +12,7 @@ LAYERS = {
     "names": 0,
     "rules": 0,
     "grid": 0,
+    "numerics": 0,
     "tie": 1,
     "inplay": 1,
     "red_cards": 1,

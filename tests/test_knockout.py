@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from remontada.grid import ScoreGrid, poisson_grid
 from remontada.inplay import MINUTES, STATES, Intensity, final_score_grid
-from remontada.knockout import FULL_TIME, KICK_OFF, Conditions, Moment, play
+from remontada.knockout import END_OF_EXTRA_TIME, KICK_OFF, Conditions, Moment, play
 from remontada.models import MatchModel
 from remontada.models.base import Rates
 from remontada.rules import (
@@ -137,7 +137,7 @@ def test_a_level_tie_at_ninety_minutes_is_extra_time_from_its_start(rules):
 
 @pytest.mark.parametrize("rules", ET_RULES, ids=lambda r: r.name)
 def test_level_at_the_end_of_extra_time_is_all_penalties_or_a_play_off(rules):
-    played = second_leg(rules, Moment(FULL_TIME, 2, 3))  # a goal each in extra time
+    played = second_leg(rules, Moment(END_OF_EXTRA_TIME, 2, 3))  # a goal each in extra time
     p = played.probabilities[0]
     assert played.final.probs[0, 2, 3] == pytest.approx(1.0)
     if rules.away_goals_in_extra_time:  # A's extra-time goal was an away goal
@@ -150,13 +150,13 @@ def test_level_at_the_end_of_extra_time_is_all_penalties_or_a_play_off(rules):
         grid = poisson_grid(playoff.home[0], playoff.away[0])
         assert p.p_replay == pytest.approx(1.0)
         assert p.a_replay == pytest.approx(grid.home_win / (grid.home_win + grid.away_win))
-    level = second_leg(rules, Moment(FULL_TIME, 1, 2)).probabilities[0]
+    level = second_leg(rules, Moment(END_OF_EXTRA_TIME, 1, 2)).probabilities[0]
     assert level.p_penalties + level.p_replay == pytest.approx(1.0)
 
 
 def test_away_goals_in_extra_time_count_only_under_their_rules():
     # leg 2 is 1-2 after 90 minutes, then A scores and B scores: 2-3, level on aggregate, A's away goal
-    for minute in (100, FULL_TIME):
+    for minute in (100, END_OF_EXTRA_TIME):
         old = second_leg(UEFA_AWAY_GOALS, Moment(minute, 2, 3)).probabilities[0]
         new = second_leg(UEFA_2021, Moment(minute, 2, 3)).probabilities[0]
         assert old.p_a > new.p_a
@@ -165,7 +165,9 @@ def test_away_goals_in_extra_time_count_only_under_their_rules():
 
 @pytest.mark.parametrize("neutral", [False, True])
 def test_a_single_match_in_extra_time(neutral):
-    played = play(MODEL, ONE_A, ONE_B, SINGLE_MATCH, CONDITIONS, neutral=neutral, moment=Moment(FULL_TIME, 1, 1))
+    played = play(
+        MODEL, ONE_A, ONE_B, SINGLE_MATCH, CONDITIONS, neutral=neutral, moment=Moment(END_OF_EXTRA_TIME, 1, 1)
+    )
     p = played.probabilities[0]
     assert p.p_penalties == pytest.approx(1.0) and p.a_penalties == pytest.approx(0.5 if neutral else P_HOME)
     # 2-1 to A (at home) with ten minutes of extra time left, against a drawn match at its start
@@ -189,13 +191,18 @@ def test_impossible_moments_are_refused():
             play(MODEL, A, B, CUP_REPLAYS, CONDITIONS, moment=moment)
         with pytest.raises(ValueError, match="no extra time"):
             play(MODEL, A, B, UEFA_REPLAYS, CONDITIONS, leg1_score=(A, B), moment=moment)
-    for kwargs in ({"minute": FULL_TIME + 1}, {"minute": -1}, {"home_goals": -1}, {"away_goals": np.array([0, -2])}):
+    for kwargs in (
+        {"minute": END_OF_EXTRA_TIME + 1},
+        {"minute": -1},
+        {"home_goals": -1},
+        {"away_goals": np.array([0, -2])},
+    ):
         with pytest.raises(ValueError):
             Moment(**kwargs)
     for kwargs in ({"home_factor": 0.0}, {"away_factor": -0.5}, {"home_factor": np.array([1.0, 0.0])}):
         with pytest.raises(ValueError, match="factor"):
             Moment(**kwargs)
-    assert Moment(FULL_TIME).minute == 120 and KICK_OFF == Moment(0, 0, 0, 1.0, 1.0)
+    assert Moment(END_OF_EXTRA_TIME).minute == 120 and KICK_OFF == Moment(0, 0, 0, 1.0, 1.0)
 
 
 def test_extra_time_under_away_goals_must_follow_a_mirrored_second_leg():
@@ -242,7 +249,7 @@ def test_settle_values_of_a_second_leg_are_who_the_score_sends_through():
 
 @pytest.mark.parametrize(
     ("rules", "leg1", "moment"),
-    [(SINGLE_MATCH, None, Moment(FULL_TIME, 1, 1)), (UEFA_2021, LEG1, Moment(100, 1, 2))],
+    [(SINGLE_MATCH, None, Moment(END_OF_EXTRA_TIME, 1, 1)), (UEFA_2021, LEG1, Moment(100, 1, 2))],
     ids=["single-match-120", "uefa-2021-100"],
 )
 def test_once_extra_time_has_begun_there_are_no_ninety_minute_scores_to_settle(rules, leg1, moment):

@@ -206,3 +206,44 @@ def test_a_batch_feed_whose_score_goes_down_is_refused_row_by_row(live):
         live.batch(rows)
     [(row, message)] = caught.value.problems
     assert row == 4 and message.startswith("home_goals: 1 at minute 75 but 2 at minute 60") and "(row 3)" in message
+
+
+def test_review_cases_orientation_extra_time_cards_and_names(live):
+    # the side at home in the second leg named first: refused, not silently a league match
+    with pytest.raises(DataError, match="name Liverpool first"):
+        live.live("Atalanta", "Liverpool", date=BERGAMO, minute=67, score=(0, 1))
+    with pytest.raises(DataError, match="same team"):
+        live.live("Atalanta", "Atalanta", date=BERGAMO)
+    # a red card carries into extra time: no jump between minutes 90 and 91
+    args = {"date": BERGAMO, "leg1": "Liverpool 1-0 Atalanta", "reds": ["Atalanta"]}
+    at_90 = live.live("Liverpool", "Atalanta", minute=90, score=(1, 0), **args).p_home_advances
+    at_91 = live.live("Liverpool", "Atalanta", minute=91, score=(1, 0), **args).p_home_advances
+    assert at_91 == pytest.approx(at_90, abs=0.01)
+    # a what-if names the team by any spelling, in replay as in live
+    curve = live.replay("Liverpool", "Atalanta", goals=[], what_if=(parse_what_if("Liverpool (ENG):+30%"),))
+    assert curve.forecast.what_if[0].team == "Liverpool"
+    with pytest.raises(DataError, match="^reds: "):
+        live.live("Liverpool", "Atalanta", date=BERGAMO, reds=["Chelsea"])
+    with pytest.raises(DataError, match="^score: "):
+        live.live("Liverpool", "Atalanta", date=BERGAMO, score="Atalanta 0-1 Chelsea")
+
+
+def test_batch_rows_without_a_first_leg_are_matches_unless_rules_say_otherwise(live):
+    rows = pd.DataFrame(
+        {
+            "date": ["2024-04-18", "2024-04-18"],
+            "home": ["Liverpool", "Liverpool"],
+            "away": ["Atalanta", "Atalanta"],
+            "minute": ["30", "30"],
+            "home_goals": ["2", "2"],
+            "away_goals": ["0", "0"],
+            "rules": ["", "single-match"],
+        }
+    )
+    out = live.batch(rows)
+    assert pd.isna(out.loc[0, "p_home_advances"]) and out.loc[1, "p_home_advances"] > 0.8
+    feed = pd.DataFrame(
+        {"date": ["2024-04-23"] * 2, "home": ["Arsenal"] * 2, "away": ["Chelsea"] * 2, "minute": ["45", "45+2"],
+         "home_goals": ["0", "1"], "away_goals": ["0", "0"]}
+    )  # fmt: skip
+    assert live.batch(feed)["p_home"].notna().all()  # stoppage time comes after its minute

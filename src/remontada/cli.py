@@ -691,9 +691,11 @@ def _print_live(f: LiveForecast, scenarios: list[LiveForecast]) -> None:
         needed = f.goals_to_level(side)
         if needed is not None:
             total = f.score[0 if side == "home" else 1] + needed
+            again = " again" if f.score[1 if side == "home" else 0] else ""
             out.print(
-                f"  {name} need {needed} more to level the tie: P(they reach {total}) {f.p_scores(side, total):.1%}, "
-                f"P(they concede again) {f.p_concedes(side):.1%}"
+                f"  {name} need {needed} goal{'s' * (needed > 1)} more than they concede to level the tie: "
+                f"P(they score {total}+ in the match) {f.p_scores(side, total):.1%}, "
+                f"P(they concede{again}) {f.p_concedes(side):.1%}"
             )
     if scenarios:
         out.print(_what_if_table(f, scenarios))
@@ -704,7 +706,7 @@ def _what_if_table(f: LiveForecast, scenarios: list[LiveForecast]) -> Table:
     """Each change of approach against the match as expected, for the side that changes."""
     what = "goes through" if f.tie is not None else "wins"
     table = Table(header_style="bold", title="what if")
-    for col in ("approach", what, "reaches", "concedes again"):
+    for col in ("approach", what, "scores", "concedes"):
         table.add_column(col, justify="left" if col == "approach" else "right")
     for team in dict.fromkeys(s.what_if[0].team for s in scenarios):
         side = f.side(team)
@@ -712,7 +714,7 @@ def _what_if_table(f: LiveForecast, scenarios: list[LiveForecast]) -> Table:
         rows = [(f"{team} as expected", f)] + [
             (s.what_if[0].describe(), s) for s in scenarios if s.what_if[0].team == team
         ]
-        goals = f"{target} goal{'s' * (target != 1)}"
+        goals = f"{target}+"
         for label, s in rows:
             reach, concede = s.p_scores(side, target), s.p_concedes(side)
             table.add_row(label, f"{s.p_succeeds(side):.1%}", f"{goals} {reach:.1%}", f"{concede:.1%}")

@@ -27,7 +27,6 @@ and the state effects only move goals between situations.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +36,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import minimize, minimize_scalar
 
 from remontada.grid import DEFAULT_MAX_GOALS, ScoreGrid
+from remontada.numerics import numerical_hessian
 
 __all__ = [
     "MINUTES",
@@ -213,7 +213,7 @@ def fit_intensity(
     start = np.concatenate([np.zeros(x.shape[1]), [np.log(0.2)]])
     fit = minimize(objective, start, jac=True, method="L-BFGS-B", options={"gtol": 1e-9, "maxiter": 2000})
     params = fit.x
-    hessian = _numerical_hessian(lambda p: objective(p)[1], params)
+    hessian = numerical_hessian(lambda p: objective(p)[1], params)
     se = np.sqrt(np.clip(np.diag(np.linalg.pinv(hessian)), 0.0, None))
     n_slots = len(SLOTS)
     slots = np.concatenate([[0.0], params[2 : 1 + n_slots]])
@@ -259,18 +259,6 @@ def match_spread(
     curvature = (negative(best + step) - 2 * negative(best) + negative(best - step)) / step**2
     sd = float(np.exp(best))
     return sd, sd / np.sqrt(curvature) if curvature > 0 else float("nan")
-
-
-def _numerical_hessian(gradient: Callable[[Array], Array], at: Array, step: float = 1e-5) -> Array:
-    """The Hessian by central differences of an analytic gradient, symmetrised."""
-    size = len(at)
-    out = np.empty((size, size))
-    for k in range(size):
-        shift = np.zeros(size)
-        shift[k] = step
-        out[k] = (gradient(at + shift) - gradient(at - shift)) / (2 * step)
-    hessian: Array = (out + out.T) / 2
-    return hessian
 
 
 @njit(cache=True)

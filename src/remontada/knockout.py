@@ -30,11 +30,11 @@ from remontada.rules import Rules
 from remontada.tie import EXTRA_TIME_MINUTES, TieProbabilities, extra_time_grid, in_extra_time, single_match, two_legs
 from remontada.tiebreaks import ExtraTimeRate, ShootoutEdge
 
-__all__ = ["FULL_TIME", "KICK_OFF", "Conditions", "Moment", "Played", "play"]
+__all__ = ["END_OF_EXTRA_TIME", "KICK_OFF", "Conditions", "Moment", "Played", "play"]
 
 Array = NDArray[np.float64]
 Ints = NDArray[np.int64]
-FULL_TIME = MINUTES + EXTRA_TIME_MINUTES
+END_OF_EXTRA_TIME = MINUTES + EXTRA_TIME_MINUTES
 """The last minute a knockout match can reach: 90 plus 30 of extra time (stoppage counted in 45, 90, 105, 120)."""
 
 
@@ -68,8 +68,8 @@ class Moment:
     away_factor: Array | float = 1.0
 
     def __post_init__(self) -> None:
-        if not 0 <= self.minute <= FULL_TIME:
-            raise ValueError(f"minute {self.minute} is outside 0..{FULL_TIME}")
+        if not 0 <= self.minute <= END_OF_EXTRA_TIME:
+            raise ValueError(f"minute {self.minute} is outside 0..{END_OF_EXTRA_TIME}")
         if np.any(np.asarray(self.home_goals) < 0) or np.any(np.asarray(self.away_goals) < 0):
             raise ValueError("a score cannot be negative")
         if np.any(np.asarray(self.home_factor) <= 0) or np.any(np.asarray(self.away_factor) <= 0):
@@ -143,7 +143,8 @@ def play(
         if rules.replays:  # at the other ground (or again on neutral ground), A's goals on the rows
             back = model.rates(b, a, neutral, continental)
             replay = poisson_grid(back.home, back.away, back.rho).swap()
-        extra = extra_time_grid(r.home, r.away, et_factor) if rules.extra_time else None
+        factors = (np.asarray(moment.home_factor), np.asarray(moment.away_factor))
+        extra = extra_time_grid(r.home * factors[0], r.away * factors[1], et_factor) if rules.extra_time else None
         shootout_a = np.asarray(0.5 if neutral else p_home)
 
         def settle_single(final: ScoreGrid) -> TieProbabilities:
@@ -161,9 +162,9 @@ def play(
     if rules.replays:
         playoff = model.rates(a, b, True, continental)
         replay = poisson_grid(playoff.home, playoff.away, playoff.rho)
-    extra = extra_time_grid(second.home, second.away, et_factor) if rules.extra_time else None
     shootout_b = np.asarray(1.0 - p_home)
-    if leg1_score is None:  # leg 1 in play, then leg 2 from its kick-off
+    if leg1_score is None:  # leg 1 in play, then leg 2 from its kick-off (its extra time as ever)
+        extra = extra_time_grid(second.home, second.away, et_factor) if rules.extra_time else None
         if moment.minute > MINUTES:
             raise ValueError(f"minute {moment.minute}: a first leg ends at {MINUTES}")
         first = model.rates(a, b, False, continental)
@@ -179,6 +180,9 @@ def play(
         known = second.known & first.known
         return Played(settle_first(leg1), leg1, leg2, rates, leg2_rates, rates, known, plain_state, settle_first)
     a1, b1 = (np.asarray(v, dtype=np.int64) for v in leg1_score)
+    # leg 2 in play: red cards and a change of approach carry on into its extra time
+    factors = (np.asarray(moment.home_factor), np.asarray(moment.away_factor))
+    extra = extra_time_grid(second.home * factors[0], second.away * factors[1], et_factor) if rules.extra_time else None
     # B, at home, leads the tie by b1 - a1 and has b1 away goals
     state = (np.broadcast_to(b1 - a1, a.shape), np.full(a.shape, rules.away_goals), np.broadcast_to(b1, a.shape))
 
@@ -186,10 +190,11 @@ def play(
         return two_legs(final, rules, leg1_score=(a1, b1), extra_time=extra, shootout_a=shootout_b, replay=replay)
 
     if moment.minute > MINUTES:
+        if rules.extra_time:
+            _check_level_after_ninety(moment, a1, b1, rules.away_goals)
         lead_a = a1 - b1 + np.asarray(moment.away_goals) - np.asarray(moment.home_goals)
         a_scored = np.asarray(moment.away_goals) > b1
         probs, final = _extra_time(leg2_rates, moment, rules, et_factor, lead_a, a_scored, shootout_b, replay, False)
-        _check_level_after_ninety(moment, a1, b1, rules.away_goals)
         return Played(probs, final, final, leg2_rates, leg2_rates, None, second.known, state, None)
     leg2 = _ninety(leg2_rates, intensity, moment, state)
     return Played(settle_second(leg2), leg2, leg2, leg2_rates, leg2_rates, None, second.known, state, settle_second)
@@ -201,13 +206,16 @@ def _check_level_after_ninety(moment: Moment, a1: Ints, b1: Ints, away_goals: bo
     Level after 90 minutes, B (at home) had ``h90 = a90 + a1 - b1``; with away goals
     also level, A had scored ``b1`` exactly. Extra-time goals only add to those.
     """
-    h, v = np.asarray(moment.home_goals), np.asarray(moment.away_goals)
+    h, v = np.broadcast_arrays(np.asarray(moment.home_goals), np.asarray(moment.away_goals), a1, b1)[:2]
     least_away = b1 if away_goals else np.maximum(0, b1 - a1)
-    if np.any(v < least_away) or np.any(h < least_away + a1 - b1):
+    wrong = np.flatnonzero(np.broadcast_to((v < least_away) | (h < least_away + a1 - b1), h.shape).ravel())
+    if len(wrong):
+        k = int(wrong[0])
+        first = (int(np.broadcast_to(a1, h.shape).ravel()[k]), int(np.broadcast_to(b1, h.shape).ravel()[k]))
         rule = " and away goals" if away_goals else ""
         raise ValueError(
-            f"score {h}-{v} in extra time: no 90-minute score below it leaves the tie level on aggregate{rule} "
-            f"after a first leg of {a1}-{b1}"
+            f"score {int(h.ravel()[k])}-{int(v.ravel()[k])} in extra time: no 90-minute score below it leaves the "
+            f"tie level on aggregate{rule} after a first leg of {first[0]}-{first[1]} (A's goals first)"
         )
 
 
@@ -242,7 +250,7 @@ def _extra_time(
     """The tie from a minute of extra time, and the in-play match's score at its end (home side first)."""
     if not rules.extra_time:
         raise ValueError(f"minute {moment.minute}: rules {rules.name!r} play no extra time")
-    left = (FULL_TIME - moment.minute) / EXTRA_TIME_MINUTES
+    left = (END_OF_EXTRA_TIME - moment.minute) / EXTRA_TIME_MINUTES
     home = np.asarray(rates[0]) * np.asarray(moment.home_factor)
     away = np.asarray(rates[1]) * np.asarray(moment.away_factor)
     remaining = extra_time_grid(home, away, et_factor * left)

@@ -30,8 +30,8 @@ from numpy.typing import NDArray
 
 from remontada.errors import BatchError, DataError, RemontadaError
 from remontada.grid import DEFAULT_MAX_GOALS, ScoreGrid
-from remontada.inplay import MINUTES, live_table
-from remontada.knockout import FULL_TIME, Moment, Played, play
+from remontada.inplay import MINUTES, LiveTable, live_table
+from remontada.knockout import END_OF_EXTRA_TIME, Moment, Played, play
 from remontada.models import DEFAULT_TIE_MODEL
 from remontada.queries import find_team
 from remontada.red_cards import RedCardEffect
@@ -52,6 +52,19 @@ _WHAT_IF = re.compile(
 )
 
 
+def _clock(text: str) -> tuple[int, int]:
+    """A match clock, ``"67"`` or ``"90+3"``, as (minute, stoppage minutes); checked."""
+    found = _MINUTE.match(text)
+    if not found:
+        raise DataError(f"minute {text!r} is not a match minute: write 67, 45+2 or 90+3")
+    minute, stoppage = int(found["m"]), int(found["extra"] or 0)
+    if found["extra"] is not None and minute not in _HALVES_END:
+        raise DataError(f"minute {text!r}: stoppage time follows 45, 90, 105 or 120, not {minute}")
+    if minute > END_OF_EXTRA_TIME:
+        raise DataError(f"minute {text!r} is outside 0..{END_OF_EXTRA_TIME} (stoppage time as 90+3)")
+    return minute, stoppage
+
+
 def parse_minute(text: str | int) -> int:
     """Minutes played from a match clock: ``"67"`` -> 67.
 
@@ -60,17 +73,8 @@ def parse_minute(text: str | int) -> int:
     of the 45th, stoppage included, still to come; likewise ``"90+3"`` -> 89,
     ``"105+1"`` -> 104 and ``"120+2"`` -> 119.
     """
-    found = _MINUTE.match(str(text))
-    if not found:
-        raise DataError(f"minute {text!r} is not a match minute: write 67, 45+2 or 90+3")
-    minute = int(found["m"])
-    if found["extra"] is not None:
-        if minute not in _HALVES_END:
-            raise DataError(f"minute {text!r}: stoppage time follows 45, 90, 105 or 120, not {minute}")
-        minute -= 1
-    if minute > FULL_TIME:
-        raise DataError(f"minute {text!r} is outside 0..{FULL_TIME} (stoppage time as 90+3)")
-    return minute
+    minute, stoppage = _clock(str(text))
+    return minute - 1 if stoppage else minute
 
 
 @dataclass(frozen=True)
@@ -114,12 +118,12 @@ def parse_events(text: str) -> list[tuple[int, str]]:
         minute, sep, team = part.partition(":")
         if not sep or not team.strip():
             raise DataError(f"event {part!r}: write it as MINUTE:TEAM, e.g. '7:Liverpool'")
-        found = _MINUTE.match(minute)
-        if not found:
-            raise DataError(f"event {part!r}: {minute!r} is not a match minute")
-        at = int(found["m"])
-        if not 1 <= at <= FULL_TIME:
-            raise DataError(f"event {part!r}: minute {at} is outside 1..{FULL_TIME}")
+        try:
+            at, _ = _clock(minute)
+        except DataError as exc:
+            raise DataError(f"event {part!r}: {exc}") from exc
+        if at < 1:
+            raise DataError(f"event {part!r}: minute {at} is outside 1..{END_OF_EXTRA_TIME}")
         events.append((at, team.strip()))
     return sorted(events, key=lambda e: e[0])
 
@@ -150,11 +154,8 @@ class LiveForecast:
     final: ScoreGrid
     tie: TieForecast | None
     probabilities: TieProbabilities | None
-
-    @property
-    def home_is_a(self) -> bool:
-        """Whether the home side of the match in play is side A of the tie (leg 1, or a single match)."""
-        return self.tie is None or self.tie.leg1 is None or self.tie.rules.legs == 1
+    home_is_a: bool = True
+    """Whether the home side of the match in play is side A of the tie (leg 1, a single match, no tie)."""
 
     @property
     def p_home(self) -> float:
@@ -187,7 +188,10 @@ class LiveForecast:
 
     def side(self, team: str) -> str:
         """``"home"`` or ``"away"`` for a team named as the store names it (or ``home``/``away``)."""
-        return _named_side(team, (self.home, self.away))
+        for name, side in ((self.home, "home"), (self.away, "away")):
+            if team.casefold() in (name.casefold(), side):
+                return side
+        raise DataError(f"{team!r} is not in this match ({self.home} v {self.away})")
 
     def p_scores(self, side: str, goals: int) -> float:
         """P(the side finishes the match with at least ``goals`` goals)."""
@@ -273,6 +277,24 @@ class Curve:
         }
 
 
+@dataclass(frozen=True)
+class _Match:
+    """The match in play, resolved once: its date, its tie (``None`` outside one) and its sides."""
+
+    day: dt.date
+    tie: TieForecast | None
+    a: int
+    b: int
+    home: int
+    away: int
+    names: tuple[str, str]
+    """The home and away sides' names in the store."""
+
+    @property
+    def home_is_a(self) -> bool:
+        return self.home == self.a
+
+
 class LiveForecaster:
     """Live forecasts from one store and one match model (default: the best at ties, Elo)."""
 
@@ -326,20 +348,8 @@ class LiveForecaster:
         what_if
             Changes of approach from now on.
         """
-        context = self._context(team_a, team_b, leg1, date, rules, competition, neutral)
-        home, away = _home_away(context, *self.ties.forecaster.pair(team_a, team_b))
-        names = self._names(home, away)
-        played_minute = parse_minute(minute)
-        goals = self._score(score, home, away)
-        if not isinstance(reds, tuple):  # the teams shown a card, one entry per card
-            sides = [self._side_of(team, home, away, names) for team in reds]
-            reds = (sides.count("home"), sides.count("away"))
-        what_if = tuple(replace(w, team=names[self._side_of(w.team, home, away, names) == "away"]) for w in what_if)
-        effect = self.red_cards(context[0])
-        factors = _factors(effect, reds, what_if, names)
-        moment = _moment(played_minute, goals, factors)
-        played = self._play(context, moment)
-        return self._forecast(context, home, away, played, played_minute, goals, reds, what_if, factors)
+        match = self._match(team_a, team_b, leg1, date, rules, competition, neutral)
+        return self._now(match, parse_minute(minute), self._score(score, match), self._reds(reds, match), what_if)
 
     def replay(
         self,
@@ -362,22 +372,20 @@ class LiveForecaster:
         latest tie the store holds between A and B, A at home first). Minutes 91-120
         are drawn when the goals leave the tie level after 90 minutes.
         """
-        ids = self.ties.forecaster.pair(team_a, team_b)
         if date is None:
-            date = self.ties.last_second_leg(*ids)
-        context = self._context(team_a, team_b, leg1, date, rules, competition, neutral)
-        home, away = _home_away(context, *ids)
-        names = self._names(home, away)
-        scored = [(m, self._side_of(t, home, away, names)) for m, t in goals]
-        sent_off = [(m, self._side_of(t, home, away, names)) for m, t in (reds or [])]
-        kick_off = self.live(
-            team_a, team_b, leg1=leg1, date=context[0], rules=rules, competition=competition, neutral=neutral,
-            what_if=what_if,
-        )  # fmt: skip
-        effect = self.red_cards(context[0])
-        tie = kick_off.tie
-        keys = ("home", "away") if tie is not None else ("home", "draw", "away")
-        tables: dict[tuple[int, int], dict[str, Any]] = {}
+            date = self.ties.last_second_leg(*self.ties.forecaster.pair(team_a, team_b))
+        match = self._match(team_a, team_b, leg1, date, rules, competition, neutral)
+        scored = [(m, self._side(t, match, "goals")) for m, t in goals]
+        sent_off = [(m, self._side(t, match, "reds")) for m, t in (reds or [])]
+        room = DEFAULT_MAX_GOALS + _CURVE_ROOM
+        for side in ("home", "away"):
+            if sum(s == side for _, s in scored) > room:
+                raise DataError(f"goals: more than {room} for one side is beyond the live tables")
+        what_if = self._what_ifs(what_if, match)
+        effect = self.red_cards(match.day)
+        kick_off = self._now(match, 0, (0, 0), (0, 0), what_if)
+        keys = ("home", "away") if match.tie is not None else ("home", "draw", "away")
+        tables: dict[tuple[int, int], dict[str, LiveTable]] = {}
         values: dict[str, list[float]] = {k: [] for k in keys}
         stayed: dict[str, list[float]] = {k: [] for k in keys}
         score, red = [0, 0], [0, 0]
@@ -385,33 +393,24 @@ class LiveForecaster:
             _count(scored, minute, score)
             _count(sent_off, minute, red)
             if (red[0], red[1]) not in tables:
-                factors = _factors(effect, (red[0], red[1]), what_if, names)
-                tables[(red[0], red[1])] = self._tables(context, factors)
+                tables[(red[0], red[1])] = self._tables(match, _factors(effect, (red[0], red[1]), what_if, match))
             for k in keys:
                 values[k].append(tables[(red[0], red[1])][k].at(minute, score[0], score[1]))
                 stayed[k].append(tables[(0, 0)][k].at(minute, 0, 0))
-        last = MINUTES
-        if tie is not None and (tie.rules.legs == 1 or tie.leg1 is not None) and tie.rules.extra_time:
-            at_ninety = self._play(context, _moment(MINUTES, (score[0], score[1]), (1.0, 1.0)))
-            assert at_ninety.probabilities is not None
-            if float(np.asarray(at_ninety.probabilities.p_extra_time)[0]) > 0.5:
-                last = FULL_TIME
+        last = END_OF_EXTRA_TIME if self._goes_to_extra_time(match, score, red, what_if) else MINUTES
         late = [m for m, _ in scored + sent_off if m > last]
         if late:
-            raise DataError(f"an event in minute {late[0]}, but this match ended after {last} minutes")
+            reason = "no extra time: the tie was not level after 90" if match.tie is not None else "no extra time"
+            raise DataError(f"goals/reds: an event in minute {late[0]}, but this match ended after 90 ({reason})")
         for minute in range(MINUTES + 1, last + 1):
             _count(scored, minute, score)
             _count(sent_off, minute, red)
-            factors = _factors(effect, (red[0], red[1]), what_if, names)
-            played = self._play(context, _moment(minute, (score[0], score[1]), factors))
-            assert played.probabilities is not None and tie is not None
-            home_through = float(
-                np.asarray(played.probabilities.p_a if kick_off.home_is_a else played.probabilities.p_b)[0]
-            )
-            values["home"].append(home_through)
-            values["away"].append(1.0 - home_through)
+            now = self._now(match, minute, (score[0], score[1]), (red[0], red[1]), what_if)
+            assert now.p_home_advances is not None
+            values["home"].append(now.p_home_advances)
+            values["away"].append(1.0 - now.p_home_advances)
         return Curve(
-            names[0], names[1], "advance" if tie is not None else "result", np.arange(last + 1),
+            match.names[0], match.names[1], "advance" if match.tie is not None else "result", np.arange(last + 1),
             {k: np.array(v) for k, v in values.items()}, {k: np.array(v) for k, v in stayed.items()},
             scored, sent_off, kick_off,
         )  # fmt: skip
@@ -422,12 +421,15 @@ class LiveForecaster:
         Columns: ``date, home, away[, neutral], minute, home_goals, away_goals[,
         home_red, away_red][, leg1_home_goals, leg1_away_goals][, rules]``. Leg-1
         goals, from this match's home side's point of view, make the row the second
-        leg of a tie (the home side was away in the first leg); the rules are
-        the stored tie's on that date (or a ``rules`` column, else two legs without
-        away goals). Output adds ``p_home, p_draw, p_away`` and, for ties,
-        ``p_home_advances``. Bad rows are all reported together as a
-        :class:`BatchError` (rows counted with the header as row 1), or with
-        ``keep_going`` left empty with an ``error``.
+        leg of a tie (the home side was away in the first leg), under the stored
+        tie's rules on that date, or the ``rules`` column's, else two legs without
+        away goals; a ``rules`` column without leg-1 goals makes the row a first leg
+        or a one-match knockout with the home side as side A; otherwise the row is a
+        match outside any tie. Output adds ``p_home, p_draw, p_away`` and, for ties,
+        ``p_home_advances``. Rows of one match (a live feed) whose score or red
+        cards go down as the clock goes on are bad rows too. Bad rows are all
+        reported together as a :class:`BatchError` (rows counted with the header as
+        row 1), or with ``keep_going`` left empty with an ``error``.
         """
         needed = ("date", "home", "away", "minute", "home_goals", "away_goals")
         missing = [c for c in needed if c not in rows.columns]
@@ -440,27 +442,31 @@ class LiveForecaster:
         cols = ["p_home", "p_draw", "p_away", "p_home_advances"]
         for c in cols:
             out[c] = np.nan
-        problems: list[tuple[int, str]] = []
-        went_down = _counts_going_down(rows)
+        problems: dict[int, list[str]] = {}
+        feed: list[tuple[int, LiveForecast, tuple[int, int]]] = []
         for i, row in enumerate(rows.astype(object).to_dict("records")):
-            if i in went_down:
-                problems.append((i + 2, went_down[i]))
-                continue
             try:
-                forecast = self._batch_row(row)
+                forecast, clock = self._batch_row(row)
             except RemontadaError as exc:
-                problems.append((i + 2, str(exc)))
+                problems.setdefault(i, []).append(str(exc))
                 continue
+            feed.append((i, forecast, clock))
             values = [forecast.p_home, forecast.p_draw, forecast.p_away, forecast.p_home_advances]
             out.loc[rows.index[i], cols] = [np.nan if v is None else v for v in values]
-        if problems and not keep_going:
-            raise BatchError(source, problems)
+        for i, message in _going_down(feed):
+            problems.setdefault(i, []).append(message)
+            out.loc[rows.index[i], cols] = np.nan
+        listed = [(i + 2, "; ".join(messages)) for i, messages in sorted(problems.items())]
+        if listed and not keep_going:
+            raise BatchError(source, listed)
         if keep_going:
-            errors = dict((row - 2, message) for row, message in problems)
+            errors = dict((row - 2, message) for row, message in listed)
             out["error"] = [errors.get(i, "") for i in range(len(out))]
         return out
 
-    def _batch_row(self, row: dict[Any, Any]) -> LiveForecast:
+    def _batch_row(self, row: dict[Any, Any]) -> tuple[LiveForecast, tuple[int, int]]:
+        """One row's forecast and its clock (minute, stoppage)."""
+
         def cell(name: str) -> str:
             value = row.get(name, "")
             text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value).strip()
@@ -483,19 +489,19 @@ class LiveForecaster:
             raise DataError("leg1_home_goals and leg1_away_goals: give both, or neither (not a tie)")
         score = (count("home_goals"), count("away_goals"))
         reds = (count("home_red", "0"), count("away_red", "0"))
-        home, away = cell("home"), cell("away")
-        rules = cell("rules") or None
+        home, away, rules = cell("home"), cell("away"), cell("rules") or None
         if all(leg1):  # a second leg: A (at home in leg 1) is this match's away side
-            first = (count("leg1_away_goals"), count("leg1_home_goals"))
-            return self.live(
-                away, home, minute=cell("minute"), score=score, reds=reds, leg1=first, date=day,
-                rules=rules,
-            )  # fmt: skip
-        return self.live(home, away, minute=cell("minute"), score=score, reds=reds, date=day, neutral=neutral)
+            match = self._match(
+                away, home, (count("leg1_away_goals"), count("leg1_home_goals")), day, rules, None, neutral
+            )
+        else:
+            match = self._match(home, away, None, day, rules, None, neutral, stored=False)
+        clock = _clock(cell("minute"))
+        return self._now(match, parse_minute(cell("minute")), score, self._reds(reds, match), ()), clock
 
     # --- the pieces -----------------------------------------------------------------------------
 
-    def _context(
+    def _match(
         self,
         team_a: str,
         team_b: str,
@@ -504,72 +510,97 @@ class LiveForecaster:
         rules: str | None,
         competition: str | None,
         neutral: bool,
-    ) -> tuple[dt.date, TieForecast | None, tuple[int, int]]:
-        """The forecast date, the tie's pre-match forecast (None outside a tie) and the two ids."""
+        *,
+        stored: bool = True,
+    ) -> _Match:
+        """Resolve the match in play; ``stored`` lets a stored tie under way on the date make it a second leg."""
         a, b = self.ties.forecaster.pair(team_a, team_b)
+        if a == b:
+            raise DataError(f"{team_a!r} and {team_b!r} are the same team")
         day = date or self.ties.forecaster.latest_date()
         knockout = leg1 is not None or rules is not None or competition is not None
-        if not knockout and not self.ties.in_tie(a, b, day):
+        if stored and not knockout:
+            knockout = self.ties.in_tie(a, b, day)
+            if not knockout and self.ties.in_tie(b, a, day):
+                first, second = self._names_of(b, a)
+                raise DataError(
+                    f"{first} and {second} are in a tie on {day}, {first} at home in the first leg: "
+                    f"name {first} first (the first-named side hosts the first leg)"
+                )
+        tie = None
+        if knockout:
+            tie = self.ties.tie(
+                team_a, team_b, leg1=leg1, date=day, rules=rules, competition=competition, neutral=neutral
+            )
+        else:
             self.ties.forecaster.check_date(day, self.ties.forecaster.pool(a, b))
-            return day, None, (a, b)
-        tie = self.ties.tie(team_a, team_b, leg1=leg1, date=day, rules=rules, competition=competition, neutral=neutral)
-        return day, tie, (a, b)
+        home, away = (b, a) if tie is not None and tie.rules.legs == 2 and tie.leg1 is not None else (a, b)
+        return _Match(day, tie, a, b, home, away, self._names_of(home, away))
 
-    def _play(self, context: tuple[dt.date, TieForecast | None, tuple[int, int]], moment: Moment) -> Played:
-        day, tie, (a, b) = context
-        try:
-            if tie is not None:
-                return self.ties.at(tie, moment)
-            forecaster = self.ties.forecaster
-            model = forecaster.fitted(day, forecaster.pool(a, b))
-            return play(model, np.array([a]), np.array([b]), None, self.ties.conditions(day), moment=moment)
-        except ValueError as exc:
-            raise DataError(str(exc)) from exc
+    def _names_of(self, home: int, away: int) -> tuple[str, str]:
+        sql = "SELECT team_id, name FROM teams WHERE team_id IN (?, ?)"
+        found = dict(self.store.con.execute(sql, [home, away]).fetchall())
+        return str(found[home]), str(found[away])
 
-    def _forecast(
+    def _now(
         self,
-        context: tuple[dt.date, TieForecast | None, tuple[int, int]],
-        home: int,
-        away: int,
-        played: Played,
+        match: _Match,
         minute: int,
         score: tuple[int, int],
         reds: tuple[int, int],
         what_if: tuple[WhatIf, ...],
-        factors: tuple[float, float],
     ) -> LiveForecast:
-        names = self._names(home, away)
-        probs = None if played.probabilities is None else played.probabilities[0]
-        rates = (float(played.rates[0][0]), float(played.rates[1][0]))
+        """The forecast at a moment of the resolved match."""
+        what_if = self._what_ifs(what_if, match)
+        factors = _factors(self.red_cards(match.day), reds, what_if, match)
+        played = self._play(match, _moment(minute, score, factors))
         return LiveForecast(
-            names[0], names[1], context[0], self.model, minute, score, reds, what_if, factors, rates,
-            played.final[0], context[1], probs,
+            match.names[0], match.names[1], match.day, self.model, minute, score, reds, what_if, factors,
+            (float(played.rates[0][0]), float(played.rates[1][0])), played.final[0], match.tie,
+            None if played.probabilities is None else played.probabilities[0], match.home_is_a,
         )  # fmt: skip
 
-    def _names(self, home: int, away: int) -> tuple[str, str]:
-        found = dict(
-            self.store.con.execute("SELECT team_id, name FROM teams WHERE team_id IN (?, ?)", [home, away]).fetchall()
-        )
-        return str(found[home]), str(found[away])
+    def _play(self, match: _Match, moment: Moment) -> Played:
+        try:
+            if match.tie is not None:
+                return self.ties.at(match.tie, moment)
+            forecaster = self.ties.forecaster
+            model = forecaster.fitted(match.day, forecaster.pool(match.a, match.b))
+            a, b = np.array([match.a]), np.array([match.b])
+            return play(model, a, b, None, self.ties.conditions(match.day), moment=moment)
+        except ValueError as exc:
+            raise DataError(str(exc)) from exc
 
-    def _side_of(self, team: str, home: int, away: int, names: tuple[str, str]) -> str:
+    def _side(self, team: str, match: _Match, field: str) -> str:
         """``home`` or ``away`` for a team named by any of its spellings (or as ``home``/``away``)."""
         if team.casefold() in ("home", "away"):
             return team.casefold()
-        for name, side in ((names[0], "home"), (names[1], "away")):
+        for name, side in zip(match.names, ("home", "away"), strict=True):
             if team.casefold() == name.casefold():
                 return side
         try:
             found = find_team(self.store, team)
         except DataError:
             found = None
-        if found not in (home, away):
-            raise DataError(f"{team!r} is not in this match ({names[0]} v {names[1]})")
-        return "home" if found == home else "away"
+        if found not in (match.home, match.away):
+            raise DataError(f"{field}: {team!r} is not in this match ({match.names[0]} v {match.names[1]})")
+        return "home" if found == match.home else "away"
 
-    def _score(self, score: str | tuple[int, int], home: int, away: int) -> tuple[int, int]:
+    def _what_ifs(self, what_if: tuple[WhatIf, ...], match: _Match) -> tuple[WhatIf, ...]:
+        """The what-ifs with each team as the store names it."""
+        return tuple(replace(w, team=match.names[self._side(w.team, match, "what-if") == "away"]) for w in what_if)
+
+    def _reds(self, reds: tuple[int, int] | Sequence[str], match: _Match) -> tuple[int, int]:
+        """Red cards per side, from ``(home, away)`` counts or the teams shown one."""
+        if len(reds) == 2 and all(isinstance(r, int | np.integer) for r in reds):
+            return int(reds[0]), int(reds[1])
+        if all(isinstance(r, str) for r in reds):
+            sides = [self._side(str(team), match, "reds") for team in reds]
+            return sides.count("home"), sides.count("away")
+        raise DataError(f"reds: {reds!r} is neither (home, away) counts nor the teams shown a red card")
+
+    def _score(self, score: str | tuple[int, int], match: _Match) -> tuple[int, int]:
         """The score now, home side first, checking that named sides are this match's, home first."""
-        names = self._names(home, away)
         if isinstance(score, tuple):
             goals = score
         else:
@@ -577,30 +608,28 @@ class LiveForecaster:
                 first, h, v, second = parse_leg1(score)
             except DataError as exc:
                 raise DataError(
-                    f"score {score!r} is not a score: write it as 'Atalanta 0-1 Liverpool' or '0-1'"
+                    f"score: {score!r} is not a score; write it as 'Atalanta 0-1 Liverpool' or '0-1'"
                 ) from exc
             if first is not None and second is not None:
-                sides = (self._side_of(first, home, away, names), self._side_of(second, home, away, names))
+                sides = (self._side(first, match, "score"), self._side(second, match, "score"))
                 if sides != ("home", "away"):
                     raise DataError(
-                        f"score {score!r} has {names[1]} at home, but this match is at {names[0]}'s ground: "
-                        "write the home side first"
+                        f"score: {score!r} has {match.names[1]} at home, but this match is at {match.names[0]}'s "
+                        "ground: write the home side first"
                     )
             goals = (h, v)
         if min(goals) < 0:
-            raise DataError(f"score {goals[0]}-{goals[1]}: a score cannot be negative")
+            raise DataError(f"score: {goals[0]}-{goals[1]} cannot be negative")
         return int(goals[0]), int(goals[1])
 
-    def _tables(
-        self, context: tuple[dt.date, TieForecast | None, tuple[int, int]], factors: tuple[float, float]
-    ) -> dict[str, Any]:
-        """Live tables for the curve's keys, built with these rate factors."""
-        played = self._play(context, _moment(0, (0, 0), factors))
+    def _tables(self, match: _Match, factors: tuple[float, float]) -> dict[str, LiveTable]:
+        """Live tables for the curve's keys (who goes through, or the result), built with these rate factors."""
+        played = self._play(match, _moment(0, (0, 0), factors))
         size = DEFAULT_MAX_GOALS + 1 + _CURVE_ROOM
         lead, rule, away_goals = (int(np.asarray(v).ravel()[0]) for v in played.state)
-        intensity = self.ties.conditions(context[0]).intensity
+        intensity = self.ties.conditions(match.day).intensity
 
-        def table(terminal: Array) -> Any:
+        def table(terminal: Array) -> LiveTable:
             return live_table(
                 float(played.rates[0][0]), float(played.rates[1][0]), intensity, terminal, lead=lead,
                 away_rule=bool(rule), away_goals_home=away_goals, home_factor=factors[0], away_factor=factors[1],
@@ -613,45 +642,34 @@ class LiveForecaster:
                 "draw": table((g[:, None] == g[None, :]).astype(float)),
                 "away": table((g[:, None] < g[None, :]).astype(float)),
             }
-        masses = ScoreGrid(np.eye(size * size).reshape(size * size, size, size), np.zeros(size * size))
-        through = played.settle(masses)
-        tie = context[1]
-        assert tie is not None
-        home_is_a = tie.leg1 is None or tie.rules.legs == 1
-        home_through = np.asarray(through.p_a if home_is_a else through.p_b).reshape(size, size)
+        through = played.settle(ScoreGrid(np.eye(size * size).reshape(size * size, size, size), np.zeros(size * size)))
+        home_through = np.asarray(through.p_a if match.home_is_a else through.p_b).reshape(size, size)
         return {"home": table(home_through), "away": table(1.0 - home_through)}
 
-
-def _home_away(context: tuple[dt.date, TieForecast | None, tuple[int, int]], a: int, b: int) -> tuple[int, int]:
-    """The match in play's home and away team ids: B and A in a second leg, else A and B."""
-    tie = context[1]
-    if tie is not None and tie.rules.legs == 2 and tie.leg1 is not None:
-        return b, a
-    return a, b
+    def _goes_to_extra_time(self, match: _Match, score: list[int], red: list[int], what_if: tuple[WhatIf, ...]) -> bool:
+        """Whether the deciding match of a tie, over after 90 minutes at this score, goes to extra time."""
+        tie = match.tie
+        if tie is None or not tie.rules.extra_time or (tie.rules.legs == 2 and tie.leg1 is None):
+            return False
+        at_ninety = self._now(match, MINUTES, (score[0], score[1]), (red[0], red[1]), what_if)
+        assert at_ninety.probabilities is not None
+        return float(at_ninety.probabilities.p_extra_time) > 0.5
 
 
 def _factors(
-    effect: RedCardEffect, reds: tuple[int, int], what_if: tuple[WhatIf, ...], names: tuple[str, str]
+    effect: RedCardEffect, reds: tuple[int, int], what_if: tuple[WhatIf, ...], match: _Match
 ) -> tuple[float, float]:
-    """Multipliers on the home and away rates: red cards so far, times the what-ifs."""
+    """Multipliers on the home and away rates: red cards so far, times the what-ifs (teams as the store names them)."""
     try:
         home_factor, away_factor = effect.factors(*reds)
     except ValueError as exc:
         raise DataError(f"reds: {exc}") from exc
     for change in what_if:
-        side = _named_side(change.team, names)
-        if side == "home":
+        if change.team == match.names[0]:
             home_factor, away_factor = home_factor * change.goals_for, away_factor * change.goals_against
         else:
             home_factor, away_factor = home_factor * change.goals_against, away_factor * change.goals_for
     return home_factor, away_factor
-
-
-def _named_side(team: str, names: tuple[str, str]) -> str:
-    for name, side in ((names[0], "home"), (names[1], "away")):
-        if team.casefold() in (name.casefold(), side):
-            return side
-    raise DataError(f"{team!r} is not in this match ({names[0]} v {names[1]})")
 
 
 def _moment(minute: int, score: tuple[int, int], factors: tuple[float, float]) -> Moment:
@@ -661,35 +679,33 @@ def _moment(minute: int, score: tuple[int, int], factors: tuple[float, float]) -
         raise DataError(str(exc)) from exc
 
 
-def _counts_going_down(rows: pd.DataFrame) -> dict[int, str]:
-    """Rows of one match (same date and sides) whose goals or red cards are fewer than at an earlier minute.
+def _going_down(feed: list[tuple[int, LiveForecast, tuple[int, int]]]) -> list[tuple[int, str]]:
+    """Rows of one match (same date and sides) whose goals or red cards are fewer than at an earlier moment.
 
     A batch may be a live feed, several rows per match; a score or a card count that
-    goes down as the minutes go up is a mistake in the feed. Returns row position ->
-    reason; rows whose cells do not parse are left to the row checks.
+    goes down as the clock goes on (stoppage time after its minute) is a mistake in
+    the feed. ``feed`` holds the rows that passed their own checks: ``(row position,
+    forecast, clock)``. Returns ``(row position, reason)``.
     """
-    counted = [c for c in ("home_goals", "away_goals", "home_red", "away_red") if c in rows.columns]
-    frame = rows.reset_index(drop=True).astype(str)
-    out: dict[int, str] = {}
-    for _, match in frame.groupby(["date", "home", "away"], sort=False):
-        seen: list[tuple[int, int, dict[str, int]]] = []
-        for position, row in match.iterrows():
-            try:
-                minute = parse_minute(row["minute"])
-            except DataError:
-                continue
-            counts = {c: int(row[c]) for c in counted if row[c].strip().isdigit()}
-            seen.append((minute, int(position), counts))  # type: ignore[call-overload]
-        seen.sort(key=lambda item: item[0])
-        for (m1, p1, before), (m2, p2, after) in zip(seen, seen[1:], strict=False):
-            fewer = [c for c in counted if c in before and c in after and after[c] < before[c]]
+    matches: dict[tuple[dt.date, str, str], list[tuple[tuple[int, int], int, LiveForecast]]] = {}
+    for position, forecast, clock in feed:
+        matches.setdefault((forecast.as_of, forecast.home, forecast.away), []).append((clock, position, forecast))
+    out = []
+    for rows in matches.values():
+        rows.sort(key=lambda item: item[0])
+        for (c1, p1, f1), (c2, p2, f2) in zip(rows, rows[1:], strict=False):
+            counts = {"home_goals": (f1.score[0], f2.score[0]), "away_goals": (f1.score[1], f2.score[1])}
+            counts |= {"home_red": (f1.reds[0], f2.reds[0]), "away_red": (f1.reds[1], f2.reds[1])}
+            fewer = [(name, before, after) for name, (before, after) in counts.items() if after < before]
             if fewer:
-                c = fewer[0]
-                out[p2] = (
-                    f"{c}: {after[c]} at minute {m2} but {before[c]} at minute {m1} in the same match (row {p1 + 2}): "
-                    "a score or a count of red cards cannot go down"
-                )
+                name, before, after = fewer[0]
+                out.append((p2, f"{name}: {after} at {_show(c2)} but {before} at {_show(c1)} in the same match "
+                            f"(row {p1 + 2}): a score or a count of red cards cannot go down"))  # fmt: skip
     return out
+
+
+def _show(clock: tuple[int, int]) -> str:
+    return f"minute {clock[0]}" + (f"+{clock[1]}" if clock[1] else "")
 
 
 def _count(events: list[tuple[int, str]], minute: int, tally: list[int]) -> None:

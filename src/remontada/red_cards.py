@@ -19,7 +19,6 @@ out of the likelihood exactly (see the function's notes).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,12 +27,13 @@ from scipy.optimize import minimize
 from scipy.special import logsumexp, xlogy
 
 from remontada.inplay import MINUTES
+from remontada.numerics import numerical_hessian
 
 __all__ = ["MAX_REDS", "RedCardEffect", "fit_red_cards"]
 
 Array = NDArray[np.float64]
-MAX_REDS = 5
-"""Red cards one side can have: below seven players a match is abandoned."""
+MAX_REDS = 4
+"""Red cards one side can have: a fifth would leave it with six players, and the match is abandoned."""
 _HALF = MINUTES // 2
 
 
@@ -239,7 +239,7 @@ def fit_red_cards(
     exposure_all = exposure0 + np.bincount(side.ravel(), rate.ravel(), 2) * mass
     start = np.concatenate([np.log(np.maximum(goals_all, 0.5) / exposure_all), [0.0, 0.0]])
     fit = minimize(objective, start, jac=True, method="L-BFGS-B", options={"gtol": 1e-8, "maxiter": 500})
-    hessian = _hessian(lambda p: objective(p)[1], fit.x)
+    hessian = numerical_hessian(lambda p: objective(p)[1], fit.x)
     se = np.sqrt(np.clip(np.diag(np.linalg.pinv(hessian)), 0.0, None))
     return RedCardEffect(
         own=float(fit.x[2]),
@@ -249,15 +249,3 @@ def fit_red_cards(
         matches=used,
         reds=int(one.sum()),
     )
-
-
-def _hessian(gradient: Callable[[Array], Array], at: Array, step: float = 1e-5) -> Array:
-    """The Hessian by central differences of an analytic gradient, symmetrised."""
-    size = len(at)
-    out = np.empty((size, size))
-    for k in range(size):
-        shift = np.zeros(size)
-        shift[k] = step
-        out[k] = (gradient(at + shift) - gradient(at - shift)) / (2 * step)
-    hessian: Array = (out + out.T) / 2
-    return hessian

@@ -302,7 +302,7 @@ class TieForecaster:
             score = under_way.leg1
         comp_id = find_competition(self.store, competition) if competition is not None else None
         comp_id = comp_id or (known.competition_id if known else None)
-        chosen, rules_from = self._rules(rules, comp_id, known.leg1_date if known else day)
+        chosen, rules_from = self._rules(rules, comp_id, known.leg1_date if known else day, stored=known is not None)
         pool = self.forecaster.pool(a, b)
         model = self.forecaster.fitted(day, pool)
         conditions = self.conditions(day)
@@ -378,7 +378,15 @@ class TieForecaster:
             raise DataError(f"first leg {score[0]}-{score[1]}: a score cannot be negative")
         return int(score[0]), int(score[1])
 
-    def _rules(self, rules: str | Rules | None, competition_id: str | None, day: dt.date) -> tuple[Rules, str]:
+    def _rules(
+        self, rules: str | Rules | None, competition_id: str | None, day: dt.date, *, stored: bool = True
+    ) -> tuple[Rules, str]:
+        """The rules given, else the competition's on the day, else assumed two legs.
+
+        A stored tie is two-legged; a competition named without one plays its usual
+        number of legs (most of its ties in the store: the FA Cup one match, the
+        European cups two).
+        """
         if isinstance(rules, Rules):
             return rules, "given"
         if rules is not None:
@@ -392,8 +400,15 @@ class TieForecaster:
                     f"{competition_id} is a league, with no knockout ties: pass rules instead, one of "
                     f"{', '.join(sorted(RULES))}"
                 )
-            return rules_for(competition_id, day, legs=2), "competition"
+            legs = 2 if stored else self._usual_legs(competition_id)
+            return rules_for(competition_id, day, legs=legs), "competition"
         return TWO_LEGGED, "assumed"
+
+    def _usual_legs(self, competition_id: str) -> int:
+        """How many legs most of a competition's stored ties have (2 when it has none)."""
+        sql = "SELECT legs FROM ties WHERE competition_id = ? GROUP BY legs ORDER BY count(*) DESC, legs DESC LIMIT 1"
+        row = self.store.one(sql, [competition_id])
+        return int(row[0]) if row else 2
 
     def _continental(self, competition_id: str | None, rules: Rules) -> bool:
         """Whether a tie is in a European cup: its competition's kind, else UEFA rules."""
