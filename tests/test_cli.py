@@ -84,6 +84,8 @@ def test_demo_on_a_fresh_path_builds_the_store_from_the_bundle(tmp_path):
     payload = json.loads(run("demo", "--db", tmp_path / "fresh.duckdb", "--json").output)
     assert payload["tie"]["leg1"] == {"a": 0, "b": 3} and 0 < payload["tie"]["p_a"] < 0.2
     assert "Liverpool 4-0 Barcelona" in [c["leg2"] for c in payload["comebacks_from_three_down"]]
+    liverpool = payload["bergamo"]["values"]["away"]
+    assert liverpool[7] > liverpool[6] and liverpool[90] == 0.0 and "7th minute" in result.output
 
 
 def test_unknown_team_suggests_close_names(tmp_path):

@@ -798,14 +798,32 @@ BERGAMO = dt.date(2024, 4, 18)
 def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
     """The story remontada was born from: Liverpool v Atalanta, Europa League 2023-24 quarter-final."""
     with _open(db) as store:
-        forecast = TieForecaster(store).tie("Liverpool (ENG)", "Atalanta (ITA)", date=BERGAMO)
+        ties = TieForecaster(store)
+        forecast = ties.tie("Liverpool (ENG)", "Atalanta (ITA)", date=BERGAMO)
+        curve = LiveForecaster(store, ties=ties).replay(
+            "Liverpool (ENG)", "Atalanta (ITA)", goals=[(7, "Liverpool (ENG)")], date=BERGAMO
+        )
         comebacks = precedents(store, deficit=3, before=BERGAMO)
     comebacks = comebacks[comebacks["overturned"]].iloc[::-1]
     if as_json:
-        _emit_json({"tie": forecast.as_dict(), "comebacks_from_three_down": _records(comebacks)})
+        payload = {
+            "tie": forecast.as_dict(),
+            "bergamo": curve.as_dict(),
+            "comebacks_from_three_down": _records(comebacks),
+        }
+        _emit_json(payload)
         return
     out.print("[bold]The morning of the return leg in Bergamo[/bold], with what was known then:\n")
     _print_tie(forecast)
+    liverpool = curve.values["away"]
+    out.print(
+        f"\n[bold]Then Liverpool scored in the 7th minute[/bold]: their chance went from {liverpool[6]:.1%} to "
+        f"{liverpool[7]:.1%}, and with no more goals ran down to {liverpool[45]:.1%} at half-time and "
+        f"{liverpool[75]:.1%} after 75 minutes (had it stayed 0-0: {curve.stayed['away'][45]:.1%} at half-time)."
+    )
+    out.print(
+        "[dim]  minute by minute: remontada replay Liverpool Atalanta --goals 7:Liverpool --png bergamo.png[/dim]"
+    )
     out.print(f"\n[bold]Comebacks from three goals down before then[/bold] ({len(comebacks)}; most recent first):")
     for row in comebacks.head(8).to_dict("records"):
         out.print(f"  {row['season']} {row['competition']} {row['round'] or ''}: {row['leg1']}, then {row['leg2']}")
