@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared/data
 
-.PHONY: demo test lint bench accuracy tie-accuracy inplay-accuracy bundle clean
+.PHONY: demo test lint bench accuracy market-accuracy tie-accuracy inplay-accuracy bundle clean
 
 # The library and its command line (what `make demo` needs) ...
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -37,6 +37,10 @@ bench: $(VENV)/.dev-installed
 
 accuracy: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/accuracy.py
+
+# The default model against the bookmakers' closing and opening prices, every overround method.
+market-accuracy: $(VENV)/.dev-installed
+	$(BIN)/python benchmarks/market.py
 
 # The default tie model (elo) in full, then dixon-coles for comparison.
 tie-accuracy: $(VENV)/.dev-installed

@@ -1,4 +1,4 @@
-"""Charts of live curves as PNG images (matplotlib, drawn off-screen).
+"""Charts as PNG images (matplotlib, drawn off-screen): live curves and backtests.
 
 A curve chart shows the chance minute by minute for the timeline that happened,
 with each goal and red card marked, and dashed, the chance had the score stayed as
@@ -16,9 +16,11 @@ matplotlib.use("Agg")  # no display: draw to files only
 
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 
+from remontada.backtest import Backtest  # noqa: E402
+from remontada.evaluate import calibration  # noqa: E402
 from remontada.live import Curve  # noqa: E402
 
-__all__ = ["curve_png"]
+__all__ = ["backtest_pngs", "curve_png"]
 
 _COLOURS = {"home": "#1f5fa8", "draw": "#888888", "away": "#c8102e"}
 
@@ -56,3 +58,46 @@ def curve_png(curve: Curve, path: Path | str, *, title: str | None = None) -> Pa
     finally:
         plt.close(fig)
     return out
+
+
+def backtest_pngs(backtest: Backtest, directory: Path | str) -> list[Path]:
+    """Draw a backtest's reliability diagram and its RPS by season; return the two files' paths.
+
+    The reliability diagram pools the three outcome probabilities of every match
+    (ten bins of width 0.1): a calibrated forecaster's points lie on the diagonal.
+    """
+    out_dir = Path(directory)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    frame = backtest.common()
+    fig, ax = plt.subplots(figsize=(6, 6), dpi=110)
+    try:
+        ax.plot([0, 1], [0, 1], color="#888888", linestyle="--", linewidth=1)
+        for name, rows in frame.groupby("model", sort=False):
+            table, ece = calibration(rows)
+            ax.plot(table["forecast"], table["observed"], marker="o", label=f"{name} (ECE {ece:.3f})")
+        ax.set_xlabel("forecast probability")
+        ax.set_ylabel("observed frequency")
+        ax.set_title("Reliability: home, draw and away forecasts pooled", fontsize=11)
+        ax.legend(fontsize=8, frameon=False)
+        ax.grid(alpha=0.25)
+        fig.tight_layout()
+        reliability_path = out_dir / "reliability.png"
+        fig.savefig(reliability_path, format="png")
+    finally:
+        plt.close(fig)
+    by_season = backtest.metrics(["season"])
+    fig, ax = plt.subplots(figsize=(9, 4.8), dpi=110)
+    try:
+        for name, rows in by_season.groupby("model", sort=False):
+            ax.plot(rows["season"], rows["rps"], marker="o", label=str(name))
+        ax.set_ylabel("mean RPS (lower is better)")
+        ax.set_title("RPS by season, on the matches every forecaster has", fontsize=11)
+        ax.tick_params(axis="x", rotation=45)
+        ax.legend(fontsize=8, frameon=False)
+        ax.grid(alpha=0.25)
+        fig.tight_layout()
+        seasons_path = out_dir / "rps_by_season.png"
+        fig.savefig(seasons_path, format="png")
+    finally:
+        plt.close(fig)
+    return [reliability_path, seasons_path]

@@ -11,20 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import pandas as pd
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from remontada import queries
+from remontada import parallel, queries
+from remontada.backtest import MARKET, Backtest, BacktestSpec, parse_candidate, run_backtest, save_predictions
 from remontada.bundle import export_parquet, load_parquet, open_store
-from remontada.errors import RemontadaError
+from remontada.errors import DataError, RemontadaError
 from remontada.forecast import Forecaster, MatchForecast, team_ratings
-from remontada.ingest import ImportReport, import_paths, order_for_import
+from remontada.ingest import ImportReport, import_file, import_paths, order_for_import
 from remontada.live import Curve, LiveForecast, LiveForecaster, parse_events, parse_what_if
 from remontada.models import DEFAULT_MODEL, DEFAULT_TIE_MODEL
 from remontada.precedents import base_rates, precedents
@@ -789,6 +793,219 @@ def _print_curve(c: Curve) -> None:
             f"{stayed[minute]:.1%}" if minute < len(stayed) else "",
         )  # fmt: skip
     out.print(table)
+
+
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Dask scheduler address (tcp://HOST:PORT; default REMONTADA_SCHEDULER), else local processes.",
+        show_default=False,
+    ),
+]
+WorkersOption = Annotated[int | None, typer.Option("--workers", help="Local processes (default: every core).")]
+
+
+def _seasons(text: str | None) -> tuple[str, ...] | None:
+    """``2015-16..2024-25`` or ``2019-20,2020-21`` -> the seasons."""
+    if not text:
+        return None
+    if ".." in text:
+        first, _, last = text.partition("..")
+        try:
+            start, end = int(first[:4]), int(last[:4])
+        except ValueError as exc:
+            raise typer.BadParameter(f"--seasons {text!r}: write 2015-16..2024-25") from exc
+        return tuple(f"{y}-{(y + 1) % 100:02d}" for y in range(start, end + 1))
+    return tuple(t.strip() for t in text.split(",") if t.strip())
+
+
+def _run_backtest(store: Store, spec: BacktestSpec, scheduler: str | None, workers: int | None) -> Backtest:
+    where = parallel.describe(scheduler, workers)
+    with Progress(
+        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(), console=err, transient=True,
+    ) as progress:  # fmt: skip
+        task = progress.add_task(f"walk-forward ({where})", total=None)
+        return run_backtest(
+            store, spec, scheduler=scheduler, workers=workers,
+            on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )  # fmt: skip
+
+
+@app.command()
+def backtest(
+    data: Annotated[
+        list[Path] | None,
+        typer.Option("--data", help="Backtest exactly this file's matches (imported into a temporary store)."),
+    ] = None,
+    model: Annotated[
+        list[str] | None,
+        typer.Option("--model", help="A model, with settings if wanted: 'dixon-coles:half_life_days=180'. Repeat."),
+    ] = None,
+    competition: Annotated[list[str] | None, typer.Option("--competition", help="Competition slug. Repeat.")] = None,
+    seasons: Annotated[str | None, typer.Option("--seasons", help="'2015-16..2024-25' or a comma list.")] = None,
+    refit: Annotated[str, typer.Option("--refit", help="daily, weekly or monthly.")] = "weekly",
+    odds: Annotated[str, typer.Option("--odds", help="The market's prices: closing, opening or none.")] = "closing",
+    method: Annotated[
+        str, typer.Option("--method", help="Overround removal: multiplicative, additive, power, shin, odds_ratio.")
+    ] = "multiplicative",
+    value_bets: Annotated[
+        float | None, typer.Option("--value-bets", help="Also backtest betting when the edge exceeds this (e.g. 0.05).")
+    ] = None,
+    stake: Annotated[str, typer.Option("--stake", help="flat or kelly (a quarter Kelly).")] = "flat",
+    out_path: Annotated[Path | None, typer.Option("--out", help="Write the predictions (.parquet or .csv).")] = None,
+    png_dir: Annotated[
+        Path | None, typer.Option("--png-dir", help="Draw reliability and by-season charts here.")
+    ] = None,
+    save: Annotated[
+        bool, typer.Option("--save", help="Keep the predictions in the store (table predictions).")
+    ] = False,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Walk-forward backtest of models, against the market's de-vigged prices on the same matches."""
+    candidates = tuple(parse_candidate(m) for m in model or [DEFAULT_MODEL])
+    with _backtest_store(db, data) as (store, match_ids, reports):
+        spec = BacktestSpec(
+            candidates, tuple(competition) if competition else None, _seasons(seasons), match_ids, refit,
+            odds=None if odds == "none" else odds, method=method,
+        )  # fmt: skip
+        result = _run_backtest(store, spec, scheduler, workers)
+        if save:
+            result_id = save_predictions(store, result)
+            err.print(f"predictions kept in the store as backtest {result_id}")
+    summary = result.summary()
+    if reports:
+        summary["files"] = [{k: r.as_dict()[k] for k in ("path", "rows", "matches_new", "matches_merged", "odds",
+                                                          "rejects")} for r in reports]  # fmt: skip
+    bets = None
+    if value_bets is not None and MARKET in result.models:
+        bets = result.value_bets(candidates[0].label, edge=value_bets, stake=stake)
+        summary["value_bets"] = bets
+    if out_path is not None:
+        frame = result.predictions
+        frame.to_parquet(out_path) if out_path.suffix == ".parquet" else frame.to_csv(out_path, index=False)
+    if png_dir is not None:
+        from remontada.charts import backtest_pngs  # matplotlib is slow to import: only when drawing
+
+        summary["charts"] = [str(p) for p in backtest_pngs(result, png_dir)]
+    if as_json:
+        _emit_json(summary)
+        return
+    _print_backtest(result, summary)
+
+
+@contextmanager
+def _backtest_store(
+    db: Path | None, data: list[Path] | None
+) -> Iterator[tuple[Store, tuple[int, ...] | None, list[ImportReport]]]:
+    """The store to backtest on, and the matches of the files brought.
+
+    The files are imported first: into ``--db`` if given, else into a temporary store
+    made from the bundled data.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        path = db if db is not None or not data else Path(tmp) / "backtest.duckdb"
+        with _open(path) as store:
+            if not data:
+                yield store, None, []
+                return
+            ids: set[int] = set()
+            reports = []
+            for file in data:
+                report = import_file(store, file, source=str(file))
+                reports.append(report)
+                if report.matches_new + report.matches_merged == 0:
+                    raise DataError(f"{file}: no matches imported ({report.rejects} rows rejected: see data rejects)")
+                found = store.df(
+                    "SELECT match_id FROM matches WHERE source_file = ? UNION SELECT match_id FROM match_sources "
+                    "WHERE source_file = ?", [str(file), str(file)],
+                )  # fmt: skip
+                ids |= set(found["match_id"].astype(int))
+            yield store, tuple(sorted(ids)), reports
+
+
+def _print_backtest(result: Backtest, summary: dict[str, Any]) -> None:
+    spec = result.spec
+    scope = "the file's matches" if spec.match_ids is not None else (", ".join(spec.competitions or ["all"]))
+    out.print(
+        f"[bold]Backtest[/bold] of {', '.join(c.label for c in spec.candidates)} on {scope}"
+        f"{' ' + spec.seasons[0] + '..' + spec.seasons[-1] if spec.seasons else ''}, refitted {spec.refit}, "
+        f"{summary['n']} matches every forecaster has ({result.seconds:.0f} s)"
+    )
+    table = result.metrics()
+    shown = table.assign(**{c: table[c].map("{:.4f}".format) for c in ("rps", "log_loss", "brier", "ece")})
+    shown["accuracy"] = table["accuracy"].map("{:.1%}".format)
+    _table(shown[["model", "n", "rps", "log_loss", "brier", "accuracy", "ece"]], "on the same matches")
+    if MARKET in result.models:
+        label = "market (" + (spec.odds or "") + f", overround removed: {spec.method})"
+        for metric in ("rps", "log_loss"):
+            c = summary["model_minus_market"][metric]
+            out.print(
+                f"  {spec.candidates[0].label} minus {label}, {metric}: {c['difference']:+.4f} "
+                f"(95% CI {c['lo']:+.4f} to {c['hi']:+.4f})"
+            )
+    for report in summary.get("files", []):
+        out.print(
+            f"  {report['path']}: {report['rows']} rows, {report['matches_new'] + report['matches_merged']} matches, "
+            f"{report['rejects']} rejected (remontada data rejects --source {Path(report['path']).name})"
+        )
+    if summary["market_excluded"]:
+        left = ", ".join(f"{n} {reason}" for reason, n in summary["market_excluded"].items())
+        out.print(f"  [yellow]left out of the market's metrics: {left}[/yellow]")
+    by_season = result.metrics(["season"])
+    if by_season["season"].nunique() > 1:
+        wide = by_season.pivot_table(index="season", columns="model", values="rps").reset_index()
+        _table(wide.assign(**{c: wide[c].map("{:.4f}".format) for c in wide.columns if c != "season"}), "RPS by season")
+    bets = summary.get("value_bets")
+    if bets:
+        out.print(
+            f"  value bets (a backtest on past prices, ignoring limits and timing): {bets['bets']} bets, "
+            f"staked {bets['staked']:.1f}, profit {bets['profit']:+.1f}, ROI {bets['roi']:+.1%}"
+        )
+
+
+@app.command()
+def tune(
+    model: Annotated[str, typer.Option("--model", help="The model to tune.")] = DEFAULT_MODEL,
+    param: Annotated[
+        str, typer.Option("--param", help="A setting and its values: 'half_life_days=120,240,365,730'.")
+    ] = "half_life_days=120,240,365,730",
+    competition: Annotated[list[str] | None, typer.Option("--competition", help="Competition slug. Repeat.")] = None,
+    seasons: Annotated[str | None, typer.Option("--seasons", help="'2019-20..2023-24' or a comma list.")] = None,
+    refit: Annotated[str, typer.Option("--refit", help="daily, weekly or monthly.")] = "monthly",
+    metric: Annotated[str, typer.Option("--metric", help="rps, log_loss or brier (lower is better).")] = "rps",
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Pick a model setting by walk-forward score: each value is a backtest, on the same matches."""
+    name, sep, values = param.partition("=")
+    if not sep or not values:
+        raise typer.BadParameter(f"--param {param!r}: write NAME=V1,V2,...")
+    candidates = tuple(parse_candidate(f"{model}:{name}={v}") for v in values.split(","))
+    with _open(db, read_only=True) as store:
+        spec = BacktestSpec(candidates, tuple(competition) if competition else None, _seasons(seasons), refit=refit,
+                            odds=None)  # fmt: skip
+        result = _run_backtest(store, spec, scheduler, workers)
+    table = result.metrics()
+    best = str(table.sort_values(metric)["model"].iloc[0])
+    gaps = {m: result.compare(best, m, metric=metric) for m in result.models if m != best}
+    if as_json:
+        rows = _records(table)
+        _emit_json({"best": best, "metric": metric, "candidates": rows, "versus_best": gaps})
+        return
+    shown = table.assign(**{c: table[c].map("{:.4f}".format) for c in ("rps", "log_loss", "brier", "ece")})
+    shown["worse than best (95% CI)"] = [
+        "" if m == best else f"{gaps[m]['difference']:+.4f} ({gaps[m]['lo']:+.4f} to {gaps[m]['hi']:+.4f})"
+        for m in table["model"]
+    ]
+    _table(shown[["model", "n", metric, "worse than best (95% CI)"]], f"{model}: {name} by walk-forward {metric}")
+    out.print(f"best: [bold]{best}[/bold]")
 
 
 BERGAMO = dt.date(2024, 4, 18)

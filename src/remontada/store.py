@@ -92,10 +92,17 @@ MIGRATIONS: list[str] = [
            count(DISTINCT home_id) AS teams
     FROM matches GROUP BY competition_id, season;
     """,
+    """
+    CREATE TABLE backtests (backtest_id INTEGER PRIMARY KEY, created VARCHAR NOT NULL, spec VARCHAR NOT NULL);
+    CREATE TABLE predictions (
+        backtest_id INTEGER NOT NULL, model VARCHAR NOT NULL, match_id INTEGER NOT NULL, fitted_as_of DATE,
+        p_home DOUBLE NOT NULL, p_draw DOUBLE NOT NULL, p_away DOUBLE NOT NULL);
+    """,
 ]
 """Schema migrations: entry ``i`` takes a store from version ``i`` to ``i + 1``.
 
-1. the tables; 2. the ``seasons`` view (each competition's seasons with their dates)."""
+1. the tables; 2. the ``seasons`` view (each competition's seasons with their dates);
+3. ``backtests`` and their ``predictions`` (what a forecaster said of each match)."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = (

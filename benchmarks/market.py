@@ -1,0 +1,112 @@
+"""`make market-accuracy`: the default model against the bookmakers, on the bundled odds files.
+
+The Belgian, Dutch and Egyptian top flights of 2015-16 to 2024-25 (shared/data/odds:
+market-average opening and closing 1X2 prices) are backtested walk-forward with the
+default match model refitted weekly (:func:`remontada.backtest.run_backtest`, exactly
+what ``remontada backtest`` runs), and scored against the market's forecasts from the
+closing and the opening prices with the overround removed by each of the five methods
+of :mod:`remontada.odds`, on the same matches, with 95% paired-bootstrap intervals.
+Also the historical return of backing the model's value at the closing prices (flat
+stakes, edges 0 and 5%). The model's predictions are cached in ``--cache`` under a key
+made of the code they run through and the bundle manifest. Prints markdown tables for
+the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+import remontada
+from remontada.backtest import MARKET, Backtest, BacktestSpec, Candidate, market_forecasts, run_backtest
+from remontada.bundle import bundle_dir, open_store
+from remontada.odds import Method
+
+LEAGUES = ("bel-1", "ned-1", "egy-1")
+SEASONS = tuple(f"{y}-{(y + 1) % 100:02d}" for y in range(2015, 2025))
+METHODS: tuple[Method, ...] = ("multiplicative", "additive", "power", "shin", "odds_ratio")
+SOURCES = ("backtest.py", "evaluate.py", "queries.py", "models/dixon_coles.py", "models/elo.py", "models/base.py")
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def cache_key() -> str:
+    digest = hashlib.sha256(f"market-v1|{LEAGUES}|{SEASONS}".encode())
+    package = Path(remontada.__file__).parent
+    for name in SOURCES:
+        digest.update(name.encode() + (package / name).read_bytes())
+    digest.update((bundle_dir() / "manifest.json").read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cache", type=Path, default=Path("benchmarks/.accuracy-cache"))
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    args.cache.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    spec = BacktestSpec((Candidate(),), LEAGUES, SEASONS, refit="weekly", odds="closing")
+    with tempfile.TemporaryDirectory() as tmp, open_store(Path(tmp) / "store.duckdb") as store:
+        path = args.cache / f"market-{cache_key()}.parquet"
+        if path.exists():
+            model = pd.read_parquet(path)
+            _log(f"model predictions read from {path}")
+        else:
+            result = run_backtest(store, replace(spec, odds=None), workers=args.workers)
+            model = result.predictions
+            model.to_parquet(path)
+            _log(f"model predictions computed in {result.seconds:.0f} s")
+        targets = model.drop(columns=["model", "p_home", "p_draw", "p_away", "fitted_as_of"])
+        runs: dict[tuple[str, str], Backtest] = {}
+        for timing in ("closing", "opening"):
+            for method in METHODS:
+                market, prices, excluded = market_forecasts(store, targets, timing=timing, method=method)
+                frame = pd.concat([model, market[model.columns]], ignore_index=True)
+                runs[(timing, method)] = Backtest(replace(spec, odds=timing, method=method), frame, excluded, 0, prices)
+    label = Candidate().label
+    first = runs[("closing", "multiplicative")]
+    n = first.summary()["n"]
+    print(f"### {label} (weekly refits) against the market: {', '.join(LEAGUES)}, {SEASONS[0]} to {SEASONS[-1]}\n")
+    print(f"{n} matches with the model's forecast and the market's prices.\n")
+    print("| forecast | RPS | log-loss | Brier | ECE | model - market, RPS (95% CI) | model - market, log-loss |")
+    print("|---|---|---|---|---|---|---|")
+    table = first.metrics().set_index("model")
+    row = table.loc[label]
+    print(f"| {label} | {row['rps']:.4f} | {row['log_loss']:.4f} | {row['brier']:.4f} | {row['ece']:.4f} | | |")
+    for (timing, method), run in runs.items():
+        m = run.metrics().set_index("model").loc[MARKET]
+        d_rps = run.compare(MARKET, label, metric="rps")
+        d_ll = run.compare(MARKET, label, metric="log_loss")
+        print(
+            f"| market, {timing}, {method} | {m['rps']:.4f} | {m['log_loss']:.4f} | {m['brier']:.4f} | "
+            f"{m['ece']:.4f} | {d_rps['difference']:+.4f} ({d_rps['lo']:+.4f} to {d_rps['hi']:+.4f}) | "
+            f"{d_ll['difference']:+.4f} ({d_ll['lo']:+.4f} to {d_ll['hi']:+.4f}) |"
+        )
+    ratio = row["rps"] / runs[("closing", "shin")].metrics().set_index("model").loc[MARKET, "rps"] - 1
+    print(f"\nThe model's RPS is {ratio:+.1%} against the closing market (Shin).\n")
+    print("| value bets at the closing prices (flat stakes) | bets | staked | profit | ROI |")
+    print("|---|---|---|---|---|")
+    for edge in (0.0, 0.05, 0.10):
+        bets = first.value_bets(label, edge=edge)
+        print(
+            f"| edge > {edge:.0%} | {bets['bets']} | {bets['staked']:.0f} | {bets['profit']:+.1f} | "
+            f"{bets['roi']:+.1%} |"
+        )
+    excluded = first.market_excluded
+    if excluded:
+        print("\nLeft out of the market's metrics: " + ", ".join(f"{v} {k}" for k, v in excluded.items()) + ".")
+    print(f"\nWhole run {time.perf_counter() - started:.0f} s.")
+
+
+if __name__ == "__main__":
+    main()
