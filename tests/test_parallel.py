@@ -135,3 +135,14 @@ def test_describe(monkeypatch):
     assert describe().endswith("local processes") or describe() == "inline"  # depends on the CPUs
     monkeypatch.setenv(ENV_VAR, "inline")
     assert describe() == "inline"
+
+
+def _scaled(shared, task):
+    return shared["factor"] * task
+
+
+@pytest.mark.parametrize("backend", ["inline", "processes", "dask"])
+def test_shared_data_reaches_every_task_once(backend, request):
+    scheduler = request.getfixturevalue("dask_address") if backend == "dask" else backend
+    out = run(_scaled, [1, 2, 3], shared={"factor": 10}, scheduler=scheduler, workers=2)
+    assert out == [10, 20, 30]

@@ -14,15 +14,21 @@ The public API, by layer:
   :func:`precedents` / :func:`base_rates` (how often a deficit was overturned);
 * live — :class:`LiveForecaster` (a match or tie at any minute, score and red cards,
   with :class:`WhatIf` changes of approach; minute-by-minute curves for a timeline);
+* backtests — :func:`run_backtest` with a :class:`BacktestSpec` of :class:`Candidate`
+  models (walk-forward, against the market's de-vigged prices; inline, local
+  processes or Dask), giving a :class:`Backtest`; bookmaker prices in
+  :mod:`remontada.odds`;
 * errors — :class:`RemontadaError` and its subclasses.
 """
 
 from remontada._version import __version__
+from remontada.backtest import Backtest, BacktestSpec, Candidate, run_backtest
 from remontada.bundle import export_parquet, load_parquet, open_store
 from remontada.errors import (
     AmbiguousTeamError,
     DataError,
     RemontadaError,
+    SchedulerError,
     SchemaError,
     StoreBusyError,
     StoreError,
@@ -42,6 +48,9 @@ from remontada.tie_forecast import TieForecast, TieForecaster
 
 __all__ = [
     "AmbiguousTeamError",
+    "Backtest",
+    "BacktestSpec",
+    "Candidate",
     "Curve",
     "DataError",
     "Forecaster",
@@ -52,6 +61,7 @@ __all__ = [
     "MatchForecast",
     "RemontadaError",
     "Rules",
+    "SchedulerError",
     "SchemaError",
     "ScoreGrid",
     "Store",
@@ -81,6 +91,7 @@ __all__ = [
     "precedents",
     "rejects",
     "rules_for",
+    "run_backtest",
     "single_match",
     "status",
     "ties",

@@ -256,11 +256,11 @@ def run_backtest(
     history = training_matches(store, pool=spec.pool)
     targets = _targets(store, history, spec)
     tasks = [
-        (candidate, history[history["date"] <= season["date"].max()], season, spec.refit)
+        (candidate, season, spec.refit)
         for candidate in spec.candidates
         for _, season in targets.groupby("season", sort=True)
     ]
-    parts = run(_walk, tasks, scheduler=scheduler, workers=workers, on_done=on_progress)
+    parts = run(_walk, tasks, shared=history, scheduler=scheduler, workers=workers, on_done=on_progress)
     predictions = pd.concat(parts, ignore_index=True) if parts else targets.head(0)
     excluded: dict[str, int] = {}
     prices = pd.DataFrame()
@@ -302,9 +302,13 @@ def _targets(store: Store, history: pd.DataFrame, spec: BacktestSpec) -> pd.Data
     return chosen.sort_values(["date", "match_id"]).reset_index(drop=True)
 
 
-def _walk(task: tuple[Candidate, pd.DataFrame, pd.DataFrame, str]) -> pd.DataFrame:
-    """One candidate's walk-forward over one season (a task for :func:`remontada.parallel.run`)."""
-    candidate, history, targets, refit = task
+def _walk(history: pd.DataFrame, task: tuple[Candidate, pd.DataFrame, str]) -> pd.DataFrame:
+    """One candidate's walk-forward over one season (a task for :func:`remontada.parallel.run`).
+
+    ``history`` is every match of the pool, shared by the tasks; each fit uses only
+    the matches before its period (:func:`remontada.evaluate.walk_forward`).
+    """
+    candidate, targets, refit = task
     predicted = walk_forward(candidate.build(), history, targets, refit=refit)
     return predicted.assign(model=candidate.label)
 
@@ -339,11 +343,23 @@ def market_forecasts(
     probs, reasons = implied_probabilities(odds, method=_method(method), errors="mask")
     good = reasons == ""
     for reason in reasons[~good]:
-        excluded[str(reason)] = excluded.get(str(reason), 0) + 1
+        kind = _kind_of(str(reason))
+        excluded[kind] = excluded.get(kind, 0) + 1
     market = pd.DataFrame(probs[good], columns=list(OUTCOMES)).assign(match_id=chosen["match_id"].to_numpy()[good])
     market = targets.merge(market, on="match_id").assign(model=MARKET, fitted_as_of=None)
     used = chosen[good][["match_id", "bookmaker", "home", "draw", "away"]].reset_index(drop=True)
     return market, used, {k: v for k, v in excluded.items() if v}
+
+
+def _kind_of(reason: str) -> str:
+    """A price problem's kind, for counting (the reasons name each row's values)."""
+    for words, kind in (
+        ("negative", "overround below 0 (an arbitrage)"), ("is above", "overround above 30%"),
+        ("missing", "missing a price"), ("above 1.0", "a price of 1.0 or less"),
+    ):  # fmt: skip
+        if words in reason:
+            return kind
+    return reason
 
 
 def _method(name: str) -> Method:

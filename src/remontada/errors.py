@@ -9,9 +9,10 @@ catch the branch they care about::
     │   ├── UnknownTeamError    a team name the store cannot resolve
     │   │   └── AmbiguousTeamError  a name several teams go by
     │   └── BatchError          bad rows in a batch file, all of them listed
-    └── StoreError              the match store cannot be used
-        ├── StoreBusyError      another process holds the store's write lock
-        └── SchemaError         the store was written by an incompatible version
+    ├── StoreError              the match store cannot be used
+    │   ├── StoreBusyError      another process holds the store's write lock
+    │   └── SchemaError         the store was written by an incompatible version
+    └── SchedulerError          the scheduler asked for is unknown or cannot be reached
 """
 
 from __future__ import annotations
@@ -72,3 +73,7 @@ class StoreBusyError(StoreError):
 
 class SchemaError(StoreError):
     """The store's schema is newer than this version of remontada understands."""
+
+
+class SchedulerError(RemontadaError):
+    """The scheduler asked for (``--scheduler``, ``REMONTADA_SCHEDULER``) is unknown or cannot be reached."""

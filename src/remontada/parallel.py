@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
 from typing import TypeVar
 
-from remontada.errors import RemontadaError
+from remontada.errors import SchedulerError
 
 __all__ = ["CONNECT_TIMEOUT", "ENV_VAR", "ProgressCallback", "SchedulerError", "describe", "run"]
 
@@ -52,27 +52,28 @@ INLINE = "inline"
 PROCESSES = "processes"
 
 
-class SchedulerError(RemontadaError):
-    """The scheduler asked for is unknown or cannot be reached."""
-
-
 def run(
-    fn: Callable[[T], R],
+    fn: Callable[..., R],
     tasks: Iterable[T],
     *,
+    shared: object = None,
     scheduler: str | None = None,
     workers: int | None = None,
     on_done: ProgressCallback | None = None,
     connect_timeout: float = CONNECT_TIMEOUT,
 ) -> list[R]:
-    """``[fn(task) for task in tasks]``, run inline, in local processes or on a Dask cluster.
+    """``[fn(task) for task in tasks]`` (or ``fn(shared, task)``), inline, in local processes or on Dask.
 
     Parameters
     ----------
     fn
-        A picklable (module-level) function of one task.
+        A picklable (module-level) function of one task, or of ``shared`` and a task.
     tasks
         The tasks; each, and each result, must be picklable.
+    shared
+        Data every task reads (a large frame of history): sent once to each local
+        process or, on Dask, scattered once to every worker, instead of with every
+        task. ``None``: ``fn`` takes the task alone.
     scheduler
         ``"inline"``, ``"processes"`` or a Dask scheduler's address; ``None`` reads
         ``REMONTADA_SCHEDULER``, and without it uses local processes.
@@ -101,13 +102,13 @@ def run(
     if not items:
         return []
     if backend == INLINE:
-        return _run_inline(fn, items, on_done)
+        return _run_inline(fn, items, shared, on_done)
     if backend == PROCESSES:
         count = _workers(workers)
         if count == 1 or len(items) == 1:
-            return _run_inline(fn, items, on_done)
-        return _run_processes(fn, items, min(count, len(items)), on_done)
-    return _run_dask(fn, items, backend, on_done, connect_timeout)
+            return _run_inline(fn, items, shared, on_done)
+        return _run_processes(fn, items, shared, min(count, len(items)), on_done)
+    return _run_dask(fn, items, shared, backend, on_done, connect_timeout)
 
 
 def describe(scheduler: str | None = None, workers: int | None = None) -> str:
@@ -158,20 +159,38 @@ def _workers(workers: int | None) -> int:
     return workers
 
 
-def _run_inline(fn: Callable[[T], R], items: list[T], on_done: ProgressCallback | None) -> list[R]:
+def _call(fn: Callable[..., R], shared: object, item: object) -> R:
+    return fn(item) if shared is None else fn(shared, item)
+
+
+_SHARED: object = None  # in a local worker process: the data shared by every task
+
+
+def _receive(shared: object) -> None:
+    global _SHARED
+    _SHARED = shared
+
+
+def _call_in_worker(fn: Callable[..., R], item: object) -> R:
+    return _call(fn, _SHARED, item)
+
+
+def _run_inline(fn: Callable[..., R], items: list[T], shared: object, on_done: ProgressCallback | None) -> list[R]:
     results = []
     for done, item in enumerate(items, start=1):
-        results.append(fn(item))
+        results.append(_call(fn, shared, item))
         if on_done is not None:
             on_done(done, len(items))
     return results
 
 
-def _run_processes(fn: Callable[[T], R], items: list[T], workers: int, on_done: ProgressCallback | None) -> list[R]:
+def _run_processes(
+    fn: Callable[..., R], items: list[T], shared: object, workers: int, on_done: ProgressCallback | None
+) -> list[R]:
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_receive, initargs=(shared,))
     try:
-        futures = [pool.submit(fn, item) for item in items]
+        futures = [pool.submit(_call_in_worker, fn, item) for item in items]
         pending: set[Future[R]] = set(futures)
         done_count = 0
         while pending:
@@ -187,7 +206,12 @@ def _run_processes(fn: Callable[[T], R], items: list[T], workers: int, on_done: 
 
 
 def _run_dask(
-    fn: Callable[[T], R], items: list[T], address: str, on_done: ProgressCallback | None, timeout: float
+    fn: Callable[..., R],
+    items: list[T],
+    shared: object,
+    address: str,
+    on_done: ProgressCallback | None,
+    timeout: float,
 ) -> list[R]:
     from distributed import Client, as_completed
 
@@ -199,7 +223,11 @@ def _run_dask(
             f"address given as the scheduler or in {ENV_VAR}, or leave both unset to run in local processes"
         ) from error
     with client:
-        futures = client.map(fn, items, pure=False)
+        if shared is None:
+            futures = client.map(fn, items, pure=False)
+        else:
+            [on_workers] = client.scatter([shared], broadcast=True)  # type: ignore[no-untyped-call]
+            futures = client.map(fn, [on_workers] * len(items), items, pure=False)
         index = {future.key: position for position, future in enumerate(futures)}
         results: dict[int, R] = {}
         try:
