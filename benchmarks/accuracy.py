@@ -5,11 +5,10 @@ refitted weekly or monthly on data strictly before that period: remontada's mode
 the whole club pool; penaltyblog's Poisson and Dixon-Coles, which take one league at a
 time, on that league's previous eight seasons with their recommended time weights
 (xi = 0.0018), refitted monthly because weekly refits of five leagues take penaltyblog
-over an hour here (remontada's Dixon-Coles is shown monthly too, like for like). The
-same remontada forecasts are scored against the de-vigged average closing and opening
-1X2 prices of the Belgian, Dutch and Egyptian leagues in shared/data/odds. Prints
-markdown tables for the README; predictions are cached in ``--cache`` so a table can be
-re-rendered without refitting.
+over an hour here (remontada's Dixon-Coles is shown monthly too, like for like). (The
+comparison with bookmakers' prices is ``make market-accuracy``, benchmarks/market.py.)
+Prints a markdown table for the README; predictions are cached in ``--cache`` so the
+table can be re-rendered without refitting.
 """
 
 from __future__ import annotations
@@ -29,26 +28,18 @@ from remontada.models import DixonColesModel, EloModel
 from remontada.queries import training_matches
 
 BIG5 = ("eng-1", "esp-1", "ita-1", "ger-1", "fra-1")
-ODDS_LEAGUES = ("bel-1", "ned-1", "egy-1")
 FIRST, LAST = "2015-16", "2024-25"
 
 
-def load() -> tuple[pd.DataFrame, pd.DataFrame]:
+def load() -> pd.DataFrame:
+    """The club pool's matches, with their season."""
     with tempfile.TemporaryDirectory() as tmp, open_store(Path(tmp) / "store.duckdb") as store:
         history = training_matches(store)
-        odds = store.df(
-            """
-            SELECT m.date, m.home_id, m.away_id, o.timing, o.selection, o.price
-            FROM odds o JOIN matches m USING (match_id)
-            WHERE o.bookmaker = 'Avg' AND o.market = '1x2'
-            """
-        )
     history["season"] = [
         f"{y}-{(y + 1) % 100:02d}"
         for y in np.where(history["date"].dt.month >= 7, history["date"].dt.year, history["date"].dt.year - 1)
     ]
-    odds["date"] = pd.to_datetime(odds["date"])
-    return history, odds
+    return history
 
 
 def targets(history: pd.DataFrame, leagues: tuple[str, ...]) -> pd.DataFrame:
@@ -57,8 +48,8 @@ def targets(history: pd.DataFrame, leagues: tuple[str, ...]) -> pd.DataFrame:
 
 
 def run_remontada(name: str, refit: str) -> pd.DataFrame:
-    history, _ = load()
-    wanted = targets(history, BIG5 + ODDS_LEAGUES)
+    history = load()
+    wanted = targets(history, BIG5)
     model = DixonColesModel(warm_start=True) if name == "dixon-coles" else EloModel()
     start = time.perf_counter()
     pred = walk_forward(model, history, wanted, refit=refit)
@@ -100,7 +91,7 @@ class _Penaltyblog:
 
 
 def run_penaltyblog(kind: str, refit: str) -> pd.DataFrame:
-    history, _ = load()
+    history = load()
     wanted = targets(history, BIG5).sort_values("date")
     peer = _Penaltyblog(kind)
     start_time = time.perf_counter()
@@ -113,18 +104,6 @@ def run_penaltyblog(kind: str, refit: str) -> pd.DataFrame:
     pred["model"] = f"penaltyblog {kind}, {refit}"
     pred["seconds"] = time.perf_counter() - start_time
     return pred
-
-
-def market(odds: pd.DataFrame, timing: str) -> pd.DataFrame:
-    """De-vigged (basic, proportional) average prices per match."""
-    wide = odds[odds["timing"] == timing].pivot_table(
-        index=["date", "home_id", "away_id"], columns="selection", values="price", aggfunc="first"
-    )
-    wide = wide.dropna(subset=["home", "draw", "away"])
-    inv = 1.0 / wide[["home", "draw", "away"]]
-    probs = inv.div(inv.sum(axis=1), axis=0)
-    probs.columns = ["p_home", "p_draw", "p_away"]
-    return probs.reset_index()
 
 
 def _cache(key: str) -> str:
@@ -165,26 +144,6 @@ def main() -> None:
             f"| {key} | {int(s['n'])} | {s['rps']:.4f} | {s['log_loss']:.4f} | {s['brier']:.4f} | "
             f"{s['accuracy']:.3f} | {ece:.4f} | {pred['seconds'].iloc[0] / 60:.1f} min |"
         )
-    _, odds = load()
-    print(f"\n### Against the market: Belgium, Netherlands, Egypt, {FIRST} to {LAST}\n")
-    print("| forecast | matches | mean RPS | log-loss |")
-    print("|---|---|---|---|")
-    keys = ["date", "home_id", "away_id"]
-    ours = preds["remontada dixon-coles, weekly"]
-    ours = ours[ours["competition_id"].isin(ODDS_LEAGUES)]
-    for timing in ("closing", "opening"):
-        m = market(odds, timing)
-        both = ours.merge(m, on=keys, suffixes=("", "_mkt"))
-        model_s = score(both).iloc[0]
-        mkt = both.drop(columns=["p_home", "p_draw", "p_away"]).rename(
-            columns={"p_home_mkt": "p_home", "p_draw_mkt": "p_draw", "p_away_mkt": "p_away"}
-        )
-        market_s = score(mkt).iloc[0]
-        if timing == "closing":
-            row = f"{int(model_s['n'])} | {model_s['rps']:.4f} | {model_s['log_loss']:.4f}"
-            print(f"| remontada dixon-coles, weekly | {row} |")
-        print(f"| market, {timing} (average, de-vigged) | {int(market_s['n'])} | {market_s['rps']:.4f} | "
-              f"{market_s['log_loss']:.4f} |")  # fmt: skip
 
 
 if __name__ == "__main__":
