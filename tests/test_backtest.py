@@ -59,6 +59,11 @@ def test_a_season_against_the_market_on_the_same_matches(elo_season):
     summary = bt.summary()
     assert summary["n"] == table["n"].iloc[0] and set(summary["model"]) >= {"rps", "log_loss"}
     assert summary["market"]["rps"] == pytest.approx(float(table.loc[table["model"] == MARKET, "rps"].iloc[0]))
+    assert {r["season"] for r in summary["by_season"]} == {"2023-24"}
+    assert {(r["model"], r["competition"]) for r in summary["by_competition"]} == {
+        ("elo", "bel-1"),
+        ("market", "bel-1"),
+    }
     diff = summary["model_minus_market"]["rps"]
     assert diff["lo"] <= diff["difference"] <= diff["hi"]
 

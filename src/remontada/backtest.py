@@ -234,6 +234,13 @@ class Backtest:
         out["market"] = forecasters.get("market")
         if MARKET in self.models:
             out["model_minus_market"] = {m: self.compare(MARKET, first, metric=m) for m in ("rps", "log_loss")}
+        for group in ("season", "competition_id"):
+            by = self.metrics([group])
+            out[f"by_{group.removesuffix('_id')}"] = [
+                {"model": names[r["model"]], group.removesuffix("_id"): r[group], "n": int(r["n"]),
+                 **{k: float(r[k]) for k in metrics}}
+                for r in by.to_dict("records")
+            ]  # fmt: skip
         out["market_excluded"] = dict(self.market_excluded)
         out["spec"] = {**asdict(self.spec), "candidates": [c.label for c in self.spec.candidates]}
         out["seconds"] = self.seconds
