@@ -39,7 +39,8 @@ LAYERS = {
     "briefing": 7,
     "__init__": 8,
     "charts": 8,
-    "cli": 9,
+    "web": 9,
+    "cli": 10,
 }
 
 
