@@ -226,3 +226,18 @@ def test_the_api_never_answers_500(app, client):
 
     check()
     assert 200 in seen
+
+
+def test_serve_runs_the_app_on_localhost_by_default(bundled_db, monkeypatch):
+    import uvicorn
+    from fastapi import FastAPI
+    from typer.testing import CliRunner
+
+    from remontada.cli import app as cli
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append((app, kwargs)))
+    result = CliRunner().invoke(cli, ["serve", "--db", str(bundled_db), "--port", "8123"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    ((served, options),) = calls
+    assert isinstance(served, FastAPI) and options == {"host": "127.0.0.1", "port": 8123}

@@ -1100,6 +1100,23 @@ def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
     out.print("[dim]  all of them: remontada precedents --deficit 3[/dim]")
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (only this machine by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    db: DbOption = None,
+) -> None:
+    """Run the web app (pages, and the JSON API documented at /docs) with uvicorn."""
+    import uvicorn  # the web stack loads only for this command
+
+    from remontada.web import create_app
+
+    if db is not None and not db.exists():
+        err.print(f"[dim]creating {db} from the bundled data…[/dim]")
+    err.print(f"remontada on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run(create_app(db), host=host, port=port)
+
+
 def main() -> None:
     """Entry point: run the app, turning remontada's own errors into one-line messages."""
     try:
