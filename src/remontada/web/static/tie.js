@@ -31,6 +31,7 @@
   async function update() {
     const mine = ++sequence;
     const score = `${count(state.goals, "home")}-${count(state.goals, "away")}`;
+    const reds = `${count(state.reds, "home")}-${count(state.reds, "away")}`;
     panel.dataset.state = "loading";
     try {
       const [now, curve] = await Promise.all([
@@ -49,12 +50,12 @@
       $("now-label").textContent = `${tie ? "going through" : "winning the match"}, ${now.home} ${score} ${now.away} after ${state.minute} minutes`;
       draw(curve);
       $("live-error").hidden = true;
-      Object.assign(panel.dataset, { state: "ready", minute: state.minute, score: score });
+      Object.assign(panel.dataset, { state: "ready", minute: state.minute, score: score, reds: reds });
     } catch (error) {
       if (mine !== sequence) return;
       $("live-error").textContent = error.message;
       $("live-error").hidden = false;
-      Object.assign(panel.dataset, { state: "error", minute: state.minute, score: score });
+      Object.assign(panel.dataset, { state: "error", minute: state.minute, score: score, reds: reds });
     }
   }
 
