@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from remontada.briefing import EARLY_MINUTE, PUSH, Briefing, build_briefing
@@ -114,10 +115,13 @@ def test_html_is_one_self_contained_page_with_the_numbers_as_printed(bergamo: Br
     assert "&lt;" not in bergamo.title()  # escaped only in the page
 
 
-def test_cli_writes_the_html_and_prints_the_text(bundled_db: Path, tmp_path: Path, bergamo: Briefing) -> None:
+def test_cli_writes_the_html_and_prints_the_text(
+    bundled_db: Path, tmp_path: Path, bergamo: Briefing, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("remontada.cli.out", Console(width=200))  # wide enough that no table cell wraps
     out = tmp_path / "brief.html"
     args = ["brief", "Liverpool", "Atalanta", "--date", "2024-04-18", "--db", str(bundled_db), "--html", str(out)]
-    result = runner.invoke(app, args, catch_exceptions=False, env={"COLUMNS": "160"})
+    result = runner.invoke(app, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8") == bergamo.to_html()
     headline = f"{bergamo.sides[0].p_through:.1%}"
@@ -160,3 +164,13 @@ def test_a_level_tie_briefs_both_sides(live: LiveForecaster) -> None:
     assert b.famous == () and b.tie.base_rate is None and all(s.needs is None for s in b.sides)
     assert [s.threat.team for s in b.sides] == ["Atalanta", "Liverpool"]
     assert "level after the first leg" in b.headline()
+
+
+def test_before_the_first_leg_the_store_supplies_the_competition(live: LiveForecaster) -> None:
+    b = build_briefing(live, "Liverpool", "Atalanta", date=dt.date(2024, 4, 1))
+    assert not b.second_leg and b.title().endswith("Quarterfinals, first leg")
+    assert (b.home, b.away) == ("Liverpool", "Atalanta") and b.tie.rules.name == "uefa-2021"
+    assert [s.team for s in b.sides] == ["Liverpool", "Atalanta"]
+    expected = TieForecaster(live.store).tie("Liverpool", "Atalanta", date=dt.date(2024, 4, 1))
+    assert b.sides[0].p_through == pytest.approx(float(expected.probabilities.p_a), abs=1e-12)
+    assert "still to play" in b.headline()

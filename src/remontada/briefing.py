@@ -226,6 +226,8 @@ class Briefing:
                 f"{_pct(s.p_through)} chance of going through"
             )
         chances = ", ".join(f"{s.team} {_pct(s.p_through)}" for s in self.sides)
+        if t.rules.legs == 1:
+            return f"One match settles it: chance of going through {chances}"
         state = "level after the first leg" if self.second_leg else "still to play"
         return f"The tie is {state}: chance of going through {chances}"
 
@@ -370,8 +372,10 @@ class Briefing:
                 lines.append("Away goals count: a level aggregate goes to the side with more goals away from home.")
         elif self.second_leg:
             lines.append(f"The tie is level: {s.team} go through by winning this match.")
+        elif self.tie.rules.legs == 1:
+            lines.append(f"One match: {s.team} go through by winning it, or if it is level, by the tie-break.")
         else:
-            lines.append("No first-leg result yet: the chances cover the whole tie.")
+            lines.append("No first-leg result yet: the chances cover the whole tie, both legs.")
         if s.winning_scores:
             lines.append(
                 "The likeliest scores that put them through: "
