@@ -14,6 +14,7 @@ LAYERS = {
     "grid": 0,
     "numerics": 0,
     "odds": 0,
+    "betting": 0,
     "parallel": 0,
     "tie": 1,
     "inplay": 1,

@@ -5,6 +5,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from remontada.betting import value_bets
 from remontada.errors import DataError
 from remontada.odds import (
     decimal_odds,
@@ -12,7 +13,6 @@ from remontada.odds import (
     overround,
     parse_price,
     shin_z,
-    value_bets,
 )
 
 METHODS = ["multiplicative", "additive", "power", "shin", "odds_ratio"]

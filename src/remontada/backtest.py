@@ -26,10 +26,11 @@ from typing import Any, cast, get_args
 import numpy as np
 import pandas as pd
 
+from remontada.betting import value_bets
 from remontada.errors import DataError
 from remontada.evaluate import OUTCOMES, calibration, outcome_index, outcome_log_loss, rps, score, walk_forward
 from remontada.models import DEFAULT_MODEL, MODELS, MatchModel
-from remontada.odds import Method, implied_probabilities, value_bets
+from remontada.odds import Method, implied_probabilities
 from remontada.parallel import run
 from remontada.queries import training_matches
 from remontada.store import Store
@@ -205,7 +206,7 @@ class Backtest:
         """The historical return of backing ``model``'s value against the market's prices (a backtest).
 
         Per match, the selection with the largest expected value at the market's price,
-        if above ``edge`` (:func:`remontada.odds.value_bets`; flat stakes or a quarter
+        if above ``edge`` (:func:`remontada.betting.value_bets`; flat stakes or a quarter
         Kelly on one compounding bankroll, in date order). The prices are those the
         market's forecasts came from, overround and all: a bettor pays the margin.
         """

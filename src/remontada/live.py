@@ -45,6 +45,8 @@ __all__ = ["Curve", "LiveForecast", "LiveForecaster", "WhatIf", "parse_events", 
 Array = NDArray[np.float64]
 _MINUTE = re.compile(r"^\s*(?P<m>\d{1,3})\s*(?:\+\s*(?P<extra>\d{1,2}))?\s*'?\s*$")
 _HALVES_END = (45, 90, 105, 120)
+_MATCHES_KEPT = 256
+"""Resolved matches a :class:`LiveForecaster` keeps (the oldest goes first)."""
 _CURVE_ROOM = 5
 """Goals a side may have scored in a replayed match and still have the in-play grid's room for ten more."""
 _WHAT_IF = re.compile(
@@ -303,6 +305,7 @@ class LiveForecaster:
         self.store = store
         self.model = self.ties.model
         self._red_cards: dict[int, RedCardEffect] = {}
+        self._matches: dict[tuple[Any, ...], _Match] = {}
 
     def red_cards(self, day: dt.date) -> RedCardEffect:
         """The red-card effect from the store's club matches before 1 January of ``day``'s year (cached)."""
@@ -513,7 +516,30 @@ class LiveForecaster:
         *,
         stored: bool = True,
     ) -> _Match:
-        """Resolve the match in play; ``stored`` lets a stored tie under way on the date make it a second leg."""
+        """Resolve the match in play; ``stored`` lets a stored tie under way on the date make it a second leg.
+
+        Cached: a live feed asks about the same match minute after minute, and
+        resolving it (the tie's pre-match forecast, its precedents) costs far more
+        than playing it out from a moment.
+        """
+        key = (team_a, team_b, leg1, date, rules, competition, neutral, stored)
+        if key not in self._matches:
+            if len(self._matches) >= _MATCHES_KEPT:
+                self._matches.pop(next(iter(self._matches)))
+            self._matches[key] = self._resolve(team_a, team_b, leg1, date, rules, competition, neutral, stored)
+        return self._matches[key]
+
+    def _resolve(
+        self,
+        team_a: str,
+        team_b: str,
+        leg1: str | tuple[int, int] | None,
+        date: dt.date | None,
+        rules: str | None,
+        competition: str | None,
+        neutral: bool,
+        stored: bool,
+    ) -> _Match:
         a, b = self.ties.forecaster.pair(team_a, team_b)
         if a == b:
             raise DataError(f"{team_a!r} and {team_b!r} are the same team")
