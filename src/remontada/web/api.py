@@ -91,11 +91,13 @@ def tie_forecast(
     neutral: bool = False,
 ) -> dict[str, Any]:
     """:meth:`TieForecaster.tie` as a dict."""
-    with engines.lock:
-        forecast = engines.ties.tie(
+    key = ("tie", team_a, team_b, leg1, date, rules, competition, neutral)
+    return engines.answer(
+        key,
+        lambda: engines.ties.tie(
             team_a, team_b, leg1=leg1, date=date, rules=rules, competition=competition, neutral=neutral
-        )
-        return forecast.as_dict()
+        ).as_dict(),
+    )
 
 
 def live_forecast(
@@ -115,12 +117,14 @@ def live_forecast(
 ) -> dict[str, Any]:
     """:meth:`LiveForecaster.live` as a dict."""
     changes = tuple(parse_what_if(w) for w in what_if or [])
-    with engines.lock:
-        now = engines.live.live(
+    key = ("live", team_a, team_b, minute, score, reds, leg1, date, rules, competition, neutral, changes)
+    return engines.answer(
+        key,
+        lambda: engines.live.live(
             team_a, team_b, minute=minute, score=score, reds=reds, leg1=leg1, date=date, rules=rules,
             competition=competition, neutral=neutral, what_if=changes,
-        )  # fmt: skip
-        return now.as_dict()
+        ).as_dict(),
+    )  # fmt: skip
 
 
 def curve_forecast(
@@ -138,12 +142,14 @@ def curve_forecast(
 ) -> dict[str, Any]:
     """:meth:`LiveForecaster.replay` as a dict."""
     scored, sent_off = _events(goals, "goals"), _events(reds, "reds")
-    with engines.lock:
-        curve = engines.live.replay(
+    key = ("curve", team_a, team_b, tuple(scored), tuple(sent_off), leg1, date, rules, competition, neutral)
+    return engines.answer(
+        key,
+        lambda: engines.live.replay(
             team_a, team_b, goals=scored, reds=sent_off, leg1=leg1, date=date, rules=rules,
             competition=competition, neutral=neutral,
-        )  # fmt: skip
-        return curve.as_dict()
+        ).as_dict(),
+    )  # fmt: skip
 
 
 def round_forecasts(engines: Engines, competition: str, season: str, round: str) -> list[dict[str, Any]]:

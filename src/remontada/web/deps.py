@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar, cast
 
 import pandas as pd
 from fastapi import Depends, Request
@@ -16,11 +17,14 @@ from remontada.queries import two_legged_ties
 from remontada.store import Store
 from remontada.tie_forecast import TieForecaster
 
-__all__ = ["HERE", "MAX_QUERY", "Engines", "EnginesDep", "templates"]
+__all__ = ["ANSWERS_KEPT", "HERE", "MAX_QUERY", "Engines", "EnginesDep", "templates"]
 
 HERE = Path(__file__).parent
 MAX_QUERY = 2000
 """The longest query string a request may have, in characters (longer: 413)."""
+ANSWERS_KEPT = 4096
+"""API answers the app remembers (see :meth:`Engines.answer`)."""
+T = TypeVar("T")
 
 templates = Jinja2Templates(directory=HERE / "templates")
 
@@ -38,6 +42,24 @@ class Engines:
     live: LiveForecaster
     lock: threading.Lock = field(default_factory=threading.Lock)
     _rounds: pd.DataFrame | None = None
+    _answers: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+
+    def answer(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """``compute()`` under the lock, remembered by ``key`` (the request's normalised inputs).
+
+        The store is read-only and every forecast is a function of its inputs, so an
+        answer can be given again as it is: a live match's page asks for the same few
+        states over and over while a crowd watches it. The oldest of
+        :data:`ANSWERS_KEPT` answers goes first; errors are not remembered.
+        """
+        with self.lock:
+            if key in self._answers:
+                return cast(T, self._answers[key])
+            value = compute()
+            if len(self._answers) >= ANSWERS_KEPT:
+                self._answers.pop(next(iter(self._answers)))
+            self._answers[key] = value
+            return value
 
     def rounds(self) -> pd.DataFrame:
         """Every competition, season and round with two-legged ties (for the pickers; cached)."""
