@@ -241,3 +241,12 @@ def test_serve_runs_the_app_on_localhost_by_default(bundled_db, monkeypatch):
     assert result.exit_code == 0, result.output
     ((served, options),) = calls
     assert isinstance(served, FastAPI) and options == {"host": "127.0.0.1", "port": 8123}
+
+
+def test_the_team_page_lists_a_tie_coming_up(client):
+    team = client.get("/api/team", params={"name": "Liverpool", "date": "2024-04-12"}).json()
+    assert [(t["team_a"], t["team_b"], t["leg2_date"]) for t in team["upcoming"]] == [
+        ("Liverpool", "Atalanta", "2024-04-18")
+    ]
+    page = client.get("/team", params={"name": "Liverpool", "date": "2024-04-12"})
+    assert page.status_code == 200 and 'data-testid="upcoming"' in page.text

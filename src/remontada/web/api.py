@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query
 from remontada.errors import DataError
 from remontada.live import parse_events, parse_what_if
 from remontada.models.elo import EloModel
-from remontada.queries import find_team, matches
+from remontada.queries import find_team, matches, two_legged_ties
 from remontada.web.deps import Engines, EnginesDep
 
 __all__ = [
@@ -173,6 +173,7 @@ def team_history(engines: Engines, name: str, *, date: dt.date | None = None, re
         history = model.ratings_history([team_id]) if isinstance(model, EloModel) else None
         rating = model.ratings().get("rating") if isinstance(model, EloModel) else None
         recent = matches(store, team=name, before=day).tail(results).iloc[::-1]
+        ties = pd.concat([two_legged_ties(store, team_a_id=team_id), two_legged_ties(store, team_b_id=team_id)])
     columns = ["date", "competition", "season", "round", "home", "away", "home_goals", "away_goals"]
     columns += ["et_home_goals", "et_away_goals", "pen_home", "pen_away"]
     return {
@@ -189,7 +190,20 @@ def team_history(engines: Engines, name: str, *, date: dt.date | None = None, re
             "ratings": [float(r) for r in history["rating"]],
         },
         "results": [{k: _jsonable(v) for k, v in row.items()} for row in recent[columns].to_dict("records")],
+        "upcoming": _upcoming(ties, day),
     }
+
+
+UPCOMING_DAYS = 90
+"""How far ahead of the page's date a stored tie counts as upcoming."""
+
+
+def _upcoming(ties: pd.DataFrame, day: dt.date) -> list[dict[str, Any]]:
+    """The team's stored two-legged ties whose second leg is on or after ``day`` (within :data:`UPCOMING_DAYS`)."""
+    leg2 = pd.to_datetime(ties["leg2_date"]).dt.date
+    ahead = ties[(leg2 >= day) & (leg2 <= day + dt.timedelta(days=UPCOMING_DAYS))].sort_values("leg2_date")
+    columns = ["competition", "season", "round", "team_a", "team_b", "leg1_date", "leg2_date"]
+    return [{str(k): _jsonable(v) for k, v in row.items()} for row in ahead[columns].to_dict("records")]
 
 
 @router.get("/tie", summary="A knockout tie: who goes through, by route")
