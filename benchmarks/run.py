@@ -12,6 +12,7 @@ import os
 os.environ.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
 
 import argparse
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -417,10 +418,109 @@ def _bench_live_case(
     )
 
 
+def bench_web(seconds: float = 10.0, rate: float = 200.0) -> None:
+    """Latency of the web API under a fixed request rate, on loopback, against a static file served alike.
+
+    ``remontada serve`` runs in its own process on a free port of 127.0.0.1 over a
+    fresh store; an open-loop client (requests fired on a fixed schedule, whether or
+    not earlier ones have answered, so a slow server cannot slow the load down) sends
+    ``rate`` requests a second for ``seconds`` seconds: the tie endpoint, and the live
+    endpoint over every minute 0..90 of the Bergamo second leg at three scores. The
+    first pass computes each answer, later passes are answered from the app's
+    memory of them, as a crowd watching one match would be; the cold figures are
+    the first pass's. The baseline is the same load on a static file.
+    """
+    import asyncio
+    import socket
+    import subprocess
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "web.duckdb"
+        open_store(db).close()
+        server = subprocess.Popen(
+            [sys.executable, "-c", "from remontada.cli import main; main()", "serve", "--port", str(port), "--db",
+             str(db)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    httpx.get(base + "/openapi.json", timeout=1.0)
+                    break
+                except httpx.TransportError:
+                    if time.monotonic() > deadline or server.poll() is not None:
+                        raise SystemExit("the web server did not start") from None
+                    time.sleep(0.2)
+            tie = "/api/tie?team_a=Liverpool&team_b=Atalanta&date=2024-04-18"
+            live = [
+                f"/api/live?team_a=Liverpool&team_b=Atalanta&date=2024-04-18&minute={m}&score={s}"
+                for s in ("0-0", "0-1", "1-1") for m in range(91)
+            ]  # fmt: skip
+            started = time.perf_counter()
+            httpx.get(base + tie, timeout=120.0)  # the model fits as of the date: once, before the clock starts
+            httpx.get(base + live[0], timeout=120.0)
+            warm = time.perf_counter() - started
+
+            async def load(paths: list[str]) -> tuple[list[float], int]:
+                latencies: list[float] = []
+                errors = 0
+                async with httpx.AsyncClient(base_url=base, timeout=10.0) as client:
+
+                    async def one(path: str) -> None:
+                        nonlocal errors
+                        sent = time.perf_counter()
+                        try:
+                            response = await client.get(path)
+                            errors += response.status_code != 200
+                        except httpx.HTTPError:
+                            errors += 1
+                        latencies.append(time.perf_counter() - sent)
+
+                    tasks = []
+                    start = time.perf_counter()
+                    for k in range(int(seconds * rate)):
+                        await asyncio.sleep(max(0.0, start + k / rate - time.perf_counter()))
+                        tasks.append(asyncio.create_task(one(paths[k % len(paths)])))
+                    await asyncio.gather(*tasks)
+                return latencies, errors
+
+            cold = []
+            for path in live:  # the first pass, one at a time: what computing an answer costs
+                sent = time.perf_counter()
+                httpx.get(base + path, timeout=30.0)
+                cold.append(time.perf_counter() - sent)
+            mixed = [tie if k % 4 == 0 else live[k % len(live)] for k in range(len(live) * 4)]
+            api, api_errors = asyncio.run(load(mixed))
+            static, static_errors = asyncio.run(load(["/static/app.css"]))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    def pct(values: list[float], q: float) -> float:
+        return float(np.percentile(values, q)) * 1e3
+
+    print(
+        f"web API at {rate:.0f} requests/s for {seconds:.0f} s on loopback (tie and live endpoints, the Bergamo "
+        f"second leg at every minute and three scores; fits as of the date {warm:.1f} s once): "
+        f"p50 {pct(api, 50):.1f} ms, p99 {pct(api, 99):.1f} ms, {api_errors} errors of {len(api)} "
+        f"(target p99 < 50 ms, 0 errors); the same load on a static file p50 {pct(static, 50):.1f} ms, "
+        f"p99 {pct(static, 99):.1f} ms, {static_errors} errors -> API p99 {pct(api, 99) / pct(static, 99):.1f}x "
+        f"the static file's; computing a live answer (first pass, one at a time) p50 {pct(cold, 50):.1f} ms, "
+        f"p99 {pct(cold, 99):.1f} ms"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shared", type=Path, default=Path("../shared/data"))
-    parser.add_argument("--only", choices=["store", "dixon-coles", "ties", "live"], help="run one section only")
+    parser.add_argument("--only", choices=["store", "dixon-coles", "ties", "live", "web"], help="run one section only")
     parser.add_argument(
         "--pb-timeout", type=float, default=420.0, help="seconds before penaltyblog's numeric-gradient fit is cut off"
     )
@@ -435,6 +535,8 @@ def main() -> None:
         bench_ties()
     if args.only in (None, "live"):
         bench_live()
+    if args.only in (None, "web"):
+        bench_web()
 
 
 if __name__ == "__main__":

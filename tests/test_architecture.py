@@ -37,9 +37,11 @@ LAYERS = {
     "tie_forecast": 6,
     "evaluate": 2,
     "live": 7,
+    "briefing": 7,
     "__init__": 8,
     "charts": 8,
-    "cli": 9,
+    "web": 9,
+    "cli": 10,
 }
 
 

@@ -22,9 +22,11 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from remontada import parallel, queries
 from remontada.backtest import MARKET, Backtest, BacktestSpec, parse_candidate, run_backtest, save_predictions
+from remontada.briefing import Briefing, build_briefing
 from remontada.bundle import export_parquet, load_parquet, open_store
 from remontada.errors import DataError, RemontadaError
 from remontada.forecast import Forecaster, MatchForecast, team_ratings
@@ -806,6 +808,57 @@ SchedulerOption = Annotated[
 WorkersOption = Annotated[int | None, typer.Option("--workers", help="Local processes (default: every core).")]
 
 
+@app.command()
+def brief(
+    team_a: Annotated[str, typer.Argument(help="The side at home in the first leg.", show_default=False)],
+    team_b: Annotated[str, typer.Argument(help="The side at home in the second leg.", show_default=False)],
+    leg1: Annotated[
+        str | None, typer.Option("--leg1", help="First-leg score: 'Liverpool 0-3 Atalanta' or '0-3' (A first).")
+    ] = None,
+    date: LiveDateOption = None,
+    rules: RulesOption = None,
+    competition: Annotated[str | None, typer.Option(help="Competition (slug or name), for its rules.")] = None,
+    html_path: Annotated[
+        Path | None, typer.Option("--html", help="Write the briefing as one printable HTML page to this file.")
+    ] = None,
+    model: TieModelOption = DEFAULT_TIE_MODEL,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The pre-match briefing: the comeback's chance, the result needed, precedents, early goals, what-ifs."""
+    with _open(db, read_only=True) as store:
+        briefing = build_briefing(
+            LiveForecaster(store, model), team_a, team_b, leg1=leg1, date=_date(date), rules=rules,
+            competition=competition,
+        )  # fmt: skip
+    if html_path is not None:
+        html_path.write_text(briefing.to_html(), encoding="utf-8")
+        err.print(f"[dim]wrote {html_path}[/dim]")
+    if as_json:
+        _emit_json(briefing.as_dict())
+        return
+    _print_briefing(briefing)
+
+
+def _print_briefing(b: Briefing) -> None:
+    out.print(b.title(), style="bold", markup=False, highlight=False)
+    out.print(b.headline(), style="bold", markup=False, highlight=False)
+    for section in b.sections():
+        out.print()
+        out.print(section.title, style="bold underline", markup=False, highlight=False)
+        for line in section.lines:
+            out.print(f"  {line}", markup=False, highlight=False)
+        if section.rows:
+            table = Table(header_style="bold")
+            for i, col in enumerate(section.columns):
+                table.add_column(col, justify="left" if i == 0 or not section.rows[0][i][:1].isdigit() else "right")
+            for row in section.rows:
+                table.add_row(*(Text(cell) for cell in row))
+            out.print(table)
+        for note in section.notes:
+            out.print(f"  {note}", style="dim", markup=False, highlight=False)
+
+
 def _seasons(text: str | None) -> tuple[str, ...] | None:
     """``2015-16..2024-25`` or ``2019-20,2020-21`` -> the seasons."""
     if not text:
@@ -1045,6 +1098,23 @@ def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
     for row in comebacks.head(8).to_dict("records"):
         out.print(f"  {row['season']} {row['competition']} {row['round'] or ''}: {row['leg1']}, then {row['leg2']}")
     out.print("[dim]  all of them: remontada precedents --deficit 3[/dim]")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (only this machine by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    db: DbOption = None,
+) -> None:
+    """Run the web app (pages, and the JSON API documented at /docs) with uvicorn."""
+    import uvicorn  # the web stack loads only for this command
+
+    from remontada.web import create_app
+
+    if db is not None and not db.exists():
+        err.print(f"[dim]creating {db} from the bundled data…[/dim]")
+    err.print(f"remontada on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run(create_app(db), host=host, port=port)
 
 
 def main() -> None:

@@ -1,0 +1,288 @@
+"""The JSON API under ``/api``: each endpoint is one library call and its ``as_dict()``.
+
+The functions beside the routes (:func:`tie_forecast`, :func:`live_forecast`, ...) are
+what the pages call too, so a page and the API always show the same numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import pandas as pd
+from fastapi import APIRouter, Query
+
+from remontada.errors import DataError
+from remontada.live import parse_events, parse_what_if
+from remontada.models.elo import EloModel
+from remontada.queries import find_team, matches, two_legged_ties
+from remontada.web.deps import Engines, EnginesDep
+
+__all__ = [
+    "MAX_EVENTS",
+    "curve_forecast",
+    "live_forecast",
+    "round_forecasts",
+    "router",
+    "team_history",
+    "tie_forecast",
+]
+
+MAX_EVENTS = 30
+"""The most goal (or red-card) events one curve request may list."""
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+_NAME = {"min_length": 1, "max_length": 100}
+TeamA = Annotated[str, Query(description="Side A: at home in the first leg (any spelling the store knows).", **_NAME)]
+TeamB = Annotated[str, Query(description="Side B: at home in the second leg.", **_NAME)]
+Leg1 = Annotated[
+    str | None,
+    Query(max_length=120, description="First leg, A's goals first: 'Liverpool 0-3 Atalanta' or '0-3'."),
+]
+Day = Annotated[
+    dt.date | None, Query(description="Forecast with matches strictly before this day (the second leg's date).")
+]
+RulesQ = Annotated[str | None, Query(max_length=120, description="Rules name, e.g. uefa-2021 or single-match.")]
+CompetitionQ = Annotated[str | None, Query(max_length=120, description="Competition slug or name.")]
+Neutral = Annotated[bool, Query(description="A single match at a neutral ground.")]
+Minute = Annotated[str, Query(max_length=8, description="Minutes played, 0..120 ('45+2' for stoppage time).")]
+Score = Annotated[
+    str, Query(max_length=120, description="The score now, home first: '0-1' or 'Atalanta 0-1 Liverpool'.")
+]
+Red = Annotated[int, Query(ge=0, le=11, description="Red cards shown to this side so far.")]
+WhatIfQ = Annotated[
+    list[str] | None,
+    Query(max_length=4, description="Changes of approach, e.g. 'Liverpool:+30%,+20%' (goals for, against)."),
+]
+Events = Annotated[
+    str | None, Query(max_length=1000, description="A timeline 'MINUTE:TEAM,...', e.g. '7:Liverpool,90+2:Atalanta'.")
+]
+
+
+def _events(text: str | None, name: str) -> list[tuple[int, str]]:
+    events = parse_events(text or "")
+    if len(events) > MAX_EVENTS:
+        raise DataError(f"{name}: {len(events)} events, more than the {MAX_EVENTS} one request may list")
+    return events
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def tie_forecast(
+    engines: Engines,
+    team_a: str,
+    team_b: str,
+    *,
+    leg1: str | None = None,
+    date: dt.date | None = None,
+    rules: str | None = None,
+    competition: str | None = None,
+    neutral: bool = False,
+) -> dict[str, Any]:
+    """:meth:`TieForecaster.tie` as a dict."""
+    key = ("tie", team_a, team_b, leg1, date, rules, competition, neutral)
+    return engines.answer(
+        key,
+        lambda: engines.ties.tie(
+            team_a, team_b, leg1=leg1, date=date, rules=rules, competition=competition, neutral=neutral
+        ).as_dict(),
+    )
+
+
+def live_forecast(
+    engines: Engines,
+    team_a: str,
+    team_b: str,
+    *,
+    minute: str = "0",
+    score: str = "0-0",
+    reds: tuple[int, int] = (0, 0),
+    leg1: str | None = None,
+    date: dt.date | None = None,
+    rules: str | None = None,
+    competition: str | None = None,
+    neutral: bool = False,
+    what_if: list[str] | None = None,
+) -> dict[str, Any]:
+    """:meth:`LiveForecaster.live` as a dict."""
+    changes = tuple(parse_what_if(w) for w in what_if or [])
+    key = ("live", team_a, team_b, minute, score, reds, leg1, date, rules, competition, neutral, changes)
+    return engines.answer(
+        key,
+        lambda: engines.live.live(
+            team_a, team_b, minute=minute, score=score, reds=reds, leg1=leg1, date=date, rules=rules,
+            competition=competition, neutral=neutral, what_if=changes,
+        ).as_dict(),
+    )  # fmt: skip
+
+
+def curve_forecast(
+    engines: Engines,
+    team_a: str,
+    team_b: str,
+    *,
+    goals: str | None = None,
+    reds: str | None = None,
+    leg1: str | None = None,
+    date: dt.date | None = None,
+    rules: str | None = None,
+    competition: str | None = None,
+    neutral: bool = False,
+) -> dict[str, Any]:
+    """:meth:`LiveForecaster.replay` as a dict."""
+    scored, sent_off = _events(goals, "goals"), _events(reds, "reds")
+    key = ("curve", team_a, team_b, tuple(scored), tuple(sent_off), leg1, date, rules, competition, neutral)
+    return engines.answer(
+        key,
+        lambda: engines.live.replay(
+            team_a, team_b, goals=scored, reds=sent_off, leg1=leg1, date=date, rules=rules,
+            competition=competition, neutral=neutral,
+        ).as_dict(),
+    )  # fmt: skip
+
+
+def round_forecasts(engines: Engines, competition: str, season: str, round: str) -> list[dict[str, Any]]:
+    """:meth:`TieForecaster.round` as a list of dicts, each tie as of its second leg."""
+    with engines.lock:
+        return [f.as_dict() for f in engines.ties.round(competition, season, round)]
+
+
+def team_history(engines: Engines, name: str, *, date: dt.date | None = None, results: int = 20) -> dict[str, Any]:
+    """A team's rating after each of its matches (Elo) and its latest results, before ``date``."""
+    store = engines.store
+    with engines.lock:
+        forecaster = engines.ties.forecaster
+        team_id = find_team(store, name)
+        day = date or forecaster.latest_date()
+        pool = forecaster.pool(team_id)
+        forecaster.check_date(day, pool)
+        model = forecaster.fitted(day, pool)
+        found = store.one("SELECT name, country, kind FROM teams WHERE team_id = ?", [team_id])
+        assert found is not None
+        history = model.ratings_history([team_id]) if isinstance(model, EloModel) else None
+        rating = model.ratings().get("rating") if isinstance(model, EloModel) else None
+        recent = matches(store, team=name, before=day).tail(results).iloc[::-1]
+        ties = pd.concat([two_legged_ties(store, team_a_id=team_id), two_legged_ties(store, team_b_id=team_id)])
+    columns = ["date", "competition", "season", "round", "home", "away", "home_goals", "away_goals"]
+    columns += ["et_home_goals", "et_away_goals", "pen_home", "pen_away"]
+    return {
+        "team": str(found[0]),
+        "country": _jsonable(found[1]),
+        "kind": str(found[2]),
+        "as_of": day.isoformat(),
+        "model": forecaster.model,
+        "rating": None if rating is None or team_id not in rating.index else float(rating[team_id]),
+        "history": None
+        if history is None
+        else {
+            "dates": [_jsonable(d) for d in history["date"]],
+            "ratings": [float(r) for r in history["rating"]],
+        },
+        "results": [{k: _jsonable(v) for k, v in row.items()} for row in recent[columns].to_dict("records")],
+        "upcoming": _upcoming(ties, day),
+    }
+
+
+UPCOMING_DAYS = 90
+"""How far ahead of the page's date a stored tie counts as upcoming."""
+
+
+def _upcoming(ties: pd.DataFrame, day: dt.date) -> list[dict[str, Any]]:
+    """The team's stored two-legged ties whose second leg is on or after ``day`` (within :data:`UPCOMING_DAYS`)."""
+    leg2 = pd.to_datetime(ties["leg2_date"]).dt.date
+    ahead = ties[(leg2 >= day) & (leg2 <= day + dt.timedelta(days=UPCOMING_DAYS))].sort_values("leg2_date")
+    columns = ["competition", "season", "round", "team_a", "team_b", "leg1_date", "leg2_date"]
+    return [{str(k): _jsonable(v) for k, v in row.items()} for row in ahead[columns].to_dict("records")]
+
+
+@router.get("/tie", summary="A knockout tie: who goes through, by route")
+def get_tie(
+    engines: EnginesDep,
+    team_a: TeamA,
+    team_b: TeamB,
+    leg1: Leg1 = None,
+    date: Day = None,
+    rules: RulesQ = None,
+    competition: CompetitionQ = None,
+    neutral: Neutral = False,
+) -> dict[str, Any]:
+    """``TieForecast.as_dict()``: P(each side goes through) in 90 minutes, extra time and penalties, and more."""
+    return tie_forecast(
+        engines, team_a, team_b, leg1=leg1, date=date, rules=rules, competition=competition, neutral=neutral
+    )
+
+
+@router.get("/live", summary="A match or tie at one moment: minute, score, red cards")
+def get_live(
+    engines: EnginesDep,
+    team_a: TeamA,
+    team_b: TeamB,
+    date: Day = None,
+    leg1: Leg1 = None,
+    minute: Minute = "0",
+    score: Score = "0-0",
+    home_red: Red = 0,
+    away_red: Red = 0,
+    what_if: WhatIfQ = None,
+    rules: RulesQ = None,
+    competition: CompetitionQ = None,
+    neutral: Neutral = False,
+) -> dict[str, Any]:
+    """``LiveForecast.as_dict()``: the final score to come and who goes through, from this moment."""
+    return live_forecast(
+        engines, team_a, team_b, minute=minute, score=score, reds=(home_red, away_red), leg1=leg1, date=date,
+        rules=rules, competition=competition, neutral=neutral, what_if=what_if,
+    )  # fmt: skip
+
+
+@router.get("/curve", summary="The chance minute by minute for a timeline of goals")
+def get_curve(
+    engines: EnginesDep,
+    team_a: TeamA,
+    team_b: TeamB,
+    date: Day = None,
+    leg1: Leg1 = None,
+    goals: Events = None,
+    reds: Events = None,
+    rules: RulesQ = None,
+    competition: CompetitionQ = None,
+    neutral: Neutral = False,
+) -> dict[str, Any]:
+    """``Curve.as_dict()``: ``values[side][minute]``, and ``stayed`` had the score not moved."""
+    return curve_forecast(
+        engines, team_a, team_b, goals=goals, reds=reds, leg1=leg1, date=date, rules=rules,
+        competition=competition, neutral=neutral,
+    )  # fmt: skip
+
+
+@router.get("/round", summary="Every two-legged tie of a round, each as of its second leg")
+def get_round(
+    engines: EnginesDep,
+    competition: Annotated[str, Query(description="Competition slug or name, e.g. uefa-el.", **_NAME)],
+    season: Annotated[str, Query(description="Season, e.g. 2023-24.", **_NAME)],
+    round: Annotated[str, Query(description="Round, e.g. Quarterfinals.", **_NAME)],
+) -> list[dict[str, Any]]:
+    """A list of ``TieForecast.as_dict()``."""
+    return round_forecasts(engines, competition, season, round)
+
+
+@router.get("/team", summary="A team's rating history and latest results")
+def get_team(
+    engines: EnginesDep,
+    name: Annotated[str, Query(description="Team name (any spelling the store knows).", **_NAME)],
+    date: Day = None,
+    results: Annotated[int, Query(ge=1, le=200, description="How many latest results.")] = 20,
+) -> dict[str, Any]:
+    """Ratings after each match (``history.dates``, ``history.ratings``; Elo) and the latest results."""
+    return team_history(engines, name, date=date, results=results)

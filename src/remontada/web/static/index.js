@@ -1,0 +1,29 @@
+// The round picker: seasons of the chosen competition, then rounds of the chosen season.
+(function () {
+  "use strict";
+  const picker = JSON.parse(document.getElementById("picker-data").textContent);
+  const competition = document.getElementById("competition");
+  const season = document.getElementById("season");
+  const round = document.getElementById("round");
+
+  function fill(select, values, chosen) {
+    select.replaceChildren(...values.map((v) => new Option(v, v, false, v === chosen)));
+  }
+  function seasons() {
+    const names = Object.keys(picker[competition.value] || {}).sort();
+    fill(season, names, names.includes("2023-24") ? "2023-24" : names[names.length - 1]);
+    rounds();
+  }
+  function rounds() {
+    const names = (picker[competition.value] || {})[season.value] || [];
+    fill(round, names, names.includes("Quarterfinals") ? "Quarterfinals" : names[0]);
+  }
+  // Leave empty optional fields out of the query (an empty date is not a date).
+  document.getElementById("tie-form").addEventListener("submit", (event) => {
+    for (const input of event.target.querySelectorAll("input")) input.disabled = input.value === "";
+  });
+  window.addEventListener("pageshow", () => document.querySelectorAll("#tie-form input").forEach((i) => (i.disabled = false)));
+  competition.addEventListener("change", seasons);
+  season.addEventListener("change", rounds);
+  seasons();
+})();

@@ -1,0 +1,141 @@
+"""The pages in a real browser (Debian's chromium, driven by Playwright): the in-play panel shows the API's numbers.
+
+Screenshots of every page go to ``test-artifacts/web/``.
+"""
+
+import json
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from remontada.web import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "web"
+TIE = {"team_a": "Liverpool", "team_b": "Atalanta", "date": "2024-04-18"}
+SLOW = 180_000  # ms: the first forecast on a date fits the model
+
+if not CHROMIUM.exists() and not os.environ.get("CI"):
+    pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium (CI installs it)", allow_module_level=True)
+
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(bundled_db):
+    """The app under uvicorn in a background thread, on a free port of 127.0.0.1."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(bundled_db), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--headless"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    page = browser.new_page(viewport={"width": 1100, "height": 1400})
+    yield page
+    page.close()
+
+
+def api(server: str, path: str, **params: object) -> dict:
+    response = httpx.get(f"{server}{path}", params=params, timeout=SLOW / 1000)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def ready(page: Page, minute: int, score: str, reds: str = "0-0") -> None:
+    """Wait until the panel shows the answers for this minute, score and red cards (home-away)."""
+    selector = f'#live-panel[data-state="ready"][data-minute="{minute}"][data-score="{score}"][data-reds="{reds}"]'
+    page.wait_for_selector(selector, timeout=SLOW)
+
+
+def test_in_play_panel_follows_the_clock_and_the_score(server, page):
+    page.goto(f"{server}/tie?team_a=Liverpool&team_b=Atalanta&date=2024-04-18", timeout=SLOW)
+    ready(page, 0, "0-0")
+    p_now = page.locator("#p-now-a")
+    at_kick_off = float(p_now.get_attribute("data-value"))
+    assert at_kick_off == api(server, "/api/live", **TIE)["probabilities"]["p_a"]
+    assert at_kick_off == float(page.get_by_test_id("p-a").get_attribute("data-value"))  # minute 0 is the tie's
+    curve_before = json.loads(page.locator("#curve").get_attribute("data-values"))
+    assert curve_before == api(server, "/api/curve", **TIE)["values"]["away"]  # Liverpool are away in Bergamo
+
+    page.locator("#minute").focus()
+    for _ in range(67):
+        page.keyboard.press("ArrowRight")
+    assert page.locator("#minute-value").text_content() == "67"
+    ready(page, 67, "0-0")
+    assert "Liverpool" in page.locator("#away-plus").get_attribute("aria-label")
+    page.locator("#away-plus").click()  # Atalanta 0-1 Liverpool
+    ready(page, 67, "0-1")
+
+    now = api(server, "/api/live", **TIE, minute=67, score="0-1", home_red=0, away_red=0)
+    p_a = now["probabilities"]["p_a"]
+    assert float(p_now.get_attribute("data-value")) == p_a
+    assert p_now.text_content() == f"{p_a:.1%}"
+    assert page.locator("#p-now-b").text_content() == f"{now['probabilities']['p_b']:.1%}"
+    assert p_a != at_kick_off
+    curve = api(server, "/api/curve", **TIE, goals="67:Liverpool")
+    drawn = json.loads(page.locator("#curve").get_attribute("data-values"))
+    assert drawn == curve["values"]["away"] and drawn != curve_before
+    assert page.locator("#curve circle.goal").count() == 1
+    shot(page, "tie-67-minutes-0-1")
+
+    page.locator("#home-red").check()  # Atalanta down to ten
+    ready(page, 67, "0-1", reds="1-0")
+    red = api(server, "/api/live", **TIE, minute=67, score="0-1", home_red=1, away_red=0)
+    assert float(p_now.get_attribute("data-value")) == red["probabilities"]["p_a"] > p_a
+
+
+def test_other_pages_render(server, page):
+    page.goto(server + "/", timeout=SLOW)
+    assert page.locator("#round").input_value() == "Quarterfinals"
+    shot(page, "index")
+    page.locator("#round-submit").click()
+    page.wait_for_selector('[data-testid="round-tie"]', timeout=SLOW)
+    assert page.locator('[data-testid="round-tie"]').count() == 4
+    shot(page, "round")
+    page.goto(f"{server}/team?name=Liverpool&date=2024-04-18", timeout=SLOW)
+    assert page.locator("#rating-chart polyline").count() == 1
+    shot(page, "team")
+    page.goto(server + "/", timeout=SLOW)
+    page.locator("#team-a").fill("Liverpool")
+    page.locator("#team-b").fill("Atalanta")
+    page.locator("#date").fill("2024-04-18")
+    page.locator("#tie-submit").click()  # the first leg left empty: the store's
+    page.wait_for_selector('#live-panel[data-state="ready"]', timeout=SLOW)
+    assert "leg1" not in page.url and page.get_by_test_id("p-a").text_content() == "10.0%"
+    page.goto(f"{server}/tie?team_a=Nowhere+FC&team_b=Atalanta", timeout=SLOW)
+    assert "unknown team" in page.get_by_test_id("error-message").text_content()
+    shot(page, "error")
