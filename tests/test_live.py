@@ -247,3 +247,9 @@ def test_batch_rows_without_a_first_leg_are_matches_unless_rules_say_otherwise(l
          "home_goals": ["0", "1"], "away_goals": ["0", "0"]}
     )  # fmt: skip
     assert live.batch(feed)["p_home"].notna().all()  # stoppage time comes after its minute
+
+
+def test_a_what_if_beyond_tenfold_is_refused():
+    with pytest.raises(DataError, match="0.1 to 10"):
+        parse_what_if("Liverpool:+3000%")
+    assert parse_what_if("Liverpool:+900%").goals_for == pytest.approx(10.0)

@@ -157,3 +157,9 @@ def test_tie_command(bundled_db, tmp_path):
     assert list(pd.read_csv(out).columns) == [
         "date", "team_a", "team_b", "leg1_a", "leg1_b", "p_a", "p_b", "p_extra_time", "p_penalties", "rules_used"
     ]  # fmt: skip
+
+
+def test_a_first_leg_other_than_the_stored_one_is_a_what_if_without_the_stored_facts(ties):
+    f = ties.tie("Liverpool", "Atalanta", leg1="Liverpool 1-1 Atalanta", date=BERGAMO)
+    assert f.leg1 == (1, 1) and f.leg1_date is None and f.actual is None
+    assert f.competition == "UEFA Europa League"  # the competition still comes from the stored tie

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import shlex
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,7 @@ import pandas as pd
 from remontada._version import __version__
 from remontada.errors import DataError
 from remontada.live import LiveForecast, LiveForecaster, WhatIf
+from remontada.models import DEFAULT_TIE_MODEL
 from remontada.precedents import precedents
 from remontada.tie_forecast import TieForecast
 
@@ -704,6 +706,8 @@ def _provenance(
     data_to = live.store.one("SELECT max(date) FROM matches WHERE date < ?", [tie.as_of])
     store_to = live.store.one("SELECT max(date) FROM matches")
     command = ["remontada", "brief", _quote(team_a), _quote(team_b), "--date", tie.as_of.isoformat()]
+    if tie.model != DEFAULT_TIE_MODEL:
+        command += ["--model", tie.model]
     if leg1 is not None:
         shown = leg1 if isinstance(leg1, str) else f"{leg1[0]}-{leg1[1]}"
         command += ["--leg1", _quote(shown)]
@@ -735,4 +739,4 @@ def _provenance(
 
 
 def _quote(text: str) -> str:
-    return f"'{text}'" if any(c in text for c in " '\"") else text
+    return shlex.quote(text)

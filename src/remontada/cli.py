@@ -832,7 +832,10 @@ def brief(
             competition=competition,
         )  # fmt: skip
     if html_path is not None:
-        html_path.write_text(briefing.to_html(), encoding="utf-8")
+        try:
+            html_path.write_text(briefing.to_html(), encoding="utf-8")
+        except OSError as exc:
+            raise DataError(f"--html {html_path}: cannot write it ({exc.strerror})") from exc
         err.print(f"[dim]wrote {html_path}[/dim]")
     if as_json:
         _emit_json(briefing.as_dict())

@@ -26,6 +26,9 @@ from remontada.store import Store
 
 __all__ = ["Forecaster", "MatchForecast", "team_ratings"]
 
+FITS_KEPT = 32
+"""Fitted models a :class:`Forecaster` keeps (one per forecast date and pool; the oldest goes first)."""
+
 _Pair = tuple[int, int] | RemontadaError
 _TRUE = {"1", "true", "yes", "y", "t"}
 _FALSE = {"", "0", "false", "no", "n", "f"}
@@ -109,7 +112,10 @@ class Forecaster:
             raise DataError(f"no {pool} matches before {as_of}: nothing to forecast from")
         key = (pool, used)
         if key not in self._fits:
-            self._fits[key] = self._fit(frame.iloc[:used], pool)
+            fit = self._fit(frame.iloc[:used], pool)
+            if len(self._fits) >= FITS_KEPT:  # a long-running server asked about many dates: the oldest goes
+                self._fits.pop(next(iter(self._fits)))
+            self._fits[key] = fit
         return self._fits[key]
 
     def _fit(self, frame: pd.DataFrame, pool: str) -> MatchModel:

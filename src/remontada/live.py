@@ -40,11 +40,22 @@ from remontada.tie import TieProbabilities
 from remontada.tie_forecast import TieForecast, TieForecaster, parse_leg1
 from remontada.timing import fit_red_card_effect
 
-__all__ = ["Curve", "LiveForecast", "LiveForecaster", "WhatIf", "parse_events", "parse_minute", "parse_what_if"]
+__all__ = [
+    "WHAT_IF_RANGE",
+    "Curve",
+    "LiveForecast",
+    "LiveForecaster",
+    "WhatIf",
+    "parse_events",
+    "parse_minute",
+    "parse_what_if",
+]
 
 Array = NDArray[np.float64]
 _MINUTE = re.compile(r"^\s*(?P<m>\d{1,3})\s*(?:\+\s*(?P<extra>\d{1,2}))?\s*'?\s*$")
 _HALVES_END = (45, 90, 105, 120)
+WHAT_IF_RANGE = (0.1, 10.0)
+"""How far a change of approach may move a scoring rate (beyond it the chain's per-minute cap is no longer exact)."""
 _MATCHES_KEPT = 256
 """Resolved matches a :class:`LiveForecaster` keeps (the oldest goes first)."""
 _CURVE_ROOM = 5
@@ -94,6 +105,12 @@ class WhatIf:
     def __post_init__(self) -> None:
         if self.goals_for <= 0 or self.goals_against <= 0:
             raise DataError(f"what-if for {self.team}: a side cannot score at a rate of zero or less")
+        low, high = WHAT_IF_RANGE
+        if not (low <= self.goals_for <= high and low <= self.goals_against <= high):
+            raise DataError(
+                f"what-if for {self.team}: rates times {self.goals_for:g} and {self.goals_against:g}; a change of "
+                f"approach multiplies a rate by {low:g} to {high:g}"
+            )
 
     def describe(self) -> str:
         """``"Liverpool +30% for, +20% against"``."""

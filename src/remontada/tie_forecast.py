@@ -40,6 +40,8 @@ from remontada.timing import fit_timing
 __all__ = ["TieForecast", "TieForecaster", "parse_leg1"]
 
 _SCORE = re.compile(r"^\s*(?:(?P<home>.*?\S)\s+)?(?P<h>\d{1,2})\s*[-–:]\s*(?P<a>\d{1,2})(?:\s+(?P<away>\S.*?))?\s*$")
+CONDITIONS_KEPT = 256
+"""Dates whose extra-time and shootout evidence a :class:`TieForecaster` keeps (the oldest goes first)."""
 LOOKAHEAD = dt.timedelta(days=90)
 """How far ahead of a forecast date a stored first leg may be and still be "this tie"."""
 
@@ -214,6 +216,8 @@ class TieForecaster:
         if day not in self._conditions:
             if day.year not in self._timing:
                 self._timing[day.year] = fit_timing(self.store, before=dt.date(day.year, 1, 1))
+            if len(self._conditions) >= CONDITIONS_KEPT:
+                self._conditions.pop(next(iter(self._conditions)))
             self._conditions[day] = Conditions(
                 extra_time_rate(self.store, before=day), shootout_edge(self.store, before=day), self._timing[day.year]
             )
@@ -300,6 +304,7 @@ class TieForecaster:
         known = under_way or upcoming
         if score is None and under_way is not None:
             score = under_way.leg1
+        hypothetical = score is not None and under_way is not None and score != under_way.leg1
         comp_id = find_competition(self.store, competition) if competition is not None else None
         comp_id = comp_id or (known.competition_id if known else None)
         chosen, rules_from = self._rules(rules, comp_id, known.leg1_date if known else day, stored=known is not None)
@@ -327,12 +332,12 @@ class TieForecaster:
         return TieForecast(
             names[a], names[b], day, self.model, chosen, rules_from, comp_name,
             known.season if known else None, known.round if known else None, score,
-            known.leg1_date if known else None, known.leg2_date if known else None,
+            known.leg1_date if known and not hypothetical else None, known.leg2_date if known else None,
             (float(rates[0][0]), float(rates[1][0])),
             None if leg1_rates is None else (float(leg1_rates[0][0]), float(leg1_rates[1][0])),
             not bool(played.known.all()), played.probabilities[0], played.leg2[0], conditions.extra_time,
             conditions.shootout, base, (a, b), neutral, continental,
-            known.actual if known and known.leg2_date < self.forecaster.latest_date() else None,
+            known.actual if known and not hypothetical and known.leg2_date < self.forecaster.latest_date() else None,
         )  # fmt: skip
 
     def at(self, forecast: TieForecast, moment: Moment) -> Played:
