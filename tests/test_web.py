@@ -173,7 +173,9 @@ def test_pages_show_the_apis_numbers(client):
 def test_openapi_documents_every_endpoint(client):
     spec = client.get("/openapi.json").json()
     assert {"/api/tie", "/api/live", "/api/curve", "/api/round", "/api/team"} <= set(spec["paths"])
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and docs.text.count('data-testid="endpoint"') == 5
+    assert "http://" not in docs.text and "https://" not in docs.text  # no outside assets: it works offline
 
 
 # --- never a 500 ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from remontada._version import __version__
@@ -49,6 +49,8 @@ def create_app(store_path: Path | str | None = None, *, model: str = DEFAULT_TIE
         version=__version__,
         description="Football knockout ties: who goes through, before the tie, between the legs and live.",
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's Swagger and ReDoc pages load their scripts from a CDN: /docs is served here
+        redoc_url=None,
     )
     app.state.engines = engines
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -75,6 +77,12 @@ def create_app(store_path: Path | str | None = None, *, model: str = DEFAULT_TIE
 
     app.include_router(api.router)
     app.include_router(pages.router)
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def docs(request: Request) -> HTMLResponse:
+        """The API's reference from its OpenAPI spec, rendered here with no outside assets."""
+        return templates.TemplateResponse(request, "docs.html", {"spec": app.openapi()})
+
     return app
 
 
