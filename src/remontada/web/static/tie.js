@@ -30,13 +30,18 @@
 
   async function update() {
     const mine = ++sequence;
-    const score = `${count(state.goals, "home")}-${count(state.goals, "away")}`;
-    const reds = `${count(state.reds, "home")}-${count(state.reds, "away")}`;
+    // the chance now counts the events up to the clock (moved back, later goals have not happened yet),
+    // as the curve does: an event in minute m counts from the end of it (minute 0's from minute 1)
+    const sofar = (events) => events.filter((e) => Math.max(1, e.minute) <= Math.max(1, state.minute));
+    const goals = sofar(state.goals);
+    const cards = sofar(state.reds);
+    const score = `${count(goals, "home")}-${count(goals, "away")}`;
+    const reds = `${count(cards, "home")}-${count(cards, "away")}`;
     panel.dataset.state = "loading";
     try {
       const [now, curve] = await Promise.all([
         getJSON("/api/live?" + query({ minute: state.minute, score: score,
-          home_red: count(state.reds, "home"), away_red: count(state.reds, "away") })),
+          home_red: count(cards, "home"), away_red: count(cards, "away") })),
         getJSON("/api/curve?" + query({ goals: timeline(state.goals), reds: timeline(state.reds) })),
       ]);
       if (mine !== sequence) return; // a newer request is on its way
