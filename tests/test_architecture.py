@@ -12,6 +12,7 @@ LAYERS = {
     "names": 0,
     "rules": 0,
     "grid": 0,
+    "plain": 0,
     "numerics": 0,
     "odds": 0,
     "betting": 0,

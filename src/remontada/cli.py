@@ -33,6 +33,7 @@ from remontada.forecast import Forecaster, MatchForecast, team_ratings
 from remontada.ingest import ImportReport, import_file, import_paths, order_for_import
 from remontada.live import Curve, LiveForecast, LiveForecaster, parse_events, parse_what_if
 from remontada.models import DEFAULT_MODEL, DEFAULT_TIE_MODEL
+from remontada.plain import plain, records
 from remontada.precedents import base_rates, precedents
 from remontada.store import Store
 from remontada.teams import link_teams
@@ -59,24 +60,8 @@ def _open(db: Path | None, *, empty: bool = False, read_only: bool = False) -> S
     return open_store(db, empty=empty, read_only=read_only)
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, pd.Timestamp) and value == value.normalize():
-        return value.date().isoformat()  # a date stored as a timestamp
-    if isinstance(value, dt.date | pd.Timestamp):
-        return value.isoformat()
-    if value is pd.NA or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{str(k): _jsonable(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-
-
 def _emit_json(payload: Any) -> None:
-    typer.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=_jsonable))
+    typer.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=plain))
 
 
 def _table(frame: pd.DataFrame, title: str, limit: int | None = None) -> None:
@@ -85,7 +70,7 @@ def _table(frame: pd.DataFrame, title: str, limit: int | None = None) -> None:
         table.add_column(str(col), overflow="fold")
     shown = frame if limit is None else frame.head(limit)
     for row in shown.itertuples(index=False):
-        table.add_row(*["" if _jsonable(v) is None else str(_jsonable(v)) for v in row])
+        table.add_row(*["" if plain(v) is None else str(plain(v)) for v in row])
     out.print(table)
     if limit is not None and len(frame) > limit:
         out.print(f"[dim]… {len(frame) - limit} more rows (use --limit or --json)[/dim]")
@@ -147,7 +132,7 @@ def data_status(db: DbOption = None, as_json: JsonOption = False) -> None:
         per_file = store.df("SELECT source_file, count(*) AS rejects FROM rejects GROUP BY ALL ORDER BY 1")
         totals = {t: store.count(t) for t in ("matches", "ties", "teams", "goals", "odds", "rejects", "conflicts")}
     if as_json:
-        _emit_json({"totals": totals, "competitions": _records(frame), "rejects_per_file": _records(per_file)})
+        _emit_json({"totals": totals, "competitions": records(frame), "rejects_per_file": records(per_file)})
         return
     _table(frame, "matches and ties per competition and season")
     if len(per_file):
@@ -161,7 +146,7 @@ def data_unresolved(db: DbOption = None, as_json: JsonOption = False) -> None:
     with _open(db) as store:
         frame = queries.unresolved(store)
     if as_json:
-        _emit_json(_records(frame))
+        _emit_json(records(frame))
         return
     if frame.empty:
         out.print("every name was resolved with confidence")
@@ -199,7 +184,7 @@ def data_rejects(
     with _open(db) as store:
         frame = queries.rejects(store, source=source)
     if as_json:
-        _emit_json(_records(frame))
+        _emit_json(records(frame))
         return
     summary = frame.groupby(frame["reason"].str.replace(r"'[^']*'", "'…'", regex=True)).size()
     _table(summary.rename("rows").reset_index(), f"{len(frame)} rejected rows by reason")
@@ -212,7 +197,7 @@ def data_conflicts(db: DbOption = None, as_json: JsonOption = False) -> None:
     with _open(db) as store:
         frame = queries.conflicts(store)
     if as_json:
-        _emit_json(_records(frame))
+        _emit_json(records(frame))
         return
     _table(frame, f"{len(frame)} conflicts", limit=100)
 
@@ -230,7 +215,7 @@ def data_ties(
     with _open(db) as store:
         frame = queries.ties(store, team=team, competition=competition, season=season, round=round)
     if as_json:
-        _emit_json(_records(frame))
+        _emit_json(records(frame))
         return
     cols = ["competition", "season", "round", "legs_played", "agg_a", "agg_b", "decided_by", "winner"]
     _table(frame[cols], f"{len(frame)} ties", limit=200)
@@ -531,7 +516,7 @@ def ratings(
             table = table[table["team_id"].isin(set(last["home_id"]) | set(last["away_id"]))]
     table = table.head(top)
     if as_json:
-        _emit_json({"as_of": day.isoformat(), "model": model, "ratings": _records(table)})
+        _emit_json({"as_of": day.isoformat(), "model": model, "ratings": records(table)})
         return
     shown = table.drop(columns=["team_id"])
     _table(shown.round({c: 3 for c in shown.select_dtypes("float").columns}), f"{model} ratings as of {day}")
@@ -565,10 +550,10 @@ def precedents_command(
         "competition": competition,
         "since": since,
         "before": before,
-        **{k: _jsonable(overall[k]) for k in ("ties", "overturned", "rate", "lo", "hi")},
+        **{k: plain(overall[k]) for k in ("ties", "overturned", "rate", "lo", "hi")},
     }
     if as_json:
-        _emit_json({"summary": summary, "by_era": _records(rates), "ties": _records(frame)})
+        _emit_json({"summary": summary, "by_era": records(rates), "ties": records(frame)})
         return
     venue = {"home": ", lost at home", "away": ", lost away", None: ""}[lost_at]
     scope = [competition, f"since {since}-{(since + 1) % 100:02d}" if since else None, before and f"before {before}"]
@@ -1052,7 +1037,7 @@ def tune(
     best = str(table.sort_values(metric)["model"].iloc[0])
     gaps = {m: result.compare(best, m, metric=metric) for m in result.models if m != best}
     if as_json:
-        rows = _records(table)
+        rows = records(table)
         _emit_json({"best": best, "metric": metric, "candidates": rows, "versus_best": gaps})
         return
     shown = table.assign(**{c: table[c].map("{:.4f}".format) for c in ("rps", "log_loss", "brier", "ece")})
@@ -1082,7 +1067,7 @@ def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
         payload = {
             "tie": forecast.as_dict(),
             "bergamo": curve.as_dict(),
-            "comebacks_from_three_down": _records(comebacks),
+            "comebacks_from_three_down": records(comebacks),
         }
         _emit_json(payload)
         return

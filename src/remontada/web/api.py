@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query
 from remontada.errors import DataError
 from remontada.live import parse_events, parse_what_if
 from remontada.models.elo import EloModel
+from remontada.plain import plain, records
 from remontada.queries import find_team, matches, two_legged_ties
 from remontada.web.deps import Engines, EnginesDep
 
@@ -33,9 +34,10 @@ MAX_EVENTS = 30
 
 router = APIRouter(prefix="/api", tags=["api"])
 
-_NAME = {"min_length": 1, "max_length": 100}
-TeamA = Annotated[str, Query(description="Side A: at home in the first leg (any spelling the store knows).", **_NAME)]
-TeamB = Annotated[str, Query(description="Side B: at home in the second leg.", **_NAME)]
+NAME = {"min_length": 1, "max_length": 100}
+"""The bounds of a name in a query (a team, competition, season or round)."""
+TeamA = Annotated[str, Query(description="Side A: at home in the first leg (any spelling the store knows).", **NAME)]
+TeamB = Annotated[str, Query(description="Side B: at home in the second leg.", **NAME)]
 Leg1 = Annotated[
     str | None,
     Query(max_length=120, description="First leg, A's goals first: 'Liverpool 0-3 Atalanta' or '0-3'."),
@@ -65,18 +67,6 @@ def _events(text: str | None, name: str) -> list[tuple[int, str]]:
     if len(events) > MAX_EVENTS:
         raise DataError(f"{name}: {len(events)} events, more than the {MAX_EVENTS} one request may list")
     return events
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat() if value == value.normalize() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
 
 
 def tie_forecast(
@@ -178,7 +168,7 @@ def team_history(engines: Engines, name: str, *, date: dt.date | None = None, re
     columns += ["et_home_goals", "et_away_goals", "pen_home", "pen_away"]
     return {
         "team": str(found[0]),
-        "country": _jsonable(found[1]),
+        "country": plain(found[1]),
         "kind": str(found[2]),
         "as_of": day.isoformat(),
         "model": forecaster.model,
@@ -186,10 +176,10 @@ def team_history(engines: Engines, name: str, *, date: dt.date | None = None, re
         "history": None
         if history is None
         else {
-            "dates": [_jsonable(d) for d in history["date"]],
+            "dates": [plain(d) for d in history["date"]],
             "ratings": [float(r) for r in history["rating"]],
         },
-        "results": [{k: _jsonable(v) for k, v in row.items()} for row in recent[columns].to_dict("records")],
+        "results": records(recent[columns]),
         "upcoming": _upcoming(ties, day),
     }
 
@@ -203,7 +193,7 @@ def _upcoming(ties: pd.DataFrame, day: dt.date) -> list[dict[str, Any]]:
     leg2 = pd.to_datetime(ties["leg2_date"]).dt.date
     ahead = ties[(leg2 >= day) & (leg2 <= day + dt.timedelta(days=UPCOMING_DAYS))].sort_values("leg2_date")
     columns = ["competition", "season", "round", "team_a", "team_b", "leg1_date", "leg2_date"]
-    return [{str(k): _jsonable(v) for k, v in row.items()} for row in ahead[columns].to_dict("records")]
+    return records(ahead[columns])
 
 
 @router.get("/tie", summary="A knockout tie: who goes through, by route")
@@ -269,9 +259,9 @@ def get_curve(
 @router.get("/round", summary="Every two-legged tie of a round, each as of its second leg")
 def get_round(
     engines: EnginesDep,
-    competition: Annotated[str, Query(description="Competition slug or name, e.g. uefa-el.", **_NAME)],
-    season: Annotated[str, Query(description="Season, e.g. 2023-24.", **_NAME)],
-    round: Annotated[str, Query(description="Round, e.g. Quarterfinals.", **_NAME)],
+    competition: Annotated[str, Query(description="Competition slug or name, e.g. uefa-el.", **NAME)],
+    season: Annotated[str, Query(description="Season, e.g. 2023-24.", **NAME)],
+    round: Annotated[str, Query(description="Round, e.g. Quarterfinals.", **NAME)],
 ) -> list[dict[str, Any]]:
     """A list of ``TieForecast.as_dict()``."""
     return round_forecasts(engines, competition, season, round)
@@ -280,7 +270,7 @@ def get_round(
 @router.get("/team", summary="A team's rating history and latest results")
 def get_team(
     engines: EnginesDep,
-    name: Annotated[str, Query(description="Team name (any spelling the store knows).", **_NAME)],
+    name: Annotated[str, Query(description="Team name (any spelling the store knows).", **NAME)],
     date: Day = None,
     results: Annotated[int, Query(ge=1, le=200, description="How many latest results.")] = 20,
 ) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from remontada.precedents import precedents
 from remontada.web.api import (
+    NAME,
     CompetitionQ,
     Day,
     Leg1,
@@ -32,7 +33,6 @@ from remontada.web.deps import EnginesDep, templates
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-_NAME = {"min_length": 1, "max_length": 100}
 EXAMPLE = {"team_a": "Liverpool", "team_b": "Atalanta", "date": "2024-04-18"}
 
 
@@ -120,9 +120,9 @@ def tie_page(
 def round_page(
     request: Request,
     engines: EnginesDep,
-    competition: Annotated[str, Query(**_NAME)],
-    season: Annotated[str, Query(**_NAME)],
-    round: Annotated[str, Query(**_NAME)],
+    competition: Annotated[str, Query(**NAME)],
+    season: Annotated[str, Query(**NAME)],
+    round: Annotated[str, Query(**NAME)],
 ) -> HTMLResponse:
     """Every tie of a round with its chances, each as of its second leg."""
     ties = round_forecasts(engines, competition, season, round)
@@ -135,7 +135,7 @@ def round_page(
 def team_page(
     request: Request,
     engines: EnginesDep,
-    name: Annotated[str, Query(**_NAME)],
+    name: Annotated[str, Query(**NAME)],
     date: Day = None,
 ) -> HTMLResponse:
     """A team's rating history (inline SVG) and latest results."""
