@@ -176,8 +176,9 @@ class _Ingest:
 
     # -- steps -----------------------------------------------------------------------
     def _competitions(self) -> None:
-        slugs = sorted(set(self.parsed.matches["competition"]))
-        rows = [competition(s) for s in slugs]
+        m = self.parsed.matches
+        knockout_only = m["knockout"].astype(bool).groupby(m["competition"]).all()
+        rows = [competition(str(s), knockout=bool(k)) for s, k in sorted(knockout_only.items())]
         frame = pd.DataFrame(
             {
                 "competition_id": [c.slug for c in rows],
