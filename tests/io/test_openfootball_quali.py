@@ -39,7 +39,7 @@ def test_conference_league_qualifying_file_belongs_to_the_conference_league():
     p = parse("confq-2024-25.txt")
     m = p.matches
     assert set(m["competition"]) == {"uefa-ecl"} and set(m["season"]) == {"2024-25"}
-    assert list(m["round"].unique()) == ["Qualifying Round 1", "Qualifying Round 2", "Playoffs"]
+    assert list(m["round"].unique()) == ["Qualifying Round 1", "Qualifying Round 2", "Qualifying Playoffs"]
     assert m["knockout"].all() and not m["neutral"].any()
     assert m.groupby("tie_key").size().eq(2).all() and m["tie_key"].nunique() == 12
     first = m[(m["home"] == "Caernarfon Town") & (m["away"] == "Crusaders FC")].iloc[0]

@@ -21,6 +21,8 @@ TEAMS = st.lists(st.text(min_size=1, max_size=8), min_size=2, max_size=24, uniqu
         ("Play-off round", ("Playoffs", True)),
         ("Play-off", ("Playoffs", True)),
         ("Preliminary", ("Preliminary Round", True)),
+        ("Qual. Round 2", ("Qualifying Round 2", True)),
+        ("Playoff Round", ("Playoffs", True)),
         ("Round 2", ("Round 2", True)),
         ("Quali", ("Quali", False)),  # a name alone says nothing: the round's shape decides
     ],
@@ -31,7 +33,8 @@ def test_round_names(text, expected):
 
 def test_round_n_of_a_qualifying_file_is_a_qualifying_round():
     assert canonical_round("Round 3", qualifying=True) == ("Qualifying Round 3", True)
-    assert canonical_round("Playoffs", qualifying=True) == ("Playoffs", True)
+    assert canonical_round("Playoffs", qualifying=True) == ("Qualifying Playoffs", True)
+    assert canonical_round("Round of 16", qualifying=True) == ("Round of 16", True)
     assert canonical_round("Group A", qualifying=True) == ("Group A", False)
 
 

@@ -45,7 +45,9 @@ How the gaps are filled:
 Qualifying rounds and play-offs come in files of their own (``2024-25/confq.txt``,
 headed ``= UEFA Conference League - Quali 2024/25``). Such a file belongs to its
 parent competition (``uefa-ecl``, so that the rules of its day apply: away goals
-before 2021-22), and its ``Round 1`` is ``Qualifying Round 1``.
+before 2021-22); its ``Round 1`` is ``Qualifying Round 1`` and its ``Playoffs`` are
+``Qualifying Playoffs`` (the competition's own file calls its February knockout
+play-offs ``Playoffs``).
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ KNOCKOUT_ROUNDS = frozenset(
         "Qualifying Round 2",
         "Qualifying Round 3",
         "Playoffs",
+        "Qualifying Playoffs",
         "Knockout Playoffs",
         "Round 1",
         "Round 2",
@@ -97,7 +98,9 @@ def canonical_round(text: str | None, *, qualifying: bool = False) -> tuple[str 
 
     ``qualifying`` says the name comes from a file of a competition's qualifying
     rounds, where openfootball's ``Round 1`` is the first qualifying round (the label
-    engsoccerdata's ``Q-1`` gets), not the first round proper.
+    engsoccerdata's ``Q-1`` gets), not the first round proper, and its ``Playoffs``
+    are the qualifying play-offs of August, not the knockout play-offs of February
+    that the competition's own file of the same season calls ``Playoffs`` too.
 
     >>> canonical_round("Finals, Quarterfinals")
     ('Quarterfinals', True)
@@ -109,14 +112,24 @@ def canonical_round(text: str | None, *, qualifying: bool = False) -> tuple[str 
     ('Qualifying Round 2', True)
     >>> canonical_round("Round 1", qualifying=True)
     ('Qualifying Round 1', True)
+    >>> canonical_round("Play-offs", qualifying=True)
+    ('Qualifying Playoffs', True)
     """
+    label, knockout = _canonical_round(text)
+    if qualifying and label is not None and (label == "Playoffs" or re.fullmatch(r"Round \d", label)):
+        return f"Qualifying {label}", True
+    return label, knockout
+
+
+def _canonical_round(text: str | None) -> tuple[str | None, bool]:
+    """:func:`canonical_round` of a name read on its own."""
     if text is None or not text.strip():
         return None, False
     raw = text.strip()
     if "," in raw:  # openfootball's "Finals, Semifinals" / "Group, Matchday 3"
         head, tail = (p.strip() for p in raw.split(",", 1))
         if head.lower() in {"group", "gruppe", "league"}:
-            return canonical_round(head)
+            return _canonical_round(head)
         raw = tail
     low = raw.lower()
     if low in _EXACT:
@@ -127,7 +140,7 @@ def canonical_round(text: str | None, *, qualifying: bool = False) -> tuple[str 
         label = f"Group {m.group(1).upper()}"
         stage = {"prelim": " (first stage)", "inter": " (second stage)"}.get(m.group(2) or "", "")
         return label + stage, False
-    m = re.fullmatch(r"(?:q-|qualifying round\s*|qual\s*)(\d)", low)
+    m = re.fullmatch(r"(?:q-|qualifying round\s*|qual\.?\s*(?:round\s*)?)(\d)", low)
     if m:
         return f"Qualifying Round {m.group(1)}", True
     m = re.fullmatch(rf"({'|'.join(_ORDINALS)})\s+qualifying\s+round", low)
@@ -135,7 +148,7 @@ def canonical_round(text: str | None, *, qualifying: bool = False) -> tuple[str 
         return f"Qualifying Round {_ORDINALS[m.group(1)]}", True
     m = re.fullmatch(r"(?:round\s*)(\d)", low)
     if m:
-        return f"{'Qualifying ' if qualifying else ''}Round {m.group(1)}", True
+        return f"Round {m.group(1)}", True
     m = re.fullmatch(r"matchday\s*(\d+)", low)
     if m:
         return "League", False
