@@ -73,18 +73,20 @@ COMPETITIONS: dict[str, Competition] = {
 }
 
 
-def competition(slug: str) -> Competition:
+def competition(slug: str, *, knockout: bool = False) -> Competition:
     """The competition for ``slug``; an unknown slug gets a descriptive stand-in.
 
     Internationals use ``int:<tournament>`` slugs (``int:FIFA World Cup``); other
     unknown slugs are kept as their own name so that nothing is refused for lack of a
-    catalogue entry.
+    catalogue entry. Such a stand-in is a league, or a cup when ``knockout`` says its
+    source shows only knockout rounds (a national cup, a competition's qualifying
+    rounds): a cup's ties are forecast, and its clubs are not a league's members.
     """
     if slug in COMPETITIONS:
         return COMPETITIONS[slug]
     if slug.startswith("int:"):
         return Competition(slug, slug[4:], None, "international")
-    return Competition(slug, slug, None, "league")
+    return Competition(slug, slug, None, "cup" if knockout else "league")
 
 
 def season_of(day: dt.date, *, calendar_year: bool = False) -> str:

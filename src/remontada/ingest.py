@@ -176,8 +176,9 @@ class _Ingest:
 
     # -- steps -----------------------------------------------------------------------
     def _competitions(self) -> None:
-        slugs = sorted(set(self.parsed.matches["competition"]))
-        rows = [competition(s) for s in slugs]
+        m = self.parsed.matches
+        knockout_only = m["knockout"].astype(bool).groupby(m["competition"]).all()
+        rows = [competition(str(s), knockout=bool(k)) for s, k in sorted(knockout_only.items())]
         frame = pd.DataFrame(
             {
                 "competition_id": [c.slug for c in rows],
@@ -342,6 +343,7 @@ class _Ingest:
                 "SELECT competition_id, season, coalesce(round, ''), team_a_id, team_b_id FROM ties"
             ).fetchall()
         }
+        tied = self._stored_legs([int(i) for i in legs["match_id"]])
         # a source's tie-winner name resolves through the file's own spellings
         by_name = {(r.kind, r.name): i for r, i in self.tie_refs.items()}
         groups: dict[str, list[dict[Hashable, Any]]] = {}
@@ -354,8 +356,8 @@ class _Ingest:
             a, b = int(first["home_id"]), int(first["away_id"])
             round_ = None if pd.isna(first["round"]) else first["round"]
             ident = (first["competition_id"], first["season"], round_ or "", min(a, b), max(a, b))
-            if ident in existing:
-                continue
+            if ident in existing or any(int(r["match_id"]) in tied for r in group):
+                continue  # stored already, perhaps by a source naming the round otherwise ("Q-PO", "Play-off round")
             existing.add(ident)
             winner, decided_by, rules_name, agg_a, agg_b = _settle(group, a)
             named = _source_winner(group, by_name)
@@ -389,6 +391,13 @@ class _Ingest:
         self._insert("ties", ties)
         self._insert("tie_legs", pd.DataFrame(leg_rows, columns=self.store.columns("tie_legs")))
         self.report.ties_new = len(tie_rows)
+
+    def _stored_legs(self, match_ids: list[int]) -> set[int]:
+        """Which of these matches are already legs of a stored tie (a match is a leg of one tie only)."""
+        found = self.con.execute(
+            "SELECT DISTINCT match_id FROM tie_legs WHERE match_id IN (SELECT unnest(?::INTEGER[]))", [match_ids]
+        ).fetchall()
+        return {int(row[0]) for row in found}
 
     def _odds(self, line_to_match: dict[int, int]) -> None:
         odds = self.parsed.odds

@@ -4,6 +4,7 @@ Football.TXT is a plain-text layout, one fact per line::
 
     = UEFA Europa League 2023/24                       heading: competition and season
     # Date       Thu Sep/21 2023 - Wed May/22 2024     comments; this one bounds the dates
+                                                       (its first year may be left out)
     » Quarterfinals                                    round (also "Group A", "Finals, Final")
       Thu Apr/11 2024                                  date; the year may be left out
         21.00  Liverpool FC (ENG) v Atalanta (ITA)  0-3 (0-1)
@@ -30,11 +31,23 @@ How the gaps are filled:
   takes the first such day from the start of the ``# Date`` range, else of the season.
   A date whose weekday does not fit, or that falls outside the ``# Date`` range, is
   refused, with the matches under it.
+- A round is a knockout round when its name says so (``Quarterfinals``, ``Round 2``,
+  ``Play-offs``) or, whatever it is called, when its matches have a knockout round's
+  shape (:func:`~remontada.io.rounds.knockout_shape`: every side meets one opponent,
+  home and away, or once with extra time or penalties somewhere in the round); group
+  and league rounds are never knockout rounds.
 - In a knockout round, the two matches between the same two teams are legs ``"1"``
   and ``"2"`` of one tie (by date); a round's single match between two teams (the
   Final) has ``leg=None``, and so would three or more (none in the data). Finals are
-  at a neutral venue, as are the single-match ties of UEFA competitions (the 2020
-  "final eight" in Lisbon); all other matches are not.
+  at a neutral venue, as are the single-match ties of UEFA competitions proper (the
+  2020 "final eight" in Lisbon); all other matches are not.
+
+Qualifying rounds and play-offs come in files of their own (``2024-25/confq.txt``,
+headed ``= UEFA Conference League - Quali 2024/25``). Such a file belongs to its
+parent competition (``uefa-ecl``, so that the rules of its day apply: away goals
+before 2021-22); its ``Round 1`` is ``Qualifying Round 1`` and its ``Playoffs`` are
+``Qualifying Playoffs`` (the competition's own file calls its February knockout
+play-offs ``Playoffs``).
 """
 
 from __future__ import annotations
@@ -51,7 +64,7 @@ import pandas as pd
 from remontada.competitions import season_label
 from remontada.errors import DataError
 from remontada.io.base import MATCHES, REJECTS, Importer, ParsedFile, read_text
-from remontada.io.rounds import canonical_round
+from remontada.io.rounds import Fixture, canonical_round, is_table_round, knockout_shape
 
 __all__ = ["OpenFootballImporter"]
 
@@ -63,8 +76,22 @@ _COMPETITIONS = {
 }
 """Heading names (lower case) to competition slugs; other names are kept as written."""
 
-_FILE_COMPETITIONS = {"cl": "uefa-cl", "el": "uefa-el", "conf": "uefa-ecl"}
-"""openfootball's file names, used only when a file has no heading naming the competition."""
+_FILE_COMPETITIONS = {
+    "cl": ("uefa-cl", False),
+    "el": ("uefa-el", False),
+    "conf": ("uefa-ecl", False),
+    "clq": ("uefa-cl", True),
+    "elq": ("uefa-el", True),
+    "confq": ("uefa-ecl", True),
+}
+"""openfootball's file names (slug, qualifying rounds), used only when a file has no heading naming the competition."""
+
+_QUALIFYING = re.compile(
+    r"(?P<parent>.*?\S)[\s,:()–—-]+(?:quali(?:fying|fication|fiers)?|preliminary|play-?offs?)"
+    r"(?:\s+(?:rounds?|stage|phase))?\)?",
+    re.IGNORECASE,
+)
+"""A heading naming a competition's qualifying rounds or play-offs: ``UEFA Conference League - Quali``."""
 
 _MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), start=1)}
 _WEEKDAYS = "Mon Tue Wed Thu Fri Sat Sun".split()
@@ -74,7 +101,7 @@ _FOLDER_SEASON = re.compile(r"(?P<start>\d{4})-(?:\d{2}|\d{4})")
 _DAY = r"(?:(?P<{p}weekday>[A-Z][a-z]{{2}})\s+)?(?P<{p}month>[A-Z][a-z]{{2}})/(?P<{p}day>\d{{1,2}})"
 _DATE_LINE = re.compile(r"\s*" + _DAY.format(p="") + r"(?:\s+(?P<year>\d{4}))?\s*")
 _DATE_RANGE = re.compile(
-    rf"#\s*Date\s+{_DAY.format(p='a_')}\s+(?P<a_year>\d{{4}})\s*-\s*{_DAY.format(p='b_')}\s+(?P<b_year>\d{{4}}).*"
+    rf"#\s*Date\s+{_DAY.format(p='a_')}(?:\s+(?P<a_year>\d{{4}}))?\s*-\s*{_DAY.format(p='b_')}\s+(?P<b_year>\d{{4}}).*"
 )
 _ROUND_LINE = re.compile(r"\s*»\s*(?P<round>.*?)\s*")
 _KICKOFF = re.compile(r"\s*(?P<hour>[0-2]?\d)[.:](?P<minute>[0-5]\d)\s+(?P<rest>.*)")
@@ -164,7 +191,7 @@ class OpenFootballImporter(Importer):
 
     def _parse(self, path: Path) -> ParsedFile:
         lines = read_text(path).split("\n")
-        competition, season = _competition_season(lines, path)
+        competition, season, qualifying = _competition_season(lines, path)
         date_range = _date_range(lines)
         first_day = date_range[0] if date_range else _season_start(season)
         matches: list[_Match] = []
@@ -180,7 +207,7 @@ class OpenFootballImporter(Importer):
             if not stripped or stripped.startswith(("=", "#")):
                 continue
             if m := _ROUND_LINE.fullmatch(text):
-                round_label, knockout = canonical_round(m["round"])
+                round_label, knockout = canonical_round(m["round"], qualifying=qualifying)
             elif m := _DATE_LINE.fullmatch(text):
                 kickoff = None
                 try:
@@ -202,7 +229,8 @@ class OpenFootballImporter(Importer):
                 matches.append(
                     _Match(number, text, day, kickoff, round_label, knockout, teams, score, "; ".join(reasons) or None)
                 )
-        _pair_ties(matches, competition, season)
+        _knockout_by_shape(matches)
+        _pair_ties(matches, competition, season, neutral_singles=competition.startswith("uefa-") and not qualifying)
         rejects.extend((m.line, m.raw, m.reason) for m in matches if m.reason)
         rows = [_row(m, competition, season) for m in matches if not m.reason]
         return ParsedFile(
@@ -213,9 +241,15 @@ class OpenFootballImporter(Importer):
         )
 
 
-def _competition_season(lines: list[str], path: Path) -> tuple[str, str]:
-    """Return the competition slug and season from the first heading, else from the file and folder names."""
+def _competition_season(lines: list[str], path: Path) -> tuple[str, str, bool]:
+    """Return the competition slug, the season and whether the file holds qualifying rounds.
+
+    They come from the first heading, else from openfootball's file and folder names.
+    A heading naming qualifying rounds or play-offs (``UEFA Conference League - Quali``)
+    gives its parent competition's slug (``uefa-ecl``), or the parent's name as written.
+    """
     name = season = None
+    qualifying = False
     heading = next((m for t in lines if (m := _HEADING.fullmatch(t.strip()))), None)
     if heading is not None:
         name = heading["name"] or None
@@ -224,13 +258,19 @@ def _competition_season(lines: list[str], path: Path) -> tuple[str, str]:
             season = season_label(int(start)) if end else start
     if season is None and (folder := _FOLDER_SEASON.fullmatch(path.parent.name)):
         season = season_label(int(folder["start"]))
-    slug = _COMPETITIONS.get(name.lower(), name) if name else _FILE_COMPETITIONS.get(path.stem)
+    slug: str | None = None
+    if name and (parent := _QUALIFYING.fullmatch(name)):
+        name, qualifying = parent["parent"], True
+    if name:
+        slug = _COMPETITIONS.get(name.lower(), name)
+    elif path.stem in _FILE_COMPETITIONS:
+        slug, qualifying = _FILE_COMPETITIONS[path.stem]
     if slug is None or season is None:
         raise DataError(
             f"{path}: no competition and season: expected a heading like '= UEFA Europa League 2023/24' "
             "or openfootball's file names (2023-24/el.txt)"
         )
-    return slug, season
+    return slug, season, qualifying
 
 
 def _season_start(season: str) -> dt.date:
@@ -242,11 +282,21 @@ def _date_range(lines: list[str]) -> tuple[dt.date, dt.date] | None:
     """Return the first and last day of the ``# Date  Thu Sep/21 2023 - Wed May/22 2024`` comment, if any."""
     for text in lines:
         if m := _DATE_RANGE.fullmatch(text.strip()):
-            first, last = (
-                _calendar_date(int(m[f"{p}_year"]), _MONTHS.get(m[f"{p}_month"], 0), int(m[f"{p}_day"])) for p in "ab"
-            )
+            last = _calendar_date(int(m["b_year"]), _MONTHS.get(m["b_month"], 0), int(m["b_day"]))
+            first = _range_start(m, last)
             return (first, last) if first and last else None
     return None
+
+
+def _range_start(m: re.Match[str], last: dt.date | None) -> dt.date | None:
+    """The first day of a ``# Date`` range; without a year (``Jul/10 - Aug/29 2024``), the last one before the end."""
+    month, day = _MONTHS.get(m["a_month"], 0), int(m["a_day"])
+    if m["a_year"]:
+        return _calendar_date(int(m["a_year"]), month, day)
+    if last is None:
+        return None
+    options = [_calendar_date(y, month, day) for y in (last.year, last.year - 1)]
+    return next((d for d in options if d and d <= last), None)
 
 
 def _read_date(
@@ -357,10 +407,36 @@ def _pair(m: re.Match[str], name: str) -> tuple[int, int] | None:
     return (int(m[f"{name}_home"]), int(m[f"{name}_away"])) if m[f"{name}_home"] is not None else None
 
 
-def _pair_ties(matches: list[_Match], competition: str, season: str) -> None:
+def _knockout_by_shape(matches: list[_Match]) -> None:
+    """Mark as knockout the rounds whose names do not say so but whose matches have a knockout round's shape.
+
+    A round is every match under one round name (a name may come back later in a
+    file); rejected matches count, as the fixtures they are. Group and league rounds
+    keep their kind whatever their shape.
+    """
+    rounds: dict[str | None, list[_Match]] = defaultdict(list)
+    for match in matches:
+        rounds[match.round].append(match)
+    for label, members in rounds.items():
+        if is_table_round(label) or any(m.knockout for m in members):
+            continue
+        fixtures = (Fixture(m.teams.home, m.teams.away, _beyond_90(m.score)) for m in members)
+        if knockout_shape(fixtures):
+            for match in members:
+                match.knockout = True
+
+
+def _beyond_90(score: dict[str, int | None]) -> bool:
+    """Whether a match's score columns show extra time or a shootout."""
+    return score.get("et_home_goals") is not None or score.get("pen_home") is not None
+
+
+def _pair_ties(matches: list[_Match], competition: str, season: str, *, neutral_singles: bool) -> None:
     """Give the knockout matches their ``tie_key``, ``leg`` and ``neutral`` (see the module docstring).
 
     Rejected matches are paired too, so that the other leg of a tie keeps its leg number.
+    ``neutral_singles`` says a single-match tie is at a neutral venue (UEFA's
+    competitions proper; a qualifying round's single match is at one side's ground).
     """
     ties: dict[tuple[str | None, str, str], list[_Match]] = defaultdict(list)
     for match in matches:
@@ -370,7 +446,7 @@ def _pair_ties(matches: list[_Match], competition: str, season: str) -> None:
     for (label, first, second), tie in ties.items():
         tie.sort(key=lambda m: (m.date or dt.date.max, m.line))
         legs: list[str | None] = ["1", "2"] if len(tie) == 2 else [None] * len(tie)
-        neutral = label == "Final" or (len(tie) == 1 and competition.startswith("uefa-"))
+        neutral = label == "Final" or (len(tie) == 1 and neutral_singles)
         for match, leg in zip(tie, legs, strict=True):
             match.tie_key = f"{competition}|{season}|{label}|{first}|{second}"
             match.leg = leg
