@@ -31,7 +31,7 @@ def app(bundled_db):
 
 @pytest.fixture(scope="module")
 def client(app):
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://localhost") as client:  # a host the app answers to (not "testserver")
         yield client
 
 
