@@ -29,7 +29,7 @@ from remontada.models import DEFAULT_TIE_MODEL
 from remontada.store import default_path
 from remontada.tie_forecast import TieForecaster
 from remontada.web import api, pages
-from remontada.web.deps import HERE, MAX_QUERY, RETRY_AFTER, Engines, StillWorking, ThreadStore, templates
+from remontada.web.deps import DATE_HORIZON, HERE, MAX_QUERY, RETRY_AFTER, Engines, StillWorking, ThreadStore, templates
 
 __all__ = ["HOSTS_VARIABLE", "LOCAL_HOSTS", "SECURITY_HEADERS", "Problem", "create_app", "from_environment"]
 
@@ -149,7 +149,8 @@ def create_app(
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     def docs(request: Request) -> HTMLResponse:
         """The API's reference from its OpenAPI spec, rendered here with no outside assets."""
-        return templates.TemplateResponse(request, "docs.html", {"spec": app.openapi()})
+        context = {"spec": app.openapi(), "wait": f"{engines.wait:g}", "horizon": DATE_HORIZON}
+        return templates.TemplateResponse(request, "docs.html", context)
 
     return app
 

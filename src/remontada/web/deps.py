@@ -171,7 +171,7 @@ class Engines:
         self.store.close()
 
 
-def _engines(request: Request) -> Engines:
+async def _engines(request: Request) -> Engines:  # async: no trip to a worker thread for an attribute
     engines: Engines = request.app.state.engines
     return engines
 
@@ -179,7 +179,7 @@ def _engines(request: Request) -> Engines:
 EnginesDep = Annotated[Engines, Depends(_engines)]
 
 
-def _day(
+async def _day(
     engines: EnginesDep,
     date: Annotated[
         dt.date | None,
