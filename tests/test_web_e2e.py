@@ -40,7 +40,9 @@ def free_port() -> int:
 def serving(db):
     """The app under uvicorn in a background thread, on a free port of 127.0.0.1."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(db, wait=SLOW / 1000), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60

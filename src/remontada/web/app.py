@@ -29,7 +29,17 @@ from remontada.models import DEFAULT_TIE_MODEL
 from remontada.store import default_path
 from remontada.tie_forecast import TieForecaster
 from remontada.web import api, pages
-from remontada.web.deps import DATE_HORIZON, HERE, MAX_QUERY, RETRY_AFTER, Engines, StillWorking, ThreadStore, templates
+from remontada.web.deps import (
+    ANSWER_WAIT,
+    DATE_HORIZON,
+    HERE,
+    MAX_QUERY,
+    RETRY_AFTER,
+    Engines,
+    StillWorking,
+    ThreadStore,
+    templates,
+)
 
 __all__ = ["HOSTS_VARIABLE", "LOCAL_HOSTS", "SECURITY_HEADERS", "Problem", "create_app", "from_environment"]
 
@@ -78,21 +88,26 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def create_app(
-    store_path: Path | str | None = None, *, model: str = DEFAULT_TIE_MODEL, allowed_hosts: Sequence[str] = ()
+    store_path: Path | str | None = None,
+    *,
+    model: str = DEFAULT_TIE_MODEL,
+    allowed_hosts: Sequence[str] = (),
+    wait: float = ANSWER_WAIT,
 ) -> FastAPI:
     """The web app over the store at ``store_path`` (default: ``REMONTADA_DB``, else the user data directory).
 
     A store that does not exist yet is created from the bundled data first; then it
     is opened read-only, once, for the app's lifetime. The forecasters fit their
     model lazily, once per forecast date, and keep the fits. Requests must address
-    the server as one of :data:`LOCAL_HOSTS` or ``allowed_hosts`` (else 400).
+    the server as one of :data:`LOCAL_HOSTS` or ``allowed_hosts`` (else 400). A request
+    waits ``wait`` seconds for an answer being worked out, then gets a 503.
     """
     path = Path(store_path) if store_path is not None else default_path()
     if not path.exists():
         open_store(path).close()
     store = ThreadStore(open_store(path, read_only=True))
     ties = TieForecaster(store, model)
-    engines = Engines(store, ties, LiveForecaster(store, ties=ties))
+    engines = Engines(store, ties, LiveForecaster(store, ties=ties), wait=wait)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
