@@ -418,7 +418,71 @@ def _bench_live_case(
     )
 
 
-def bench_web(seconds: float = 10.0, rate: float = 200.0) -> None:
+def _until_ready(url: str) -> None:
+    """GET ``url`` until it answers 200 (a 503 says the answer is still being worked out: ask again)."""
+    import httpx
+
+    while (response := httpx.get(url, timeout=120.0)).status_code == 503:
+        time.sleep(1.0)
+    response.raise_for_status()
+
+
+async def _load(base: str, paths: list[str], seconds: float, rate: float) -> tuple[list[float], int]:
+    """Open-loop load: ``rate`` requests a second for ``seconds`` seconds, cycling over ``paths``.
+
+    Requests are fired on a fixed schedule whether or not earlier ones have answered,
+    so a slow server cannot slow the load down. Returns the latencies and the number
+    of replies that were not a 200.
+    """
+    import asyncio
+
+    import httpx
+
+    latencies: list[float] = []
+    errors = 0
+    async with httpx.AsyncClient(base_url=base, timeout=10.0) as client:
+
+        async def one(path: str) -> None:
+            nonlocal errors
+            sent = time.perf_counter()
+            try:
+                response = await client.get(path)
+                errors += response.status_code != 200
+            except httpx.HTTPError:
+                errors += 1
+            latencies.append(time.perf_counter() - sent)
+
+        tasks = []
+        start = time.perf_counter()
+        for k in range(int(seconds * rate)):
+            await asyncio.sleep(max(0.0, start + k / rate - time.perf_counter()))
+            tasks.append(asyncio.create_task(one(paths[k % len(paths)])))
+        await asyncio.gather(*tasks)
+    return latencies, errors
+
+
+async def _while_fitting(
+    base: str, paths: list[str], uncached: list[str], seconds: float, rate: float
+) -> tuple[list[float], int, int]:
+    """:func:`_load` on ``paths`` while the ``uncached`` requests (a model fit each) are being worked out.
+
+    Returns the load's latencies and errors, and how many of the uncached requests
+    were still unanswered when the load ended (all of them: the load ran inside the fits).
+    """
+    import asyncio
+
+    import httpx
+
+    async with httpx.AsyncClient(base_url=base, timeout=120.0) as client:
+        slow = [asyncio.create_task(client.get(path)) for path in uncached]
+        await asyncio.sleep(0.2)  # the fits have started
+        latencies, errors = await _load(base, paths, seconds, rate)
+        pending = sum(not task.done() for task in slow)
+        await asyncio.gather(*slow, return_exceptions=True)
+    return latencies, errors, pending
+
+
+def bench_web(seconds: float = 10.0, rate: float = 200.0, stall_seconds: float = 4.0, fits: int = 2) -> None:
     """Latency of the web API under a fixed request rate, on loopback, against a static file served alike.
 
     ``remontada serve`` runs in its own process on a free port of 127.0.0.1 over a
@@ -429,6 +493,11 @@ def bench_web(seconds: float = 10.0, rate: float = 200.0) -> None:
     first pass computes each answer, later passes are answered from the app's
     memory of them, as a crowd watching one match would be; the cold figures are
     the first pass's. The baseline is the same load on a static file.
+
+    The stall: remembered answers for ``stall_seconds`` while ``fits`` forecasts on
+    new dates (a model fit each, seconds of work) are being worked out, against the
+    same load with nothing else to do. Before issue 12 one lock held every request
+    behind a fit; now a remembered answer never waits for one.
     """
     import asyncio
     import socket
@@ -464,32 +533,9 @@ def bench_web(seconds: float = 10.0, rate: float = 200.0) -> None:
                 for s in ("0-0", "0-1", "1-1") for m in range(91)
             ]  # fmt: skip
             started = time.perf_counter()
-            httpx.get(base + tie, timeout=120.0)  # the model fits as of the date: once, before the clock starts
-            httpx.get(base + live[0], timeout=120.0)
+            _until_ready(base + tie)  # the model fits as of the date: once, before the clock starts
+            _until_ready(base + live[0])
             warm = time.perf_counter() - started
-
-            async def load(paths: list[str]) -> tuple[list[float], int]:
-                latencies: list[float] = []
-                errors = 0
-                async with httpx.AsyncClient(base_url=base, timeout=10.0) as client:
-
-                    async def one(path: str) -> None:
-                        nonlocal errors
-                        sent = time.perf_counter()
-                        try:
-                            response = await client.get(path)
-                            errors += response.status_code != 200
-                        except httpx.HTTPError:
-                            errors += 1
-                        latencies.append(time.perf_counter() - sent)
-
-                    tasks = []
-                    start = time.perf_counter()
-                    for k in range(int(seconds * rate)):
-                        await asyncio.sleep(max(0.0, start + k / rate - time.perf_counter()))
-                        tasks.append(asyncio.create_task(one(paths[k % len(paths)])))
-                    await asyncio.gather(*tasks)
-                return latencies, errors
 
             cold = []
             for path in live:  # the first pass, one at a time: what computing an answer costs
@@ -497,8 +543,11 @@ def bench_web(seconds: float = 10.0, rate: float = 200.0) -> None:
                 httpx.get(base + path, timeout=30.0)
                 cold.append(time.perf_counter() - sent)
             mixed = [tie if k % 4 == 0 else live[k % len(live)] for k in range(len(live) * 4)]
-            api, api_errors = asyncio.run(load(mixed))
-            static, static_errors = asyncio.run(load(["/static/app.css"]))
+            api, api_errors = asyncio.run(_load(base, mixed, seconds, rate))
+            static, static_errors = asyncio.run(_load(base, ["/static/app.css"], seconds, rate))
+            quiet, quiet_errors = asyncio.run(_load(base, live, stall_seconds, rate / 2))
+            uncached = [f"/api/tie?team_a=Liverpool&team_b=Atalanta&date=2023-{m:02d}-01" for m in range(1, fits + 1)]
+            busy, busy_errors, pending = asyncio.run(_while_fitting(base, live, uncached, stall_seconds, rate / 2))
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -514,6 +563,14 @@ def bench_web(seconds: float = 10.0, rate: float = 200.0) -> None:
         f"p99 {pct(static, 99):.1f} ms, {static_errors} errors -> API p99 {pct(api, 99) / pct(static, 99):.1f}x "
         f"the static file's; computing a live answer (first pass, one at a time) p50 {pct(cold, 50):.1f} ms, "
         f"p99 {pct(cold, 99):.1f} ms"
+    )
+    print(
+        f"web stall: remembered live answers at {rate / 2:.0f} requests/s for {stall_seconds:.0f} s while {fits} "
+        f"forecasts on new dates were being fitted ({pending} of them still unanswered at the end): p50 "
+        f"{pct(busy, 50):.1f} ms, p99 {pct(busy, 99):.1f} ms, {busy_errors} errors of {len(busy)}; the same load "
+        f"with nothing being fitted p50 {pct(quiet, 50):.1f} ms, p99 {pct(quiet, 99):.1f} ms, {quiet_errors} errors "
+        f"-> p50 {pct(busy, 50) / pct(quiet, 50):.1f}x, p99 {pct(busy, 99) / pct(quiet, 99):.1f}x (before issue 12: "
+        "each waited for the fits, seconds)"
     )
 
 

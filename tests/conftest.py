@@ -31,3 +31,38 @@ def bundled_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("bundled") / "store.duckdb"
     open_store(path).close()
     return path
+
+
+EVIL_NAMES = (
+    'Evil <img src=x onerror="window.__xss=1">',
+    "</script><script>window.__xss=2</script> \"Quoted\" 'Town'",
+)
+"""Team names that are markup: a page must show them as text and never run them."""
+
+
+@pytest.fixture(scope="session")
+def evil_db(tmp_path_factory) -> Path:
+    """A small store, imported from a football-data CSV, whose teams include :data:`EVIL_NAMES` (fits in no time)."""
+    import csv
+    import datetime as dt
+
+    from remontada.bundle import open_store
+    from remontada.ingest import import_file
+
+    folder = tmp_path_factory.mktemp("evil")
+    teams = [*EVIL_NAMES, "Plain Rovers", "Other United"]
+    source = folder / "E0.csv"
+    with source.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["Div", "Date", "HomeTeam", "AwayTeam", "FTHG", "FTAG"])
+        day = dt.date(2023, 8, 12)
+        for week in range(6):
+            for i, home in enumerate(teams):
+                for j, away in enumerate(teams):
+                    if i != j and (i + j + week) % 3 == 0:
+                        writer.writerow(["E0", day.strftime("%d/%m/%Y"), home, away, (i + week) % 3, (j + week) % 2])
+            day += dt.timedelta(days=7)
+    path = folder / "evil.duckdb"
+    with open_store(path, empty=True) as store:
+        import_file(store, source)
+    return path

@@ -17,6 +17,7 @@ LAYERS = {
     "odds": 0,
     "betting": 0,
     "parallel": 0,
+    "memo": 0,
     "tie": 1,
     "inplay": 1,
     "red_cards": 1,

@@ -24,14 +24,18 @@ DAY = dt.date(2024, 4, 18)
 TIE = {"team_a": "Liverpool", "team_b": "Atalanta", "date": DAY.isoformat()}
 
 
+PATIENT = 600.0
+"""Seconds a test request waits for a model fit (the app's own limit, 15 s, is for people; this machine is shared)."""
+
+
 @pytest.fixture(scope="module")
 def app(bundled_db):
-    return create_app(bundled_db)
+    return create_app(bundled_db, wait=PATIENT)
 
 
 @pytest.fixture(scope="module")
 def client(app):
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://localhost") as client:  # a host the app answers to (not "testserver")
         yield client
 
 
@@ -253,3 +257,42 @@ def test_the_team_page_lists_a_tie_coming_up(client):
     ]
     page = client.get("/team", params={"name": "Liverpool", "date": "2024-04-12"})
     assert page.status_code == 200 and 'data-testid="upcoming"' in page.text
+
+
+def test_every_route_sends_what_its_openapi_spec_says(client):
+    """Schemathesis' conformance checks on every API route (valid and invalid cases, bounded): the status codes,
+    content types and bodies the spec documents, errors included (``{"detail": ..., "errors": [...]}``)."""
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+    schema = schemathesis.openapi.from_dict(client.get("/openapi.json").json())
+    real = {
+        "/api/tie": TIE,
+        "/api/live": TIE,
+        "/api/curve": TIE,
+        "/api/round": {"competition": "uefa-el", "season": "2023-24", "round": "Quarterfinals"},
+        "/api/team": {"name": "Liverpool", "date": "2024-04-18"},
+    }
+    assert set(real) == {p for p in client.get("/openapi.json").json()["paths"] if p.startswith("/api")}
+    statuses: dict[str, set[int]] = {path: set() for path in real}
+
+    def conforms(path, strategy):
+        @given(case=strategy)
+        @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+        def check(case):
+            response = client.request(case.method, case.formatted_path, params=case.query)
+            statuses[path].add(response.status_code)
+            case.validate_response(response, checks=checks)
+
+        check()
+
+    for path, query in real.items():
+        operation = schema[path]["GET"]
+        modes = [operation.as_strategy(mode) for mode in GenerationMode]
+        conforms(path, st.one_of(*modes, *[operation.as_strategy(mode, query=query) for mode in GenerationMode]))
+    assert all({200, 422} <= codes for codes in statuses.values()), statuses

@@ -8,12 +8,15 @@ import os
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import pytest
 import uvicorn
 
+from conftest import EVIL_NAMES
 from remontada.web import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -33,20 +36,36 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(bundled_db):
+@contextmanager
+def serving(db):
     """The app under uvicorn in a background thread, on a free port of 127.0.0.1."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(bundled_db), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(db, wait=SLOW / 1000), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
     while not server.started:
         assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(bundled_db):
+    with serving(bundled_db) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def evil_server(evil_db):
+    with serving(evil_db) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -57,11 +76,28 @@ def browser():
         browser.close()
 
 
+WATCH = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(e.violatedDirective));
+"""
+
+
 @pytest.fixture
 def page(browser):
+    """A page that records Content-Security-Policy violations (events and console) and page errors."""
     page = browser.new_page(viewport={"width": 1100, "height": 1400})
+    page.add_init_script(WATCH)
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.problems = problems
     yield page
+    assert page.problems == [], page.problems  # no CSP violation and no script error, on any page a test visited
     page.close()
+
+
+def no_violations(page: Page) -> None:
+    assert page.evaluate("window.__violations") == [] and page.problems == []
 
 
 def api(server: str, path: str, **params: object) -> dict:
@@ -139,3 +175,38 @@ def test_other_pages_render(server, page):
     page.goto(f"{server}/tie?team_a=Nowhere+FC&team_b=Atalanta", timeout=SLOW)
     assert "unknown team" in page.get_by_test_id("error-message").text_content()
     shot(page, "error")
+
+
+def test_pages_work_under_the_content_security_policy(server, page):
+    """Every page, its scripts and its styles, with the CSP on: nothing refused, nothing broken."""
+    for path in ("/", "/docs", "/round?competition=uefa-el&season=2023-24&round=Quarterfinals",
+                 "/team?name=Liverpool&date=2024-04-18"):  # fmt: skip
+        response = page.goto(server + path, timeout=SLOW)
+        assert response is not None and "script-src 'self'" in response.headers["content-security-policy"]
+        no_violations(page)
+    page.goto(f"{server}/tie?team_a=Liverpool&team_b=Atalanta&date=2024-04-18", timeout=SLOW)
+    ready(page, 0, "0-0")
+    page.locator("#home-plus").click()
+    ready(page, 0, "1-0")
+    assert page.locator("#curve circle.goal").count() == 1
+    no_violations(page)
+
+
+def test_team_names_are_shown_as_text_and_never_run(evil_server, page):
+    """Issue 12: a team named like markup ran script when the in-play curve was drawn."""
+    evil, script = EVIL_NAMES
+    page.goto(f"{evil_server}/tie?" + urlencode({"team_a": evil, "team_b": script, "date": "2023-10-01"}), timeout=SLOW)
+    ready(page, 0, "0-0")
+    assert page.locator("#tie-title").text_content() == f"{evil} v {script}"
+    page.locator("#home-plus").click()  # a goal for the home side: its name goes into the curve's marker
+    ready(page, 0, "1-0")
+    page.locator("#away-plus").click()
+    ready(page, 0, "1-1")
+    titles = page.locator("#curve circle.goal title").all_text_contents()
+    assert sorted(titles) == sorted([f"1' {evil}", f"1' {script}"])  # a goal at minute 0 counts from minute 1
+    assert page.locator("#curve img, #curve script, body img").count() == 0
+    shot(page, "tie-evil-names")
+    page.goto(f"{evil_server}/team?" + urlencode({"name": evil}), timeout=SLOW)
+    assert page.locator("#team-title").text_content().startswith(evil)
+    assert page.evaluate("window.__xss") is None  # neither name's script ever ran
+    no_violations(page)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -35,7 +36,7 @@ from remontada.live import Curve, LiveForecast, LiveForecaster, parse_events, pa
 from remontada.models import DEFAULT_MODEL, DEFAULT_TIE_MODEL
 from remontada.plain import plain, records
 from remontada.precedents import base_rates, precedents
-from remontada.store import Store
+from remontada.store import Store, default_path
 from remontada.teams import link_teams
 from remontada.tie_forecast import TieForecast, TieForecaster
 
@@ -1093,16 +1094,41 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (only this machine by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     db: DbOption = None,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-host",
+            help="Another host name clients reach the server by (repeatable); 127.0.0.1, localhost, [::1] and "
+            "--host always work, any other Host header gets a 400.",
+            show_default=False,
+        ),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Worker processes: distinct forecasts are worked out on every core.")
+    ] = 1,
 ) -> None:
     """Run the web app (pages, and the JSON API documented at /docs) with uvicorn."""
     import uvicorn  # the web stack loads only for this command
 
     from remontada.web import create_app
+    from remontada.web.app import HOSTS_VARIABLE
 
+    hosts = [f"[{host}]" if ":" in host else host, *(allowed_host or [])]  # an IPv6 address is [bracketed] in Host
     if db is not None and not db.exists():
         err.print(f"[dim]creating {db} from the bundled data…[/dim]")
-    err.print(f"remontada on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run(create_app(db), host=host, port=port)
+    err.print(f"remontada on http://{hosts[0]}:{port}/  (API docs: http://{hosts[0]}:{port}/docs)")
+    if workers == 1:
+        uvicorn.run(create_app(db, allowed_hosts=hosts), host=host, port=port)
+        return
+    # Workers are new processes that import the app by name and read their settings from the
+    # environment. The store is created (and checked) here, once, before any of them opens it.
+    path = db if db is not None else default_path()
+    if not path.exists():
+        open_store(path).close()
+    open_store(path, read_only=True).close()
+    os.environ["REMONTADA_DB"] = str(path)
+    os.environ[HOSTS_VARIABLE] = ",".join(hosts)
+    uvicorn.run("remontada.web.app:from_environment", factory=True, host=host, port=port, workers=workers)
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from remontada.errors import BatchError, DataError, RemontadaError
 from remontada.grid import ScoreGrid, poisson_grid
+from remontada.memo import Memo
 from remontada.models import DEFAULT_MODEL, MODELS, MatchModel
 from remontada.queries import find_team, training_matches
 from remontada.store import Store
@@ -29,6 +30,8 @@ __all__ = ["Forecaster", "MatchForecast", "team_ratings"]
 FITS_KEPT = 32
 """Fitted models a :class:`Forecaster` keeps (one per forecast date and pool; the oldest goes first)."""
 
+_POOLS = 2
+"""Clubs and national teams: the pools a :class:`Forecaster` fits apart."""
 _Pair = tuple[int, int] | RemontadaError
 _TRUE = {"1", "true", "yes", "y", "t"}
 _FALSE = {"", "0", "false", "no", "n", "f"}
@@ -78,22 +81,23 @@ class Forecaster:
             raise DataError(f"unknown model {model!r}; choose from {', '.join(sorted(MODELS))}")
         self.store = store
         self.model = model
-        self._frames: dict[str, pd.DataFrame] = {}
-        self._fits: dict[tuple[str, int], MatchModel] = {}
-        self._first: dict[str, dt.date | None] = {}
+        # memos, not dicts: a web server asks from many threads at once (one fit per key at a time)
+        self._frames: Memo[str, pd.DataFrame] = Memo(_POOLS)
+        self._fits: Memo[tuple[str, int], MatchModel] = Memo(FITS_KEPT)
+        self._first: Memo[str, dt.date | None] = Memo(_POOLS)
         self._kinds: dict[int, str] = dict(store.con.execute("SELECT team_id, kind FROM teams").fetchall())
 
     def _frame(self, pool: str) -> pd.DataFrame:
-        if pool not in self._frames:
-            self._frames[pool] = training_matches(self.store, pool=pool)
-        return self._frames[pool]
+        return self._frames.get(pool, lambda: training_matches(self.store, pool=pool))
 
     def check_date(self, day: dt.date, pool: str) -> None:
         """Refuse a forecast date on or before the pool's first match: there is nothing to fit on."""
-        if pool not in self._first:
+
+        def first_match() -> dt.date | None:
             frame = self._frame(pool)
-            self._first[pool] = frame["date"].min().date() if len(frame) else None
-        first = self._first[pool]
+            return frame["date"].min().date() if len(frame) else None
+
+        first = self._first.get(pool, first_match)
         if first is None or day <= first:
             raise DataError(f"date {day} is before any {pool} match in the store")
 
@@ -110,19 +114,14 @@ class Forecaster:
         used = int(np.searchsorted(frame["date"].to_numpy(), np.datetime64(as_of), side="left"))
         if used == 0:
             raise DataError(f"no {pool} matches before {as_of}: nothing to forecast from")
-        key = (pool, used)
-        if key not in self._fits:
-            fit = self._fit(frame.iloc[:used], pool)
-            if len(self._fits) >= FITS_KEPT:  # a long-running server asked about many dates: the oldest goes
-                self._fits.pop(next(iter(self._fits)))
-            self._fits[key] = fit
-        return self._fits[key]
+        # a long-running server asked about many dates: the oldest fit goes
+        return self._fits.get((pool, used), lambda: self._fit(frame.iloc[:used], pool))
 
     def _fit(self, frame: pd.DataFrame, pool: str) -> MatchModel:
         cls = MODELS[self.model]
-        earlier = [k for k in self._fits if k[0] == pool]
+        earlier = [(k[1], fit) for k, fit in self._fits.finished() if k[0] == pool]
         if earlier and "warm_start" in inspect.signature(cls).parameters:
-            model = copy.deepcopy(self._fits[max(earlier, key=lambda k: k[1])])  # start from the latest fit
+            model = copy.deepcopy(max(earlier, key=lambda e: e[0])[1])  # start from the latest fit
         else:
             model = cls(**({"warm_start": True} if "warm_start" in inspect.signature(cls).parameters else {}))
         return model.fit(frame)

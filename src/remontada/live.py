@@ -32,12 +32,13 @@ from remontada.errors import BatchError, DataError, RemontadaError
 from remontada.grid import DEFAULT_MAX_GOALS, ScoreGrid
 from remontada.inplay import MINUTES, LiveTable, live_table
 from remontada.knockout import END_OF_EXTRA_TIME, Moment, Played, play
+from remontada.memo import Memo
 from remontada.models import DEFAULT_TIE_MODEL
 from remontada.queries import find_team
 from remontada.red_cards import RedCardEffect
 from remontada.store import Store
 from remontada.tie import TieProbabilities
-from remontada.tie_forecast import TieForecast, TieForecaster, parse_leg1
+from remontada.tie_forecast import YEARS_KEPT, TieForecast, TieForecaster, parse_leg1
 from remontada.timing import fit_red_card_effect
 
 __all__ = [
@@ -321,17 +322,18 @@ class LiveForecaster:
         self.ties = ties or TieForecaster(store, model)
         self.store = store
         self.model = self.ties.model
-        self._red_cards: dict[int, RedCardEffect] = {}
-        self._matches: dict[tuple[Any, ...], _Match] = {}
+        # memos, not dicts: a web server asks from many threads at once (one computation per key at a time)
+        self._red_cards: Memo[int, RedCardEffect] = Memo(YEARS_KEPT)
+        self._matches: Memo[tuple[Any, ...], _Match] = Memo(_MATCHES_KEPT)
 
     def red_cards(self, day: dt.date) -> RedCardEffect:
         """The red-card effect from the store's club matches before 1 January of ``day``'s year (cached)."""
-        if day.year not in self._red_cards:
+
+        def effect() -> RedCardEffect:
             intensity = self.ties.conditions(day).intensity
-            self._red_cards[day.year] = fit_red_card_effect(
-                self.store, before=dt.date(day.year, 1, 1), intensity=intensity
-            )
-        return self._red_cards[day.year]
+            return fit_red_card_effect(self.store, before=dt.date(day.year, 1, 1), intensity=intensity)
+
+        return self._red_cards.get(day.year, effect)
 
     def live(
         self,
@@ -540,11 +542,9 @@ class LiveForecaster:
         than playing it out from a moment.
         """
         key = (team_a, team_b, leg1, date, rules, competition, neutral, stored)
-        if key not in self._matches:
-            if len(self._matches) >= _MATCHES_KEPT:
-                self._matches.pop(next(iter(self._matches)))
-            self._matches[key] = self._resolve(team_a, team_b, leg1, date, rules, competition, neutral, stored)
-        return self._matches[key]
+        return self._matches.get(
+            key, lambda: self._resolve(team_a, team_b, leg1, date, rules, competition, neutral, stored)
+        )
 
     def _resolve(
         self,

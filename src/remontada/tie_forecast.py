@@ -28,6 +28,7 @@ from remontada.forecast import Forecaster
 from remontada.grid import ScoreGrid
 from remontada.inplay import Intensity
 from remontada.knockout import Conditions, Moment, Played, play
+from remontada.memo import Memo
 from remontada.models import DEFAULT_TIE_MODEL
 from remontada.precedents import ERAS, BaseRate, base_rate
 from remontada.queries import find_competition, two_legged_ties
@@ -42,6 +43,10 @@ __all__ = ["TieForecast", "TieForecaster", "parse_leg1"]
 _SCORE = re.compile(r"^\s*(?:(?P<home>.*?\S)\s+)?(?P<h>\d{1,2})\s*[-–:]\s*(?P<a>\d{1,2})(?:\s+(?P<away>\S.*?))?\s*$")
 CONDITIONS_KEPT = 256
 """Dates whose extra-time and shootout evidence a :class:`TieForecaster` keeps (the oldest goes first)."""
+YEARS_KEPT = 64
+"""Years whose in-play (and red-card) model a forecaster keeps, fitted once a year."""
+PAIRS_KEPT = 4096
+"""Pairs of teams whose stored ties a :class:`TieForecaster` keeps."""
 LOOKAHEAD = dt.timedelta(days=90)
 """How far ahead of a forecast date a stored first leg may be and still be "this tie"."""
 
@@ -200,9 +205,10 @@ class TieForecaster:
         self.forecaster = forecaster or Forecaster(store, model)
         self.store = store
         self.model = self.forecaster.model
-        self._conditions: dict[dt.date, Conditions] = {}
-        self._timing: dict[int, Intensity] = {}
-        self._ties: dict[tuple[int, int], list[_Known]] = {}
+        # memos, not dicts: a web server asks from many threads at once (one computation per key at a time)
+        self._conditions: Memo[dt.date, Conditions] = Memo(CONDITIONS_KEPT)
+        self._timing: Memo[int, Intensity] = Memo(YEARS_KEPT)
+        self._ties: Memo[tuple[int, int], list[_Known]] = Memo(PAIRS_KEPT)
         self._competition_kinds: dict[str, str] = dict(
             store.con.execute("SELECT competition_id, kind FROM competitions").fetchall()
         )
@@ -213,21 +219,19 @@ class TieForecaster:
         The in-play model changes slowly; it is refitted once a year, on the matches
         before 1 January of ``day``'s year.
         """
-        if day not in self._conditions:
-            if day.year not in self._timing:
-                self._timing[day.year] = fit_timing(self.store, before=dt.date(day.year, 1, 1))
-            if len(self._conditions) >= CONDITIONS_KEPT:
-                self._conditions.pop(next(iter(self._conditions)))
-            self._conditions[day] = Conditions(
-                extra_time_rate(self.store, before=day), shootout_edge(self.store, before=day), self._timing[day.year]
-            )
-        return self._conditions[day]
+
+        def evidence() -> Conditions:
+            timing = self._timing.get(day.year, lambda: fit_timing(self.store, before=dt.date(day.year, 1, 1)))
+            return Conditions(extra_time_rate(self.store, before=day), shootout_edge(self.store, before=day), timing)
+
+        return self._conditions.get(day, evidence)
 
     def _stored(self, a: int, b: int) -> list[_Known]:
         """Every two-legged tie the store holds with A at home first against B (cached per pair)."""
-        if (a, b) not in self._ties:
+
+        def stored() -> list[_Known]:
             frame = two_legged_ties(self.store, team_a_id=a, team_b_id=b)
-            self._ties[(a, b)] = [
+            return [
                 _Known(
                     str(row["competition_id"]),
                     str(row["competition"]),
@@ -244,7 +248,8 @@ class TieForecaster:
                 )  # fmt: skip
                 for row in frame.to_dict("records")
             ]
-        return self._ties[(a, b)]
+
+        return self._ties.get((a, b), stored)
 
     def _known(self, a: int, b: int, day: dt.date) -> tuple[_Known | None, _Known | None]:
         """The stored tie A v B under way on ``day`` (leg 1 before it, leg 2 on or after), or the next one."""

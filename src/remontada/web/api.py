@@ -17,7 +17,7 @@ from remontada.live import parse_events, parse_what_if
 from remontada.models.elo import EloModel
 from remontada.plain import plain, records
 from remontada.queries import find_team, matches, two_legged_ties
-from remontada.web.deps import Engines, EnginesDep
+from remontada.web.deps import Day, Engines, EnginesDep
 
 __all__ = [
     "MAX_EVENTS",
@@ -41,9 +41,6 @@ TeamB = Annotated[str, Query(description="Side B: at home in the second leg.", *
 Leg1 = Annotated[
     str | None,
     Query(max_length=120, description="First leg, A's goals first: 'Liverpool 0-3 Atalanta' or '0-3'."),
-]
-Day = Annotated[
-    dt.date | None, Query(description="Forecast with matches strictly before this day (the second leg's date).")
 ]
 RulesQ = Annotated[str | None, Query(max_length=120, description="Rules name, e.g. uefa-2021 or single-match.")]
 CompetitionQ = Annotated[str | None, Query(max_length=120, description="Competition slug or name.")]
@@ -69,7 +66,7 @@ def _events(text: str | None, name: str) -> list[tuple[int, str]]:
     return events
 
 
-def tie_forecast(
+async def tie_forecast(
     engines: Engines,
     team_a: str,
     team_b: str,
@@ -82,7 +79,7 @@ def tie_forecast(
 ) -> dict[str, Any]:
     """:meth:`TieForecaster.tie` as a dict."""
     key = ("tie", team_a, team_b, leg1, date, rules, competition, neutral)
-    return engines.answer(
+    return await engines.answer(
         key,
         lambda: engines.ties.tie(
             team_a, team_b, leg1=leg1, date=date, rules=rules, competition=competition, neutral=neutral
@@ -90,7 +87,7 @@ def tie_forecast(
     )
 
 
-def live_forecast(
+async def live_forecast(
     engines: Engines,
     team_a: str,
     team_b: str,
@@ -108,7 +105,7 @@ def live_forecast(
     """:meth:`LiveForecaster.live` as a dict."""
     changes = tuple(parse_what_if(w) for w in what_if or [])
     key = ("live", team_a, team_b, minute, score, reds, leg1, date, rules, competition, neutral, changes)
-    return engines.answer(
+    return await engines.answer(
         key,
         lambda: engines.live.live(
             team_a, team_b, minute=minute, score=score, reds=reds, leg1=leg1, date=date, rules=rules,
@@ -117,7 +114,7 @@ def live_forecast(
     )  # fmt: skip
 
 
-def curve_forecast(
+async def curve_forecast(
     engines: Engines,
     team_a: str,
     team_b: str,
@@ -133,7 +130,7 @@ def curve_forecast(
     """:meth:`LiveForecaster.replay` as a dict."""
     scored, sent_off = _events(goals, "goals"), _events(reds, "reds")
     key = ("curve", team_a, team_b, tuple(scored), tuple(sent_off), leg1, date, rules, competition, neutral)
-    return engines.answer(
+    return await engines.answer(
         key,
         lambda: engines.live.replay(
             team_a, team_b, goals=scored, reds=sent_off, leg1=leg1, date=date, rules=rules,
@@ -142,28 +139,36 @@ def curve_forecast(
     )  # fmt: skip
 
 
-def round_forecasts(engines: Engines, competition: str, season: str, round: str) -> list[dict[str, Any]]:
+async def round_forecasts(engines: Engines, competition: str, season: str, round: str) -> list[dict[str, Any]]:
     """:meth:`TieForecaster.round` as a list of dicts, each tie as of its second leg."""
-    with engines.lock:
-        return [f.as_dict() for f in engines.ties.round(competition, season, round)]
+    return await engines.answer(
+        ("round", competition, season, round),
+        lambda: [f.as_dict() for f in engines.ties.round(competition, season, round)],
+    )
 
 
-def team_history(engines: Engines, name: str, *, date: dt.date | None = None, results: int = 20) -> dict[str, Any]:
+async def team_history(
+    engines: Engines, name: str, *, date: dt.date | None = None, results: int = 20
+) -> dict[str, Any]:
     """A team's rating after each of its matches (Elo) and its latest results, before ``date``."""
+    return await engines.answer(("team", name, date, results), lambda: _team(engines, name, date, results))
+
+
+def _team(engines: Engines, name: str, date: dt.date | None, results: int) -> dict[str, Any]:
+    """:func:`team_history`, worked out."""
     store = engines.store
-    with engines.lock:
-        forecaster = engines.ties.forecaster
-        team_id = find_team(store, name)
-        day = date or forecaster.latest_date()
-        pool = forecaster.pool(team_id)
-        forecaster.check_date(day, pool)
-        model = forecaster.fitted(day, pool)
-        found = store.one("SELECT name, country, kind FROM teams WHERE team_id = ?", [team_id])
-        assert found is not None
-        history = model.ratings_history([team_id]) if isinstance(model, EloModel) else None
-        rating = model.ratings().get("rating") if isinstance(model, EloModel) else None
-        recent = matches(store, team=name, before=day).tail(results).iloc[::-1]
-        ties = pd.concat([two_legged_ties(store, team_a_id=team_id), two_legged_ties(store, team_b_id=team_id)])
+    forecaster = engines.ties.forecaster
+    team_id = find_team(store, name)
+    day = date or forecaster.latest_date()
+    pool = forecaster.pool(team_id)
+    forecaster.check_date(day, pool)
+    model = forecaster.fitted(day, pool)
+    found = store.one("SELECT name, country, kind FROM teams WHERE team_id = ?", [team_id])
+    assert found is not None
+    history = model.ratings_history([team_id]) if isinstance(model, EloModel) else None
+    rating = model.ratings().get("rating") if isinstance(model, EloModel) else None
+    recent = matches(store, team=name, before=day).tail(results).iloc[::-1]
+    ties = pd.concat([two_legged_ties(store, team_a_id=team_id), two_legged_ties(store, team_b_id=team_id)])
     columns = ["date", "competition", "season", "round", "home", "away", "home_goals", "away_goals"]
     columns += ["et_home_goals", "et_away_goals", "pen_home", "pen_away"]
     return {
@@ -197,7 +202,7 @@ def _upcoming(ties: pd.DataFrame, day: dt.date) -> list[dict[str, Any]]:
 
 
 @router.get("/tie", summary="A knockout tie: who goes through, by route")
-def get_tie(
+async def get_tie(
     engines: EnginesDep,
     team_a: TeamA,
     team_b: TeamB,
@@ -208,13 +213,13 @@ def get_tie(
     neutral: Neutral = False,
 ) -> dict[str, Any]:
     """``TieForecast.as_dict()``: P(each side goes through) in 90 minutes, extra time and penalties, and more."""
-    return tie_forecast(
+    return await tie_forecast(
         engines, team_a, team_b, leg1=leg1, date=date, rules=rules, competition=competition, neutral=neutral
     )
 
 
 @router.get("/live", summary="A match or tie at one moment: minute, score, red cards")
-def get_live(
+async def get_live(
     engines: EnginesDep,
     team_a: TeamA,
     team_b: TeamB,
@@ -230,14 +235,14 @@ def get_live(
     neutral: Neutral = False,
 ) -> dict[str, Any]:
     """``LiveForecast.as_dict()``: the final score to come and who goes through, from this moment."""
-    return live_forecast(
+    return await live_forecast(
         engines, team_a, team_b, minute=minute, score=score, reds=(home_red, away_red), leg1=leg1, date=date,
         rules=rules, competition=competition, neutral=neutral, what_if=what_if,
     )  # fmt: skip
 
 
 @router.get("/curve", summary="The chance minute by minute for a timeline of goals")
-def get_curve(
+async def get_curve(
     engines: EnginesDep,
     team_a: TeamA,
     team_b: TeamB,
@@ -250,29 +255,29 @@ def get_curve(
     neutral: Neutral = False,
 ) -> dict[str, Any]:
     """``Curve.as_dict()``: ``values[side][minute]``, and ``stayed`` had the score not moved."""
-    return curve_forecast(
+    return await curve_forecast(
         engines, team_a, team_b, goals=goals, reds=reds, leg1=leg1, date=date, rules=rules,
         competition=competition, neutral=neutral,
     )  # fmt: skip
 
 
 @router.get("/round", summary="Every two-legged tie of a round, each as of its second leg")
-def get_round(
+async def get_round(
     engines: EnginesDep,
     competition: Annotated[str, Query(description="Competition slug or name, e.g. uefa-el.", **NAME)],
     season: Annotated[str, Query(description="Season, e.g. 2023-24.", **NAME)],
     round: Annotated[str, Query(description="Round, e.g. Quarterfinals.", **NAME)],
 ) -> list[dict[str, Any]]:
     """A list of ``TieForecast.as_dict()``."""
-    return round_forecasts(engines, competition, season, round)
+    return await round_forecasts(engines, competition, season, round)
 
 
 @router.get("/team", summary="A team's rating history and latest results")
-def get_team(
+async def get_team(
     engines: EnginesDep,
     name: Annotated[str, Query(description="Team name (any spelling the store knows).", **NAME)],
     date: Day = None,
     results: Annotated[int, Query(ge=1, le=200, description="How many latest results.")] = 20,
 ) -> dict[str, Any]:
     """Ratings after each match (``history.dates``, ``history.ratings``; Elo) and the latest results."""
-    return team_history(engines, name, date=date, results=results)
+    return await team_history(engines, name, date=date, results=results)

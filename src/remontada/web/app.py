@@ -1,8 +1,15 @@
-"""The application factory: one read-only store, warm forecasters, errors turned into clear 4xx replies."""
+"""The application factory: one read-only store, warm forecasters, errors turned into clear 4xx replies.
+
+Every response carries headers that keep a page from running anyone's script but
+its own (a Content-Security-Policy with no inline script), and a request naming a
+host the server was not started for is refused (DNS rebinding). ``remontada serve
+--workers N`` runs several processes, each built by :func:`from_environment`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -11,6 +18,8 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from remontada._version import __version__
 from remontada.bundle import open_store
@@ -20,29 +29,90 @@ from remontada.models import DEFAULT_TIE_MODEL
 from remontada.store import default_path
 from remontada.tie_forecast import TieForecaster
 from remontada.web import api, pages
-from remontada.web.deps import HERE, MAX_QUERY, Engines, templates
+from remontada.web.deps import (
+    ANSWER_WAIT,
+    DATE_HORIZON,
+    HERE,
+    MAX_QUERY,
+    RETRY_AFTER,
+    Engines,
+    StillWorking,
+    ThreadStore,
+    templates,
+)
 
-__all__ = ["create_app"]
+__all__ = ["HOSTS_VARIABLE", "LOCAL_HOSTS", "SECURITY_HEADERS", "Problem", "create_app", "from_environment"]
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+"""Host names a request may address the server by, always (more with ``serve --allowed-host``)."""
+HOSTS_VARIABLE = "REMONTADA_ALLOWED_HOSTS"
+"""The environment variable :func:`from_environment` reads more allowed hosts from (comma-separated)."""
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+"""Headers on every response: only the app's own scripts and styles run, nothing frames it, nothing is sniffed."""
 
 
-def create_app(store_path: Path | str | None = None, *, model: str = DEFAULT_TIE_MODEL) -> FastAPI:
+class FieldProblem(BaseModel):
+    """One bad field of a request: where (``["query", "minute"]``) and what was wrong."""
+
+    loc: list[str | int]
+    msg: str
+
+
+class Problem(BaseModel):
+    """The body of every error the API sends: a message naming what was wrong (and, for bad fields, each one)."""
+
+    detail: str
+    errors: list[FieldProblem] | None = None
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {
+        "description": "The request named a host this server was not started for (see `serve --allowed-host`).",
+        "content": {"text/plain": {"schema": {"type": "string"}}},
+    },
+    413: {"model": Problem, "description": "The query string is too long."},
+    422: {"model": Problem, "description": "Bad input: `detail` says what was wrong; `errors` lists bad fields."},
+    503: {
+        "model": Problem,
+        "description": "The answer is still being worked out (come back after `Retry-After` seconds), "
+        "or the store cannot be read.",
+    },
+}
+"""The error replies every API route documents (what :func:`_error` sends)."""
+
+
+def create_app(
+    store_path: Path | str | None = None,
+    *,
+    model: str = DEFAULT_TIE_MODEL,
+    allowed_hosts: Sequence[str] = (),
+    wait: float = ANSWER_WAIT,
+) -> FastAPI:
     """The web app over the store at ``store_path`` (default: ``REMONTADA_DB``, else the user data directory).
 
     A store that does not exist yet is created from the bundled data first; then it
     is opened read-only, once, for the app's lifetime. The forecasters fit their
-    model lazily, once per forecast date, and keep the fits.
+    model lazily, once per forecast date, and keep the fits. Requests must address
+    the server as one of :data:`LOCAL_HOSTS` or ``allowed_hosts`` (else 400). A request
+    waits ``wait`` seconds for an answer being worked out, then gets a 503.
     """
     path = Path(store_path) if store_path is not None else default_path()
     if not path.exists():
         open_store(path).close()
-    store = open_store(path, read_only=True)
+    store = ThreadStore(open_store(path, read_only=True))
     ties = TieForecaster(store, model)
-    engines = Engines(store, ties, LiveForecaster(store, ties=ties))
+    engines = Engines(store, ties, LiveForecaster(store, ties=ties), wait=wait)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        store.close()
+        engines.close()
 
     app = FastAPI(
         title="remontada",
@@ -54,6 +124,7 @@ def create_app(store_path: Path | str | None = None, *, model: str = DEFAULT_TIE
     )
     app.state.engines = engines
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=[*LOCAL_HOSTS, *allowed_hosts], www_redirect=False)
 
     @app.middleware("http")
     async def limit_query(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -63,9 +134,21 @@ def create_app(store_path: Path | str | None = None, *, model: str = DEFAULT_TIE
             return _error(request, 413, message)
         return await call_next(request)
 
+    @app.middleware("http")  # added last: outermost, so every reply (a 400 or 413 too) has the headers
+    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
     @app.exception_handler(DataError)
     async def data_error(request: Request, exc: DataError) -> Response:
         return _error(request, 422, str(exc))
+
+    @app.exception_handler(StillWorking)
+    async def still_working(request: Request, exc: StillWorking) -> Response:
+        response = _error(request, 503, str(exc))
+        response.headers["Retry-After"] = str(RETRY_AFTER)
+        return response
 
     @app.exception_handler(RemontadaError)
     async def remontada_error(request: Request, exc: RemontadaError) -> Response:
@@ -75,15 +158,26 @@ def create_app(store_path: Path | str | None = None, *, model: str = DEFAULT_TIE
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         return _error(request, 422, _validation_message(exc), errors=exc.errors())
 
-    app.include_router(api.router)
+    app.include_router(api.router, responses=ERROR_RESPONSES)
     app.include_router(pages.router)
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     def docs(request: Request) -> HTMLResponse:
         """The API's reference from its OpenAPI spec, rendered here with no outside assets."""
-        return templates.TemplateResponse(request, "docs.html", {"spec": app.openapi()})
+        context = {"spec": app.openapi(), "wait": f"{engines.wait:g}", "horizon": DATE_HORIZON}
+        return templates.TemplateResponse(request, "docs.html", context)
 
     return app
+
+
+def from_environment() -> FastAPI:
+    """The app as ``remontada serve`` configured it, for worker processes (uvicorn imports it by name).
+
+    The store is ``REMONTADA_DB`` (else the user data directory), more allowed hosts
+    come from :data:`HOSTS_VARIABLE`.
+    """
+    hosts = [h.strip() for h in os.environ.get(HOSTS_VARIABLE, "").split(",") if h.strip()]
+    return create_app(allowed_hosts=hosts)
 
 
 def _validation_message(exc: RequestValidationError) -> str:

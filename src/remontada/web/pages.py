@@ -17,7 +17,6 @@ from remontada.precedents import precedents
 from remontada.web.api import (
     NAME,
     CompetitionQ,
-    Day,
     Leg1,
     Neutral,
     RulesQ,
@@ -28,7 +27,7 @@ from remontada.web.api import (
     team_history,
     tie_forecast,
 )
-from remontada.web.deps import EnginesDep, templates
+from remontada.web.deps import Day, Engines, EnginesDep, templates
 
 __all__ = ["router"]
 
@@ -45,9 +44,9 @@ templates.env.filters["pct"] = pct
 
 
 @router.get("/", response_class=HTMLResponse)
-def index(request: Request, engines: EnginesDep) -> HTMLResponse:
+async def index(request: Request, engines: EnginesDep) -> HTMLResponse:
     """Pick a round of a competition, or two teams, a first leg and a date."""
-    rounds = engines.rounds()
+    rounds = await engines.rounds()
     tree: dict[str, dict[str, Any]] = {}
     for row in rounds.to_dict("records"):
         entry = tree.setdefault(str(row["competition_id"]), {"name": str(row["competition"]), "seasons": {}})
@@ -57,12 +56,12 @@ def index(request: Request, engines: EnginesDep) -> HTMLResponse:
     return templates.TemplateResponse(
         request,
         "index.html",
-        {"competitions": competitions, "picker": json.dumps(picker).replace("</", "<\\/"), "example": EXAMPLE},
+        {"competitions": competitions, "picker": json.dumps(picker), "example": EXAMPLE},
     )
 
 
 @router.get("/tie", response_class=HTMLResponse)
-def tie_page(
+async def tie_page(
     request: Request,
     engines: EnginesDep,
     team_a: TeamA,
@@ -75,7 +74,7 @@ def tie_page(
 ) -> HTMLResponse:
     """A tie: chances by route, the second-leg grid, precedents and the in-play panel."""
     leg1, rules, competition = leg1 or None, rules or None, competition or None  # empty form fields
-    tie = tie_forecast(
+    tie = await tie_forecast(
         engines, team_a, team_b, leg1=leg1, date=date, rules=rules, competition=competition, neutral=neutral
     )
     # What the in-play panel sends to /api/live and /api/curve: the page's own inputs, and the
@@ -87,7 +86,7 @@ def tie_page(
     stored_under_way = tie["leg1"] is not None and tie["rules_from"] == "competition" and not leg1
     if not stored_under_way and "rules" not in params:
         params["rules"] = tie["rules"]
-    kick_off = live_forecast(
+    kick_off = await live_forecast(
         engines, params["team_a"], params["team_b"], date=dt.date.fromisoformat(params["date"]),
         leg1=params.get("leg1"), rules=params.get("rules"), competition=params.get("competition"), neutral=neutral,
     )  # fmt: skip
@@ -100,15 +99,10 @@ def tie_page(
     comebacks: list[dict[str, Any]] = []
     base = tie["base_rate"]
     if base is not None:
-        with engines.lock:
-            frame = precedents(
-                engines.store,
-                deficit=base["deficit"],
-                lost_at=base["lost_at"],
-                before=dt.date.fromisoformat(tie["as_of"]),
-            )
-        done = frame[frame["overturned"]].sort_values("date", ascending=False).head(5)
-        comebacks = [{str(k): str(v) for k, v in row.items()} for row in done.to_dict("records")]
+        comebacks = await engines.answer(
+            ("comebacks", base["deficit"], base["lost_at"], tie["as_of"]),
+            lambda: _comebacks(engines, base["deficit"], base["lost_at"], dt.date.fromisoformat(tie["as_of"])),
+        )
     return templates.TemplateResponse(
         request,
         "tie.html",
@@ -117,7 +111,7 @@ def tie_page(
 
 
 @router.get("/round", response_class=HTMLResponse)
-def round_page(
+async def round_page(
     request: Request,
     engines: EnginesDep,
     competition: Annotated[str, Query(**NAME)],
@@ -125,25 +119,32 @@ def round_page(
     round: Annotated[str, Query(**NAME)],
 ) -> HTMLResponse:
     """Every tie of a round with its chances, each as of its second leg."""
-    ties = round_forecasts(engines, competition, season, round)
+    ties = await round_forecasts(engines, competition, season, round)
     return templates.TemplateResponse(
         request, "round.html", {"ties": ties, "competition": competition, "season": season, "round": round}
     )
 
 
 @router.get("/team", response_class=HTMLResponse)
-def team_page(
+async def team_page(
     request: Request,
     engines: EnginesDep,
     name: Annotated[str, Query(**NAME)],
     date: Day = None,
 ) -> HTMLResponse:
     """A team's rating history (inline SVG) and latest results."""
-    team = team_history(engines, name, date=date, results=20)
+    team = await team_history(engines, name, date=date, results=20)
     chart = None
     if team["history"] and team["history"]["dates"]:
         chart = _chart(team["history"]["dates"], team["history"]["ratings"])
     return templates.TemplateResponse(request, "team.html", {"team": team, "chart": chart})
+
+
+def _comebacks(engines: Engines, deficit: int, lost_at: str | None, before: dt.date) -> list[dict[str, str]]:
+    """The five latest ties overturned from this deficit (the precedents' examples), as text."""
+    frame = precedents(engines.store, deficit=deficit, lost_at=lost_at, before=before)
+    done = frame[frame["overturned"]].sort_values("date", ascending=False).head(5)
+    return [{str(k): str(v) for k, v in row.items()} for row in done.to_dict("records")]
 
 
 def _chart(dates: list[str], values: list[float], width: int = 720, height: int = 260) -> dict[str, Any]:

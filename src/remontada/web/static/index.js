@@ -1,7 +1,8 @@
 // The round picker: seasons of the chosen competition, then rounds of the chosen season.
 (function () {
   "use strict";
-  const picker = JSON.parse(document.getElementById("picker-data").textContent);
+  // the seasons and rounds of each competition, as JSON in an attribute (escaped by the template, never markup)
+  const picker = JSON.parse(document.getElementById("round-form").dataset.picker);
   const competition = document.getElementById("competition");
   const season = document.getElementById("season");
   const round = document.getElementById("round");

@@ -70,7 +70,15 @@
   }
 
   // --- the curve: team A's chance, minute by minute, and had the score stayed as at kick-off ---
+  // Built node by node (never from markup): team names are data, shown as text, never parsed as HTML.
   const W = 640, H = 260, PAD = 36;
+  const SVG = "http://www.w3.org/2000/svg";
+  function node(name, attributes, text) {
+    const element = document.createElementNS(SVG, name);
+    for (const [k, v] of Object.entries(attributes)) element.setAttribute(k, v);
+    if (text !== undefined) element.textContent = text;
+    return element;
+  }
   function draw(curve) {
     const svg = $("curve");
     const key = curve.home === teamA ? "home" : "away";
@@ -81,20 +89,22 @@
     const path = (series) => series.map((p, m) => `${m ? "L" : "M"}${x(m).toFixed(1)},${y(p).toFixed(1)}`).join("");
     const parts = [];
     for (const p of [0, 0.25, 0.5, 0.75, 1]) {
-      parts.push(`<line class="gridline" x1="${PAD}" x2="${W - PAD}" y1="${y(p)}" y2="${y(p)}"/>`,
-        `<text class="tick" x="${PAD - 4}" y="${y(p) + 4}" text-anchor="end">${100 * p}%</text>`);
+      parts.push(node("line", { class: "gridline", x1: PAD, x2: W - PAD, y1: y(p), y2: y(p) }),
+        node("text", { class: "tick", x: PAD - 4, y: y(p) + 4, "text-anchor": "end" }, `${100 * p}%`));
     }
     for (const m of [0, 15, 30, 45, 60, 75, 90, 105, 120].filter((m) => m <= last)) {
-      parts.push(`<text class="tick" x="${x(m)}" y="${H - PAD + 16}" text-anchor="middle">${m}'</text>`);
+      parts.push(node("text", { class: "tick", x: x(m), y: H - PAD + 16, "text-anchor": "middle" }, `${m}'`));
     }
-    parts.push(`<path class="stayed" data-testid="curve-stayed" d="${path(stayed)}"/>`,
-      `<path class="series" data-testid="curve-line" d="${path(values)}"/>`);
+    parts.push(node("path", { class: "stayed", "data-testid": "curve-stayed", d: path(stayed) }),
+      node("path", { class: "series", "data-testid": "curve-line", d: path(values) }));
     for (const g of curve.goals) {
-      parts.push(`<circle class="goal" cx="${x(g.minute)}" cy="${y(values[g.minute])}" r="4"><title>${g.minute}' ${names[g.side]}</title></circle>`);
+      const circle = node("circle", { class: "goal", cx: x(g.minute), cy: y(values[g.minute]), r: 4 });
+      circle.append(node("title", {}, `${g.minute}' ${names[g.side]}`));
+      parts.push(circle);
     }
     const m = Math.min(state.minute, last);
-    parts.push(`<line class="marker" data-testid="curve-marker" x1="${x(m)}" x2="${x(m)}" y1="${PAD}" y2="${H - PAD}"/>`);
-    svg.innerHTML = parts.join("");
+    parts.push(node("line", { class: "marker", "data-testid": "curve-marker", x1: x(m), x2: x(m), y1: PAD, y2: H - PAD }));
+    svg.replaceChildren(...parts);
     svg.dataset.values = JSON.stringify(values);
     svg.dataset.goals = timeline(state.goals);
   }
