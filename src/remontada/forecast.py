@@ -229,7 +229,9 @@ class Forecaster:
             except RemontadaError as exc:
                 problems.append((number, str(exc)))
             records.append(record)
-        return pd.DataFrame(records, index=rows.index), problems
+        return pd.DataFrame(
+            records, index=rows.index, columns=["date", "home_id", "away_id", "neutral", "pool"]
+        ), problems
 
     def _team_pair(
         self, home: str, away: str, cache: dict[tuple[str, str], tuple[int, int] | RemontadaError]

@@ -499,7 +499,7 @@ class LiveForecaster:
 
         def count(name: str, default: str | None = None) -> int:
             text = cell(name) or (default or "")
-            if not text.isdigit():
+            if not re.fullmatch(r"[0-9]{1,2}", text):  # ASCII digits, at most 99: no overflow further on
                 raise DataError(f"{name}: {text!r} is not a number of goals or cards")
             return int(text)
 

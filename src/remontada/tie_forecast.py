@@ -42,6 +42,10 @@ __all__ = ["TieForecast", "TieForecaster", "parse_leg1"]
 _SCORE = re.compile(r"^\s*(?:(?P<home>.*?\S)\s+)?(?P<h>\d{1,2})\s*[-–:]\s*(?P<a>\d{1,2})(?:\s+(?P<away>\S.*?))?\s*$")
 CONDITIONS_KEPT = 256
 """Dates whose extra-time and shootout evidence a :class:`TieForecaster` keeps (the oldest goes first)."""
+_GOALS = re.compile(r"[0-9]{1,2}")
+"""A goal count in a batch cell: ASCII digits, at most two (so no number overflows)."""
+_BATCH_COLUMNS = ["date", "a", "b", "pool", "played", "rules", "continental", "rules_obj", "leg1_a", "leg1_b"]
+"""The parsed batch rows' columns, there even when every row is bad."""
 LOOKAHEAD = dt.timedelta(days=90)
 """How far ahead of a forecast date a stored first leg may be and still be "this tie"."""
 
@@ -490,8 +494,8 @@ class TieForecaster:
                 if any(g in ("", "nan") for g in goals) and not all(g in ("", "nan") for g in goals):
                     raise DataError("leg1_a and leg1_b: give both first-leg goals, or neither (before the tie)")
                 played = goals[0] not in ("", "nan")
-                if played and not all(g.isdigit() for g in goals):
-                    raise DataError(f"leg1_a, leg1_b: {goals[0]!r}-{goals[1]!r} is not a score")
+                if played and not all(_GOALS.fullmatch(g) for g in goals):
+                    raise DataError(f"leg1_a, leg1_b: {goals[0]!r}-{goals[1]!r} is not a score (0 to 99 goals a side)")
                 under_way, upcoming = self._known(a, b, day)
                 if played and under_way is None and upcoming is not None:
                     raise DataError(f"date {day} is before the first leg (played {upcoming.leg1_date})")
@@ -515,4 +519,4 @@ class TieForecaster:
             except RemontadaError as exc:
                 problems.append((i + 2, str(exc)))
             records.append(record)
-        return pd.DataFrame(records, index=rows.index), problems
+        return pd.DataFrame(records, index=rows.index, columns=_BATCH_COLUMNS), problems
