@@ -350,6 +350,7 @@ def _print_forecast(forecast: MatchForecast) -> None:
     out.print(f"[bold]{forecast.home} v {forecast.away}[/bold]{venue}, as of {forecast.as_of} ({forecast.model})")
     if forecast.prior_only:
         out.print("[yellow]a side has no matches before this date: its rating is the pool average (prior)[/yellow]")
+    _print_warnings(forecast.warnings)
     out.print(
         f"  {forecast.home} {d['p_home']:.1%}   draw {d['p_draw']:.1%}   {forecast.away} {d['p_away']:.1%}\n"
         f"  expected goals {d['xg_home']:.2f} - {d['xg_away']:.2f};  over 2.5 {d['over_2_5']:.1%};  "
@@ -442,6 +443,12 @@ def tie(
     _print_tie(forecast)
 
 
+def _print_warnings(warnings: tuple[str, ...]) -> None:
+    """A forecast's warnings (e.g. a store far out of date), one yellow line each."""
+    for warning in warnings:
+        out.print(Text(f"  warning: {warning}", style="yellow"))
+
+
 def _write_csv(frame: pd.DataFrame, out_path: str) -> None:
     """Write a batch's output; with ``--keep-going``, say how many rows failed (exit 1 if all did)."""
     text = frame.to_csv(index=False, float_format="%.6f")
@@ -491,6 +498,7 @@ def _print_tie(f: TieForecast) -> None:
     if f.rules_from == "assumed":
         out.print("  [yellow]the store does not know this tie's competition: pass --rules or --competition[/yellow]")
     out.print(f"  as of {f.as_of} ({f.model}; data strictly before that day)")
+    _print_warnings(f.warnings)
     if f.prior_only:
         out.print("  [yellow]a side has no matches before this date: its rating is the pool average (prior)[/yellow]")
     table = Table(header_style="bold", title="chance of going through")
@@ -736,6 +744,7 @@ def _print_live(f: LiveForecast, scenarios: list[LiveForecast]) -> None:
             out.print(f"  first leg{f' of {title}' if title else ''}: the second leg at {t.team_b} still to play")
         out.print(f"  rules: {t.rules.describe()} [dim]({t.rules.name})[/dim]")
     out.print(f"  as of {f.as_of} ({f.model}; data strictly before that day)")
+    _print_warnings(f.warnings)
     if f.factors != (1.0, 1.0):
         out.print(f"  [dim]scoring rates from now: {f.home} x{f.factors[0]:.2f}, {f.away} x{f.factors[1]:.2f}[/dim]")
     if f.probabilities is not None and t is not None:

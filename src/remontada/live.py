@@ -175,6 +175,8 @@ class LiveForecast:
     probabilities: TieProbabilities | None
     home_is_a: bool = True
     """Whether the home side of the match in play is side A of the tie (leg 1, a single match, no tie)."""
+    warnings: tuple[str, ...] = ()
+    """What a reader should know about the data behind it (e.g. a store far out of date)."""
 
     @property
     def p_home(self) -> float:
@@ -255,6 +257,7 @@ class LiveForecast:
             "tie": None if self.tie is None else self.tie.as_dict() | {"home_is_a": self.home_is_a},
             "probabilities": probs,
             "top_scores": [{"home": h, "away": a, "p": p} for h, a, p in self.final.top_scores(8)],
+            "warnings": list(self.warnings),
         }
 
 
@@ -601,6 +604,7 @@ class LiveForecaster:
             match.names[0], match.names[1], match.day, self.model, minute, score, reds, what_if, factors,
             (float(played.rates[0][0]), float(played.rates[1][0])), played.final[0], match.tie,
             None if played.probabilities is None else played.probabilities[0], match.home_is_a,
+            self.ties.forecaster.warnings(match.day),
         )  # fmt: skip
 
     def _play(self, match: _Match, moment: Moment) -> Played:
