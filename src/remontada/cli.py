@@ -1213,7 +1213,7 @@ def main(argv: list[str] | None = None) -> None:
     except OSError as exc:
         _fail(_os_message(exc))
     except duckdb.Error as exc:
-        _fail(f"the store failed: {str(exc).strip().splitlines()[0]}")
+        _fail(f"the store could not be read or written (damaged or truncated?): {str(exc).strip().splitlines()[0]}")
     except Exception as exc:
         if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
             raise
