@@ -416,15 +416,16 @@ def _utf16(data: bytes) -> str | None:
     """``utf-16`` for a UTF-16 byte-order mark; ``utf-16-le``/``-be`` for UTF-16 text without one.
 
     Without a mark, UTF-16 is recognised by the zero high byte of ASCII characters:
-    most of the first few hundred odd (little-endian) or even (big-endian) bytes are NUL.
+    the first character is ASCII, and most of the first few hundred odd
+    (little-endian) or even (big-endian) bytes are NUL.
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     sample = data[:512]
     if len(sample) < 4:
         return None
-    for zeros, encoding in ((sample[1::2], "utf-16-le"), (sample[0::2], "utf-16-be")):
-        if zeros.count(0) > 0.9 * len(zeros):
+    for zeros, first, encoding in ((sample[1::2], sample[0], "utf-16-le"), (sample[0::2], sample[1], "utf-16-be")):
+        if first != 0 and zeros[0] == 0 and zeros.count(0) > 0.9 * len(zeros):
             return encoding
     return None
 
