@@ -488,3 +488,16 @@ def test_a_10_mb_csv_field_is_a_rejected_row(capsys, tmp_path):
     (reject,) = json.loads(out)
     assert reject["line"] == 4 and "field larger than field limit" in reject["reason"]
     assert len(reject["raw"]) < 2000
+
+
+def test_batch_files_in_utf16_are_read_and_broken_ones_named(capsys, tiny_db, tmp_path):
+    batch = tmp_path / "in.csv"
+    batch.write_text("date,team_a,team_b,leg1_a,leg1_b\n2024-04-18,Liverpool,Atalanta,0,3\n", encoding="utf-16")
+    code, out, _ = run(capsys, "tie", "--batch", batch, "--db", tiny_db)
+    assert code == 0 and "p_a" in out
+    batch.write_bytes(b"")
+    assert f"{batch}: not a CSV file with a header row" in failing(capsys, "tie", "--batch", batch, "--db", tiny_db)
+    missing = tmp_path / "gone.csv"
+    assert f"{missing}: cannot read it (No such file or directory)" in failing(
+        capsys, "match", "--batch", missing, "--db", tiny_db
+    )

@@ -11,6 +11,7 @@ traceback only with ``REMONTADA_DEBUG=1``).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import sys
@@ -35,6 +36,7 @@ from remontada.bundle import check_export_dir, export_parquet, load_parquet, ope
 from remontada.errors import DataError, RemontadaError
 from remontada.forecast import Forecaster, MatchForecast, team_ratings
 from remontada.ingest import ImportReport, import_file, import_paths, order_for_import
+from remontada.io.base import decode
 from remontada.live import Curve, LiveForecast, LiveForecaster, parse_events, parse_what_if
 from remontada.models import DEFAULT_MODEL, DEFAULT_TIE_MODEL
 from remontada.plain import plain, records
@@ -332,7 +334,7 @@ def match(
     with _open(db, read_only=True) as store:
         forecaster = Forecaster(store, model)
         if batch is not None:
-            rows = pd.read_csv(batch, dtype=str, keep_default_na=False)
+            rows = _read_batch(batch)
             _write_csv(forecaster.batch(rows, source=str(batch), keep_going=keep_going), out_path)
             return
         if home is None or away is None:
@@ -420,7 +422,7 @@ def tie(
     with _open(db, read_only=True) as store:
         forecaster = TieForecaster(store, model)
         if batch is not None:
-            rows = pd.read_csv(batch, dtype=str, keep_default_na=False)
+            rows = _read_batch(batch)
             _write_csv(forecaster.batch(rows, source=str(batch), keep_going=keep_going), out_path)
             return
         if round_ is not None:
@@ -447,6 +449,17 @@ def _print_warnings(warnings: tuple[str, ...]) -> None:
     """A forecast's warnings (e.g. a store far out of date), one yellow line each."""
     for warning in warnings:
         out.print(Text(f"  warning: {warning}", style="yellow"))
+
+
+def _read_batch(path: Path) -> pd.DataFrame:
+    """A batch file's rows as text cells; a file that is not CSV text is a clear error naming it."""
+    try:
+        text = decode(path.read_bytes(), path)
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read it ({exc.strerror or exc})") from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DataError(f"{path}: not a CSV file with a header row ({str(exc).strip()})") from exc
 
 
 def _write_csv(frame: pd.DataFrame, out_path: str) -> None:
@@ -709,7 +722,7 @@ def live(
     with _open(db, read_only=True) as store:
         forecaster = LiveForecaster(store, model)
         if batch is not None:
-            rows = pd.read_csv(batch, dtype=str, keep_default_na=False)
+            rows = _read_batch(batch)
             _write_csv(forecaster.batch(rows, source=str(batch), keep_going=keep_going), out_path)
             return
         if team_a is None or team_b is None:
