@@ -94,6 +94,7 @@ def _check_output_dir(path: Path | None, option: str) -> None:
 
 
 def _check_folder(folder: Path, what: str) -> None:
+    """Refuse a folder to write into that is missing or not writable (``what`` names the option)."""
     folder = folder if str(folder) else Path(".")
     if not folder.is_dir():
         raise DataError(f"{what}: the folder {folder} does not exist")
@@ -162,7 +163,7 @@ def data_import(
 
 
 def _print_imports(loaded: dict[str, dict[str, int]], reports: list[ImportReport]) -> None:
-    """The outcome of every file of a `data import`, the failed ones with their reasons."""
+    """The outcome of every file of a `data import` (the failed ones' reasons follow as the error)."""
     for path, counts in loaded.items():
         out.print(f"loaded export {path}: {counts.get('matches', 0)} matches")
     if reports:
