@@ -260,3 +260,26 @@ def test_linking_refuses_a_team_with_itself(store):
     import_file(store, DATA / "overlap/italy-2019.csv")
     with pytest.raises(DataError, match="already the same team"):
         link_teams(store, "Hellas Verona", "Hellas Verona")
+
+
+def test_import_paths_goes_on_past_a_bad_file(store, tmp_path):
+    (tmp_path / "notes.txt").write_text("nothing to see\n")
+    (tmp_path / "italy-2019.csv").write_bytes((DATA / "overlap/italy-2019.csv").read_bytes())
+    reports = {Path(r.path).name: r for r in import_paths(store, [tmp_path])}
+    assert reports["notes.txt"].status == "failed" and "not in a format" in (reports["notes.txt"].error or "")
+    assert reports["italy-2019.csv"].status == "imported" and reports["italy-2019.csv"].error is None
+    assert store.count("matches") == 30
+
+
+def test_an_unreadable_file_is_a_data_error(store, tmp_path, monkeypatch):
+    import errno
+
+    path = tmp_path / "italy-2019.csv"
+    path.write_bytes((DATA / "overlap/italy-2019.csv").read_bytes())
+
+    def denied(self):
+        raise PermissionError(errno.EACCES, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    with pytest.raises(DataError, match="italy-2019.csv: cannot read it \\(Permission denied\\)"):
+        import_file(store, path)

@@ -118,3 +118,61 @@ def test_read_only_store_that_needs_migrating_is_refused(tmp_path):
     path = version_1_store(tmp_path / "v1.duckdb")
     with pytest.raises(SchemaError, match="needs upgrading"):
         Store.open(path, read_only=True)
+
+
+def test_a_path_that_is_not_a_regular_file_is_refused_untouched(tmp_path):
+    import os
+
+    from remontada.errors import StoreError
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for path, what in ((fifo, r"a FIFO \(named pipe\)"), (tmp_path, "a directory")):
+        with pytest.raises(StoreError, match=f"is {what}, not a store file"):
+            Store.open(path)
+    assert fifo.is_fifo()
+
+
+def test_a_damaged_store_is_a_store_error(tmp_path):
+    from remontada.errors import StoreError
+
+    path = tmp_path / "s.duckdb"
+    path.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(StoreError, match="cannot open store"):
+        Store.open(path)
+    assert path.read_bytes() == b"not a database at all" * 100
+
+
+def test_a_failed_commit_rolls_back_and_names_the_store(tmp_path, monkeypatch):
+    import duckdb
+
+    from remontada.errors import StoreError
+
+    with Store.open(tmp_path / "s.duckdb") as store:
+
+        class Full:
+            def __init__(self, con):
+                self.con = con
+
+            def execute(self, sql, *args):
+                if sql == "COMMIT":
+                    raise duckdb.IOException("IO Error: No space left on device")
+                return self.con.execute(sql, *args)
+
+        real = store.con
+        store.con = Full(real)
+        with pytest.raises(StoreError, match="cannot write store .*No space left on device"):
+            with store.transaction() as con:
+                con.execute("INSERT INTO teams VALUES (1, 'Liverpool', 'ENG', 'club')")
+        store.con = real
+        assert store.count("teams") == 0
+
+
+def test_exists_ignores_an_empty_file(tmp_path):
+    path = tmp_path / "s.duckdb"
+    assert not Store.exists(path)
+    path.touch()
+    assert not Store.exists(path)
+    path.unlink()
+    Store.open(path).close()
+    assert Store.exists(path)

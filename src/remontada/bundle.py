@@ -5,7 +5,8 @@ An export is a directory with one zstd-compressed parquet file per table and a
 such an export of the store built from the public data sets in ``shared/data``
 (``make bundle``), so that a fresh install builds its default store offline in a
 few seconds instead of re-parsing every source file. Loading checks the manifest:
-a bundle of another schema version, or a count that does not match, is refused.
+a bundle of another schema version, a missing or unreadable table, or a count that
+does not match, is refused, and the store is left as it was.
 """
 
 from __future__ import annotations
@@ -13,12 +14,23 @@ from __future__ import annotations
 import json
 from importlib import resources
 from pathlib import Path
+from typing import Any
+
+import duckdb
 
 from remontada._version import __version__
 from remontada.errors import SchemaError, StoreError
 from remontada.store import SCHEMA_VERSION, TABLES, Store
 
-__all__ = ["bundle_dir", "export_parquet", "load_bundle", "load_parquet", "open_store"]
+__all__ = [
+    "bundle_dir",
+    "check_export_dir",
+    "export_parquet",
+    "load_bundle",
+    "load_parquet",
+    "open_store",
+    "read_manifest",
+]
 
 MANIFEST = "manifest.json"
 
@@ -28,8 +40,13 @@ def bundle_dir() -> Path:
     return Path(str(resources.files("remontada").joinpath("data/bundle")))
 
 
-def export_parquet(store: Store, directory: Path) -> dict[str, int]:
-    """Write every table of ``store`` to ``directory`` as parquet; return row counts."""
+def export_parquet(store: Store, directory: Path, *, force: bool = False) -> dict[str, int]:
+    """Write every table of ``store`` to ``directory`` as parquet; return row counts.
+
+    A directory that already holds files is refused unless ``force`` (its export
+    files are then overwritten; other files are left alone).
+    """
+    check_export_dir(directory, force=force)
     directory.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     for table in TABLES:
@@ -43,27 +60,59 @@ def export_parquet(store: Store, directory: Path) -> dict[str, int]:
     return counts
 
 
-def load_parquet(store: Store, directory: Path) -> dict[str, int]:
-    """Load an export into an empty ``store`` in one transaction; return row counts."""
+def check_export_dir(directory: Path, *, force: bool = False) -> None:
+    """Refuse an export directory that is a file, or that already holds files (unless ``force``).
+
+    Called before any work, so that a long export never fails at its end.
+    """
+    if directory.exists() and not directory.is_dir():
+        raise StoreError(f"{directory}: exists and is not a directory")
+    if directory.is_dir() and any(directory.iterdir()) and not force:
+        raise StoreError(f"{directory}: the folder is not empty; choose an empty or new one, or use --force")
+
+
+def read_manifest(directory: Path) -> dict[str, int]:
+    """The row counts an export's manifest promises, after checking its schema version.
+
+    A missing, unreadable or malformed manifest, or one of another schema version,
+    is refused with a message naming the export.
+    """
     manifest_path = directory / MANIFEST
     if not manifest_path.is_file():
         raise StoreError(f"{directory}: not a remontada export (no {MANIFEST})")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    if manifest.get("schema_version") != SCHEMA_VERSION:
-        raise SchemaError(
-            f"{directory}: export has schema version {manifest.get('schema_version')}, "
-            f"this remontada writes {SCHEMA_VERSION}"
-        )
+    try:
+        manifest: Any = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StoreError(f"{manifest_path}: not a readable manifest ({exc})") from exc
+    version = manifest.get("schema_version") if isinstance(manifest, dict) else None
+    if version != SCHEMA_VERSION:
+        raise SchemaError(f"{directory}: export has schema version {version}, this remontada writes {SCHEMA_VERSION}")
+    rows = manifest.get("rows")
+    if not isinstance(rows, dict) or any(type(rows.get(t)) is not int or rows[t] < 0 for t in TABLES):
+        raise StoreError(f"{manifest_path}: the manifest does not give a row count for every table")
+    return {t: rows[t] for t in TABLES}
+
+
+def load_parquet(store: Store, directory: Path) -> dict[str, int]:
+    """Load an export into an empty ``store`` in one transaction; return row counts.
+
+    A table file that is missing, truncated or tampered with (unreadable, or not
+    the row count the manifest gives) is refused and nothing is loaded.
+    """
+    expected = read_manifest(directory)
     if not store.is_empty():
         raise StoreError(f"an export can only be loaded into an empty store; {store.path} already holds matches")
     with store.transaction() as con:
         for table in TABLES:
             source = directory / f"{table}.parquet"
-            con.execute(f"INSERT INTO {table} SELECT * FROM read_parquet('{_quote(source)}')")
-            expected = manifest["rows"][table]
-            if store.count(table) != expected:
-                raise StoreError(f"{source}: {store.count(table)} rows loaded, manifest says {expected}")
-    return dict(manifest["rows"])
+            try:
+                con.execute(f"INSERT INTO {table} SELECT * FROM read_parquet('{_quote(source)}')")
+            except duckdb.Error as exc:
+                reason = str(exc).strip().split("\n", 1)[0]
+                raise StoreError(f"{source}: cannot load it ({reason}); nothing was loaded") from exc
+            if store.count(table) != expected[table]:
+                raise StoreError(f"{source}: {store.count(table)} rows loaded, manifest says {expected[table]}")
+    return expected
 
 
 def load_bundle(store: Store) -> dict[str, int]:
@@ -93,4 +142,7 @@ def open_store(
     This is how the command line and the web app open stores: every command works
     on a fresh path, offline, with the public data sets already in it.
     """
-    return Store.open(path, read_only=read_only, busy_timeout=busy_timeout, fill=None if empty else load_bundle)
+    fill = None if empty else load_bundle
+    if read_only and not Store.exists(path):
+        Store.open(path, busy_timeout=busy_timeout, fill=fill).close()  # build it once, then read it
+    return Store.open(path, read_only=read_only, busy_timeout=busy_timeout, fill=fill)

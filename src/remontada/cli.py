@@ -2,13 +2,16 @@
 
 Every command takes ``--db PATH`` (default: ``REMONTADA_DB``, else the user's data
 directory; a path that does not exist yet is created from the bundled data) and
-``--json`` for machine-readable output. Errors the library raises on purpose are
-printed as one clear line and exit with status 1.
+``--json`` for machine-readable output. Errors the library raises on purpose, and
+errors of the disk (a full disk, a missing folder), are printed as one clear line
+and exit with status 1; anything else is a bug, reported in one line too (the
+traceback only with ``REMONTADA_DEBUG=1``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import sys
@@ -18,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
+import duckdb
 import pandas as pd
 import typer
 from rich.console import Console
@@ -28,15 +32,16 @@ from rich.text import Text
 from remontada import parallel, queries
 from remontada.backtest import MARKET, Backtest, BacktestSpec, parse_candidate, run_backtest, save_predictions
 from remontada.briefing import Briefing, build_briefing
-from remontada.bundle import export_parquet, load_parquet, open_store
+from remontada.bundle import check_export_dir, export_parquet, load_parquet, open_store
 from remontada.errors import DataError, RemontadaError
 from remontada.forecast import Forecaster, MatchForecast, team_ratings
 from remontada.ingest import ImportReport, import_file, import_paths, order_for_import
+from remontada.io.base import decode
 from remontada.live import Curve, LiveForecast, LiveForecaster, parse_events, parse_what_if
 from remontada.models import DEFAULT_MODEL, DEFAULT_TIE_MODEL
 from remontada.plain import plain, records
 from remontada.precedents import base_rates, precedents
-from remontada.store import Store, default_path
+from remontada.store import Store, check_store_path, default_path
 from remontada.teams import link_teams
 from remontada.tie_forecast import TieForecast, TieForecaster
 
@@ -56,9 +61,45 @@ EmptyOption = Annotated[bool, typer.Option("--empty", help="Create a new store e
 
 
 def _open(db: Path | None, *, empty: bool = False, read_only: bool = False) -> Store:
-    if db is not None and not db.exists() and not empty:
-        err.print(f"[dim]creating {db} from the bundled data…[/dim]")
+    """Open ``--db`` (or the default store), saying so when it is first built from the bundled data."""
+    check_store_path(db or default_path())
+    if not Store.exists(db) and not empty:
+        err.print(f"creating {db or default_path()} from the bundled data…", style="dim", markup=False)
     return open_store(db, empty=empty, read_only=read_only)
+
+
+def _check_output(path: Path | str | None, option: str) -> None:
+    """Refuse an output file that cannot be written, before any work is done.
+
+    ``None`` and ``-`` (stdout) pass. The file's folder must exist and be
+    writable; the path must not be a directory.
+    """
+    if path is None or str(path) == "-":
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise DataError(f"{option} {target}: is a directory; give a file name")
+    _check_folder(target.parent, f"{option} {target}")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise DataError(f"{option} {target}: the file is not writable")
+
+
+def _check_output_dir(path: Path | None, option: str) -> None:
+    """Refuse an output folder that is a file or cannot be created or written, before any work."""
+    if path is None:
+        return
+    if path.exists() and not path.is_dir():
+        raise DataError(f"{option} {path}: exists and is not a directory")
+    _check_folder(path if path.exists() else path.parent, f"{option} {path}")
+
+
+def _check_folder(folder: Path, what: str) -> None:
+    """Refuse a folder to write into that is missing or not writable (``what`` names the option)."""
+    folder = folder if str(folder) else Path(".")
+    if not folder.is_dir():
+        raise DataError(f"{what}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise DataError(f"{what}: the folder {folder} is not writable")
 
 
 def _emit_json(payload: Any) -> None:
@@ -87,6 +128,9 @@ def data_import(
 ) -> None:
     """Import files (football-data, openfootball, engsoccerdata, internationals, or a parquet export)."""
     exports = [p for p in paths if p.is_dir() and (p / "manifest.json").is_file()]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise DataError(f"no such file or folder: {', '.join(map(str, missing))}")
     with _open(db, empty=empty or bool(exports)) as store:
         loaded = {str(p): load_parquet(store, p) for p in exports}
         files = order_for_import([p for p in paths if p not in exports])
@@ -107,9 +151,19 @@ def data_import(
                 progress.update(task, advance=1, description=f"importing {path.name}")
 
             reports = import_paths(store, files, fmt=fmt, on_file=step)
+    failed = [r for r in reports if r.status == "failed"]
     if as_json:
         _emit_json({"exports_loaded": loaded, "files": [r.as_dict() for r in reports]})
-        return
+    else:
+        _print_imports(loaded, reports)
+    if failed:
+        imported = ", the others were imported" if len(failed) < len(reports) else ""
+        lines = "".join(f"\n  {r.path}: {r.error}" for r in failed)
+        raise DataError(f"{len(failed)} of {len(reports)} files could not be imported{imported}:{lines}")
+
+
+def _print_imports(loaded: dict[str, dict[str, int]], reports: list[ImportReport]) -> None:
+    """The outcome of every file of a `data import` (the failed ones' reasons follow as the error)."""
     for path, counts in loaded.items():
         out.print(f"loaded export {path}: {counts.get('matches', 0)} matches")
     if reports:
@@ -128,7 +182,7 @@ def data_import(
 @data_app.command("status")
 def data_status(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Per competition and season: matches, ties, date range; and the rejects per file."""
-    with _open(db) as store:
+    with _open(db, read_only=True) as store:
         frame = queries.status(store)
         per_file = store.df("SELECT source_file, count(*) AS rejects FROM rejects GROUP BY ALL ORDER BY 1")
         totals = {t: store.count(t) for t in ("matches", "ties", "teams", "goals", "odds", "rejects", "conflicts")}
@@ -225,12 +279,15 @@ def data_ties(
 @data_app.command("export")
 def data_export(
     parquet: Annotated[Path, typer.Option("--parquet", help="Directory to write one parquet file per table to.")],
+    force: Annotated[bool, typer.Option("--force", help="Write into a folder that already holds files.")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Export every table as parquet (loadable again with `data import DIR`)."""
-    with _open(db, read_only=db is not None and db.exists()) as store:
-        counts = export_parquet(store, parquet)
+    check_export_dir(parquet, force=force)
+    _check_output_dir(parquet, "--parquet")
+    with _open(db, read_only=True) as store:
+        counts = export_parquet(store, parquet, force=force)
     if as_json:
         _emit_json({"directory": str(parquet), "rows": counts})
         return
@@ -274,10 +331,11 @@ def match(
     as_json: JsonOption = False,
 ) -> None:
     """Forecast a match: 1X2, expected goals, likeliest scores (or a whole CSV with --batch)."""
-    with _open(db) as store:
+    _check_output(out_path, "--out")
+    with _open(db, read_only=True) as store:
         forecaster = Forecaster(store, model)
         if batch is not None:
-            rows = pd.read_csv(batch, dtype=str, keep_default_na=False)
+            rows = _read_batch(batch)
             _write_csv(forecaster.batch(rows, source=str(batch), keep_going=keep_going), out_path)
             return
         if home is None or away is None:
@@ -295,6 +353,7 @@ def _print_forecast(forecast: MatchForecast) -> None:
     out.print(f"[bold]{forecast.home} v {forecast.away}[/bold]{venue}, as of {forecast.as_of} ({forecast.model})")
     if forecast.prior_only:
         out.print("[yellow]a side has no matches before this date: its rating is the pool average (prior)[/yellow]")
+    _print_warnings(forecast.warnings)
     out.print(
         f"  {forecast.home} {d['p_home']:.1%}   draw {d['p_draw']:.1%}   {forecast.away} {d['p_away']:.1%}\n"
         f"  expected goals {d['xg_home']:.2f} - {d['xg_away']:.2f};  over 2.5 {d['over_2_5']:.1%};  "
@@ -360,10 +419,11 @@ def tie(
     as_json: JsonOption = False,
 ) -> None:
     """Who goes through a knockout tie: by route, the results that do it, and the precedents."""
+    _check_output(out_path, "--out")
     with _open(db, read_only=True) as store:
         forecaster = TieForecaster(store, model)
         if batch is not None:
-            rows = pd.read_csv(batch, dtype=str, keep_default_na=False)
+            rows = _read_batch(batch)
             _write_csv(forecaster.batch(rows, source=str(batch), keep_going=keep_going), out_path)
             return
         if round_ is not None:
@@ -386,12 +446,47 @@ def tie(
     _print_tie(forecast)
 
 
+def _print_warnings(warnings: tuple[str, ...]) -> None:
+    """A forecast's warnings (e.g. a store far out of date), one yellow line each."""
+    for warning in warnings:
+        out.print(Text(f"  warning: {warning}", style="yellow"))
+
+
+def _read_batch(path: Path) -> pd.DataFrame:
+    """A batch file's rows as text cells; a file that is not CSV text is a clear error naming it."""
+    try:
+        text = decode(path.read_bytes(), path)
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read it ({exc.strerror or exc})") from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DataError(f"{path}: not a CSV file with a header row ({str(exc).strip()})") from exc
+
+
 def _write_csv(frame: pd.DataFrame, out_path: str) -> None:
+    """Write a batch's output; with ``--keep-going``, say how many rows failed (exit 1 if all did)."""
     text = frame.to_csv(index=False, float_format="%.6f")
     if out_path == "-":
         typer.echo(text, nl=False)
     else:
-        Path(out_path).write_text(text, encoding="utf-8")
+        _write_atomic(Path(out_path), text)
+    failed = int((frame["error"] != "").sum()) if "error" in frame.columns else 0
+    if failed:
+        err.print(f"{failed} of {len(frame)} rows could not be forecast: see their error column", markup=False)
+    if failed and failed == len(frame):
+        raise typer.Exit(1)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write a file whole or not at all: a full disk leaves the file as it was, no half file."""
+    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as exc:
+        raise DataError(f"{path}: cannot write it ({exc.strerror or exc}); the file is as it was") from exc
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _print_tie(f: TieForecast) -> None:
@@ -417,6 +512,7 @@ def _print_tie(f: TieForecast) -> None:
     if f.rules_from == "assumed":
         out.print("  [yellow]the store does not know this tie's competition: pass --rules or --competition[/yellow]")
     out.print(f"  as of {f.as_of} ({f.model}; data strictly before that day)")
+    _print_warnings(f.warnings)
     if f.prior_only:
         out.print("  [yellow]a side has no matches before this date: its rating is the pool average (prior)[/yellow]")
     table = Table(header_style="bold", title="chance of going through")
@@ -623,10 +719,11 @@ def live(
     as_json: JsonOption = False,
 ) -> None:
     """The chances now, during a match or a tie: who goes through, the result, and what-ifs."""
+    _check_output(out_path, "--out")
     with _open(db, read_only=True) as store:
         forecaster = LiveForecaster(store, model)
         if batch is not None:
-            rows = pd.read_csv(batch, dtype=str, keep_default_na=False)
+            rows = _read_batch(batch)
             _write_csv(forecaster.batch(rows, source=str(batch), keep_going=keep_going), out_path)
             return
         if team_a is None or team_b is None:
@@ -661,6 +758,7 @@ def _print_live(f: LiveForecast, scenarios: list[LiveForecast]) -> None:
             out.print(f"  first leg{f' of {title}' if title else ''}: the second leg at {t.team_b} still to play")
         out.print(f"  rules: {t.rules.describe()} [dim]({t.rules.name})[/dim]")
     out.print(f"  as of {f.as_of} ({f.model}; data strictly before that day)")
+    _print_warnings(f.warnings)
     if f.factors != (1.0, 1.0):
         out.print(f"  [dim]scoring rates from now: {f.home} x{f.factors[0]:.2f}, {f.away} x{f.factors[1]:.2f}[/dim]")
     if f.probabilities is not None and t is not None:
@@ -736,6 +834,7 @@ def replay(
     as_json: JsonOption = False,
 ) -> None:
     """The chance minute by minute over a whole match, for its goals and red cards."""
+    _check_output(png, "--png")
     with _open(db, read_only=True) as store:
         curve = LiveForecaster(store, model).replay(
             team_a, team_b, goals=parse_events(goals), reds=parse_events(red), leg1=leg1, date=_date(date),
@@ -812,6 +911,7 @@ def brief(
     as_json: JsonOption = False,
 ) -> None:
     """The pre-match briefing: the comeback's chance, the result needed, precedents, early goals, what-ifs."""
+    _check_output(html_path, "--html")
     with _open(db, read_only=True) as store:
         briefing = build_briefing(
             LiveForecaster(store, model), team_a, team_b, leg1=leg1, date=_date(date), rules=rules,
@@ -910,6 +1010,8 @@ def backtest(
 ) -> None:
     """Walk-forward backtest of models, against the market's de-vigged prices on the same matches."""
     candidates = tuple(parse_candidate(m) for m in model or [DEFAULT_MODEL])
+    _check_output(out_path, "--out")
+    _check_output_dir(png_dir, "--png-dir")
     with _backtest_store(db, data) as (store, match_ids, reports):
         spec = BacktestSpec(
             candidates, tuple(competition) if competition else None, _seasons(seasons), match_ids, refit,
@@ -1114,8 +1216,9 @@ def serve(
     from remontada.web.app import HOSTS_VARIABLE
 
     hosts = [f"[{host}]" if ":" in host else host, *(allowed_host or [])]  # an IPv6 address is [bracketed] in Host
-    if db is not None and not db.exists():
-        err.print(f"[dim]creating {db} from the bundled data…[/dim]")
+    check_store_path(db or default_path())
+    if not (db or default_path()).exists():
+        err.print(f"creating {db or default_path()} from the bundled data…", style="dim", markup=False)
     err.print(f"remontada on http://{hosts[0]}:{port}/  (API docs: http://{hosts[0]}:{port}/docs)")
     if workers == 1:
         uvicorn.run(create_app(db, allowed_hosts=hosts), host=host, port=port)
@@ -1131,10 +1234,41 @@ def serve(
     uvicorn.run("remontada.web.app:from_environment", factory=True, host=host, port=port, workers=workers)
 
 
-def main() -> None:
-    """Entry point: run the app, turning remontada's own errors into one-line messages."""
+DEBUG_ENV = "REMONTADA_DEBUG"
+"""Set to 1 to see the traceback of an unexpected error instead of its one-line message."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app; no error leaves it as a traceback.
+
+    remontada's own errors, errors of the disk (``OSError``: a full disk, a missing
+    or read-only folder) and of the store's database become one line and exit
+    status 1. Anything else is a bug: one line saying so and how to report it, exit
+    status 1, and the traceback only when ``REMONTADA_DEBUG=1``.
+    """
     try:
-        app()
+        app(args=argv)
     except RemontadaError as exc:
-        err.print(f"[bold red]error:[/bold red] {exc}")
-        sys.exit(1)
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(_os_message(exc))
+    except duckdb.Error as exc:
+        _fail(f"the store could not be read or written (damaged or truncated?): {str(exc).strip().splitlines()[0]}")
+    except Exception as exc:
+        if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
+            raise
+        _fail(
+            f"unexpected {type(exc).__name__}: {exc}. This is a bug in remontada: please report it with the "
+            f"command you ran (run it again with {DEBUG_ENV}=1 to see the traceback)"
+        )
+
+
+def _os_message(exc: OSError) -> str:
+    """An OSError as ``file: reason`` (e.g. ``out/x.csv: No space left on device``)."""
+    reason = exc.strerror or str(exc)
+    return f"{exc.filename}: {reason}" if exc.filename else reason
+
+
+def _fail(message: str) -> None:
+    err.print(Text("error: ", style="bold red") + Text(message))
+    sys.exit(1)

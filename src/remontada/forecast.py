@@ -25,7 +25,19 @@ from remontada.models import DEFAULT_MODEL, MODELS, MatchModel
 from remontada.queries import find_team, training_matches
 from remontada.store import Store
 
-__all__ = ["Forecaster", "MatchForecast", "team_ratings"]
+__all__ = ["STALE_AFTER", "Forecaster", "MatchForecast", "stale_warning", "team_ratings"]
+
+STALE_AFTER = dt.timedelta(days=90)
+"""A forecast this long after the store's last match is flagged: the store may be out of date
+(longer than a summer break, so a forecast in August on a store that ends in May is not)."""
+
+
+def stale_warning(last_match: dt.date, day: dt.date) -> str | None:
+    """The warning for a forecast ``day`` far past the store's last match, or ``None``."""
+    if day - last_match <= STALE_AFTER:
+        return None
+    return f"the store's last match is {last_match}; this forecast for {day} uses nothing after it"
+
 
 FITS_KEPT = 32
 """Fitted models a :class:`Forecaster` keeps (one per forecast date and pool; the oldest goes first)."""
@@ -50,6 +62,8 @@ class MatchForecast:
     away_rate: float
     prior_only: bool
     grid: ScoreGrid
+    warnings: tuple[str, ...] = ()
+    """What a reader should know about the data behind it (e.g. a store far out of date)."""
 
     def as_dict(self) -> dict[str, Any]:
         """The numbers a reader wants, as plain JSON-able values."""
@@ -70,6 +84,7 @@ class MatchForecast:
             "top_scores": [{"score": f"{h}-{a}", "p": p_} for h, a, p_ in self.grid.top_scores(5)],
             "grid_tail": float(self.grid.tail),
             "prior_only": self.prior_only,
+            "warnings": list(self.warnings),
         }
 
 
@@ -100,6 +115,11 @@ class Forecaster:
         first = self._first.get(pool, first_match)
         if first is None or day <= first:
             raise DataError(f"date {day} is before any {pool} match in the store")
+
+    def warnings(self, day: dt.date) -> tuple[str, ...]:
+        """What to tell a reader about a forecast for ``day``: see :func:`stale_warning`."""
+        warning = stale_warning(self.latest_date() - dt.timedelta(days=1), day)
+        return () if warning is None else (warning,)
 
     def latest_date(self) -> dt.date:
         """The day after the latest match in the store (the default forecast date)."""
@@ -170,7 +190,7 @@ class Forecaster:
         grid = poisson_grid(rates.home[0], rates.away[0], rates.rho)
         return MatchForecast(
             names[h], names[a], neutral, day, self.model, float(rates.home[0]), float(rates.away[0]),
-            not bool(rates.known[0]), grid,
+            not bool(rates.known[0]), grid, self.warnings(day),
         )  # fmt: skip
 
     def batch(self, rows: pd.DataFrame, *, source: str = "batch", keep_going: bool = False) -> pd.DataFrame:
@@ -228,7 +248,9 @@ class Forecaster:
             except RemontadaError as exc:
                 problems.append((number, str(exc)))
             records.append(record)
-        return pd.DataFrame(records, index=rows.index), problems
+        return pd.DataFrame(
+            records, index=rows.index, columns=["date", "home_id", "away_id", "neutral", "pool"]
+        ), problems
 
     def _team_pair(
         self, home: str, away: str, cache: dict[tuple[str, str], tuple[int, int] | RemontadaError]

@@ -44,11 +44,16 @@ COMPARED_FIELDS = ("home_goals", "away_goals", *_LATER_SCORES)
 
 @dataclass
 class ImportReport:
-    """What importing one file did."""
+    """What importing one file did.
+
+    ``status`` is ``imported``, ``already imported (as PATH)`` (the same bytes were
+    imported before: nothing changed) or ``failed``, with the reason in ``error``.
+    """
 
     path: str
     format: str
     status: str = "imported"
+    error: str | None = None
     rows: int = 0
     matches_new: int = 0
     matches_merged: int = 0
@@ -91,11 +96,19 @@ def import_paths(
     label: Callable[[Path], str] = str,
     on_file: Callable[[Path, ImportReport], None] | None = None,
 ) -> list[ImportReport]:
-    """Import files and directories in a sensible order (see :func:`order_for_import`)."""
+    """Import files and directories in a sensible order (see :func:`order_for_import`).
+
+    A file that cannot be imported (unknown format, unreadable, wrong header) does
+    not stop the others: its report has status ``failed`` and the reason, and the
+    store keeps nothing of it. Errors of the store itself (busy, disk full) stop.
+    """
     book = book or AliasBook.shipped()
     reports = []
     for path in order_for_import(paths):
-        report = import_file(store, path, fmt=fmt, book=book, source=label(path))
+        try:
+            report = import_file(store, path, fmt=fmt, book=book, source=label(path))
+        except DataError as exc:
+            report = ImportReport(label(path), fmt, status="failed", error=str(exc))
         reports.append(report)
         if on_file is not None:
             on_file(path, report)
@@ -110,17 +123,27 @@ def import_file(
     book: AliasBook | None = None,
     source: str | None = None,
 ) -> ImportReport:
-    """Import one file in one transaction and report what it did."""
+    """Import one file in one transaction and report what it did.
+
+    A file that cannot be read (permissions, a disk error) is a
+    :class:`~remontada.errors.DataError` naming it.
+    """
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: no such file")
-    importer = detect(path) if fmt == "auto" else importer_named(fmt)
+    try:
+        importer = detect(path) if fmt == "auto" else importer_named(fmt)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read it ({exc.strerror or exc})") from exc
     source = source or str(path)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
     seen = store.one("SELECT path FROM imports WHERE sha256 = ?", [digest])
     if seen is not None:
         return ImportReport(source, importer.name, status=f"already imported (as {seen[0]})")
-    parsed = importer.parse(path)
+    try:
+        parsed = importer.parse(path)
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read it ({exc.strerror or exc})") from exc
     with store.transaction():
         report = _Ingest(store, parsed, source, book or AliasBook.shipped(), digest).run()
     return report

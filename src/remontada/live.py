@@ -176,6 +176,8 @@ class LiveForecast:
     probabilities: TieProbabilities | None
     home_is_a: bool = True
     """Whether the home side of the match in play is side A of the tie (leg 1, a single match, no tie)."""
+    warnings: tuple[str, ...] = ()
+    """What a reader should know about the data behind it (e.g. a store far out of date)."""
 
     @property
     def p_home(self) -> float:
@@ -256,6 +258,7 @@ class LiveForecast:
             "tie": None if self.tie is None else self.tie.as_dict() | {"home_is_a": self.home_is_a},
             "probabilities": probs,
             "top_scores": [{"home": h, "away": a, "p": p} for h, a, p in self.final.top_scores(8)],
+            "warnings": list(self.warnings),
         }
 
 
@@ -501,7 +504,7 @@ class LiveForecaster:
 
         def count(name: str, default: str | None = None) -> int:
             text = cell(name) or (default or "")
-            if not text.isdigit():
+            if not re.fullmatch(r"[0-9]{1,2}", text):  # ASCII digits, at most 99: no overflow further on
                 raise DataError(f"{name}: {text!r} is not a number of goals or cards")
             return int(text)
 
@@ -601,6 +604,7 @@ class LiveForecaster:
             match.names[0], match.names[1], match.day, self.model, minute, score, reds, what_if, factors,
             (float(played.rates[0][0]), float(played.rates[1][0])), played.final[0], match.tie,
             None if played.probabilities is None else played.probabilities[0], match.home_is_a,
+            self.ties.forecaster.warnings(match.day),
         )  # fmt: skip
 
     def _play(self, match: _Match, moment: Moment) -> Played:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,7 +29,7 @@ import platformdirs
 
 from remontada.errors import SchemaError, StoreBusyError, StoreError
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "TABLES", "Store", "default_path"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "TABLES", "Store", "check_store_path", "default_path"]
 
 _SCORE = "SMALLINT"
 MIGRATIONS: list[str] = [
@@ -132,6 +133,38 @@ def default_path() -> Path:
     return platformdirs.user_data_path("remontada") / "remontada.duckdb"
 
 
+_NOT_A_FILE = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+_GIVE = "give a regular file or a new path"
+
+
+def check_store_path(path: Path) -> None:
+    """Refuse a store path that is neither a regular file nor a new path.
+
+    Opening a store may replace the file at its path (a new store is moved into
+    place), so a directory, FIFO, device or socket there (or a symbolic link to one,
+    or a broken link) is an error and is left exactly as it is.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise StoreError(f"store path {path} is a broken symbolic link; {_GIVE}") from None
+        return
+    except OSError as exc:
+        raise StoreError(f"cannot use store path {path}: {exc.strerror}") from exc
+    for test, what in _NOT_A_FILE:
+        if test(mode):
+            raise StoreError(f"store path {path} is {what}, not a store file; {_GIVE}")
+    if not stat.S_ISREG(mode):
+        raise StoreError(f"store path {path} is not a regular file; {_GIVE}")
+
+
 def _connect(path: Path, read_only: bool, busy_timeout: float) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + busy_timeout
     while True:
@@ -139,13 +172,20 @@ def _connect(path: Path, read_only: bool, busy_timeout: float) -> duckdb.DuckDBP
             return duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
-                raise StoreError(f"cannot open store {path}: {exc}") from exc
+                raise StoreError(f"cannot open store {path}: {_first_line(exc)}") from exc
             if time.monotonic() >= deadline:
                 raise StoreBusyError(
                     f"store is busy: another process is using {path} (waited {busy_timeout:g} s). "
                     "Try again when it has finished."
                 ) from exc
             time.sleep(0.2)
+        except duckdb.Error as exc:  # e.g. a truncated file or one that is not a DuckDB store
+            raise StoreError(f"cannot open store {path}: {_first_line(exc)}") from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    """An error's message without DuckDB's extra lines (hints, stack traces)."""
+    return str(exc).strip().split("\n", 1)[0]
 
 
 class Store:
@@ -173,6 +213,7 @@ class Store:
         first build leaves no half store behind.
         """
         target = Path(path) if path is not None else default_path()
+        check_store_path(target)
         if target.exists() and target.stat().st_size == 0:  # e.g. a fresh tempfile
             target.unlink()
         if not target.exists():
@@ -183,10 +224,19 @@ class Store:
         store = cls(con, target, read_only)
         try:
             store._migrate()
+        except duckdb.Error as exc:
+            con.close()
+            raise StoreError(f"cannot read store {target}: {_first_line(exc)}") from exc
         except BaseException:
             con.close()
             raise
         return store
+
+    @staticmethod
+    def exists(path: Path | str | None = None) -> bool:
+        """Whether a store is at ``path`` (default: :func:`default_path`); an empty file is none yet."""
+        target = Path(path) if path is not None else default_path()
+        return target.is_file() and target.stat().st_size > 0
 
     @classmethod
     def memory(cls) -> Store:
@@ -237,14 +287,27 @@ class Store:
     # -- transactions and queries ---------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Run a block in one transaction: all of it is stored, or none of it."""
+        """Run a block in one transaction: all of it is stored, or none of it.
+
+        A write that fails at the disk (full, read-only, gone) rolls back and becomes
+        a :class:`~remontada.errors.StoreError` naming the store.
+        """
         self.con.execute("BEGIN TRANSACTION")
         try:
             yield self.con
-        except BaseException:
-            self.con.execute("ROLLBACK")
+            self.con.execute("COMMIT")
+        except BaseException as exc:
+            self._rollback()
+            if isinstance(exc, duckdb.IOException | OSError):
+                raise StoreError(f"cannot write store {self.path}: {_first_line(exc)}") from exc
             raise
-        self.con.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        """Roll back the open transaction, if DuckDB has not already ended it."""
+        try:
+            self.con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass  # a failed COMMIT has already rolled back
 
     def one(self, sql: str, params: list[Any] | None = None) -> tuple[Any, ...] | None:
         """The first row of a query, or ``None``; the result is always fully consumed."""
@@ -281,7 +344,20 @@ class Store:
 
 
 def _create(target: Path, fill: Callable[[Store], object] | None) -> None:
-    """Create a store file at ``target``, filled by ``fill`` if given."""
+    """Create a store file at ``target``, filled by ``fill`` if given.
+
+    A folder that cannot be written, a full disk or any other failure of the disk
+    becomes one :class:`~remontada.errors.StoreError` and leaves nothing behind.
+    """
+    try:
+        _build(target, fill)
+    except (OSError, duckdb.IOException) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else _first_line(exc)
+        raise StoreError(f"cannot create store {target}: {reason}") from exc
+
+
+def _build(target: Path, fill: Callable[[Store], object] | None) -> None:
+    """Build the store beside ``target`` and move it into place (see :func:`_create`)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + f".partial-{os.getpid()}")
     partial.unlink(missing_ok=True)

@@ -47,6 +47,10 @@ YEARS_KEPT = 64
 """Years whose in-play (and red-card) model a forecaster keeps, fitted once a year."""
 PAIRS_KEPT = 4096
 """Pairs of teams whose stored ties a :class:`TieForecaster` keeps."""
+_GOALS = re.compile(r"[0-9]{1,2}")
+"""A goal count in a batch cell: ASCII digits, at most two (so no number overflows)."""
+_BATCH_COLUMNS = ["date", "a", "b", "pool", "played", "rules", "continental", "rules_obj", "leg1_a", "leg1_b"]
+"""The parsed batch rows' columns, there even when every row is bad."""
 LOOKAHEAD = dt.timedelta(days=90)
 """How far ahead of a forecast date a stored first leg may be and still be "this tie"."""
 
@@ -96,6 +100,8 @@ class TieForecast:
     """A European-cup tie (a larger home advantage)."""
     actual: dict[str, Any] | None = field(default=None)
     """What happened, when the store knows: ``winner`` (a/b), ``decided_by``, ``leg2``."""
+    warnings: tuple[str, ...] = ()
+    """What a reader should know about the data behind it (e.g. a store far out of date)."""
 
     @property
     def cells(self) -> NDArray[np.int8] | None:
@@ -152,6 +158,7 @@ class TieForecast:
             "rates": {"home": self.rates[0], "away": self.rates[1]},
             "leg1_rates": None if self.leg1_rates is None else {"a": self.leg1_rates[0], "b": self.leg1_rates[1]},
             "prior_only": self.prior_only,
+            "warnings": list(self.warnings),
             **{k: v for k, v in p.as_dict().items()},
             "extra_time": {
                 "factor": self.extra_time.factor,
@@ -343,6 +350,7 @@ class TieForecaster:
             not bool(played.known.all()), played.probabilities[0], played.leg2[0], conditions.extra_time,
             conditions.shootout, base, (a, b), neutral, continental,
             known.actual if known and not hypothetical and known.leg2_date < self.forecaster.latest_date() else None,
+            self.forecaster.warnings(day),
         )  # fmt: skip
 
     def at(self, forecast: TieForecast, moment: Moment) -> Played:
@@ -495,8 +503,8 @@ class TieForecaster:
                 if any(g in ("", "nan") for g in goals) and not all(g in ("", "nan") for g in goals):
                     raise DataError("leg1_a and leg1_b: give both first-leg goals, or neither (before the tie)")
                 played = goals[0] not in ("", "nan")
-                if played and not all(g.isdigit() for g in goals):
-                    raise DataError(f"leg1_a, leg1_b: {goals[0]!r}-{goals[1]!r} is not a score")
+                if played and not all(_GOALS.fullmatch(g) for g in goals):
+                    raise DataError(f"leg1_a, leg1_b: {goals[0]!r}-{goals[1]!r} is not a score (0 to 99 goals a side)")
                 under_way, upcoming = self._known(a, b, day)
                 if played and under_way is None and upcoming is not None:
                     raise DataError(f"date {day} is before the first leg (played {upcoming.leg1_date})")
@@ -520,4 +528,4 @@ class TieForecaster:
             except RemontadaError as exc:
                 problems.append((i + 2, str(exc)))
             records.append(record)
-        return pd.DataFrame(records, index=rows.index), problems
+        return pd.DataFrame(records, index=rows.index, columns=_BATCH_COLUMNS), problems

@@ -1,8 +1,9 @@
 """Importers, one per source format, and format detection.
 
 ``detect(path)`` asks each importer whether a file looks like its format (from the
-first few KB of text, not the file name) and refuses a file nobody claims with a
-message that lists the formats remontada reads.
+first few KB of text, not the file name; UTF-8, Latin-1 or UTF-16) and refuses a
+file nobody claims, or a binary one, with a message that lists the formats
+remontada reads.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from remontada.errors import UnknownFormatError
-from remontada.io.base import Importer
+from remontada.io.base import Importer, decode, nul_line
 from remontada.io.engsoccer import EngsoccerImporter
 from remontada.io.footballdata import FootballDataImporter
 from remontada.io.international import InternationalImporter
@@ -27,6 +28,8 @@ IMPORTERS: tuple[Importer, ...] = (
 """Every importer, in the order detection asks them."""
 
 _HEAD_BYTES = 8192
+_BINARY_SHARE = 0.01
+"""A head with more NUL characters than this share is binary; a few NULs only spoil their rows."""
 
 
 def formats_text() -> str:
@@ -46,9 +49,12 @@ def detect(path: Path) -> Importer:
     """The importer whose format ``path`` is in; refuses files no importer claims."""
     with open(path, "rb") as fh:
         raw = fh.read(_HEAD_BYTES)
-    if b"\x00" in raw:
-        raise UnknownFormatError(f"{path}: a binary file, not one of the formats remontada reads:\n{formats_text()}")
-    head = raw.decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
+    head = decode(raw, path, partial=True).replace("\r\n", "\n")
+    if head.count("\x00") > _BINARY_SHARE * len(head):
+        raise UnknownFormatError(
+            f"{path}: a binary file (NUL bytes from line {nul_line(head)}), not one of the formats remontada "
+            f"reads:\n{formats_text()}"
+        )
     claims = [imp for imp in IMPORTERS if imp.sniff(path, head)]
     if not claims:
         raise UnknownFormatError(f"{path}: not in a format remontada recognises. It reads:\n{formats_text()}")

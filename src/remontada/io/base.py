@@ -12,8 +12,10 @@ and the reasons, to ``rejects``. Nothing is dropped silently.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import functools
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -36,12 +38,18 @@ __all__ = [
     "Importer",
     "ParsedFile",
     "Table",
+    "NEGATIVE_SCORE",
+    "decode",
+    "nul_line",
     "read_csv_rows",
     "read_text",
 ]
 
 MAX_GOALS = 40
 """No senior match on record has more than 36 goals for one side (Arbroath 36-0, 1885)."""
+
+NEGATIVE_SCORE = re.compile(r"(?:^|[\s(,])-\s*\d|\d\s*-\s*-\s*\d")
+"""A score written with a negative count (``-1-0``, ``2--1``): readers name it as such."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,8 @@ class Column:
     ``kind`` is one of ``int``, ``float``, ``str``, ``bool``, ``date``. ``required``
     columns may not be missing; ``check`` returns a boolean mask of valid values
     (missing values are not passed to it); ``allowed`` restricts a ``str`` column
-    to a vocabulary.
+    to a vocabulary. ``negative``, if given, is the reason for a value below zero
+    (e.g. ``negative goals``), more telling than ``check_text`` for that case.
     """
 
     name: str
@@ -60,6 +69,7 @@ class Column:
     check: Callable[[pd.Series], pd.Series] | None = None
     check_text: str = ""
     allowed: frozenset[str] | None = None
+    negative: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,7 +102,9 @@ def _between(lo: float, hi: float) -> Callable[[pd.Series], pd.Series]:
 
 
 def _goals(name: str, required: bool = False) -> Column:
-    return Column(name, "int", required, _between(0, MAX_GOALS), f"a goal count 0..{MAX_GOALS}")
+    return Column(
+        name, "int", required, _between(0, MAX_GOALS), f"a goal count 0..{MAX_GOALS}", negative="negative goals"
+    )
 
 
 _DATE_OK = Column(
@@ -306,11 +318,15 @@ def validate(df: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, pd.DataFrame
         fail(bad_type, col.name + ": " + raw.astype(str).map(repr) + f" is not {_KIND_TEXT[col.kind]}")
         if col.required:
             fail(~present, f"{col.name}: missing")
+        if col.kind == "str":
+            fail(value.str.contains("\x00", regex=False), f"{col.name}: a NUL byte (\\x00) in the text")
         ok = value.notna()
         if col.check is not None and ok.any():
             good = pd.Series(False, index=df.index)
             good[ok] = col.check(value[ok]).fillna(False).astype(bool)
-            fail(ok & ~good, col.name + ": " + raw.astype(str).map(repr) + f" is not {col.check_text}")
+            below = ok & (value < 0).fillna(False).astype(bool) if col.negative else pd.Series(False, index=df.index)
+            fail(ok & ~good & below, col.name + ": " + raw.astype(str).map(repr) + f": {col.negative}")
+            fail(ok & ~good & ~below, col.name + ": " + raw.astype(str).map(repr) + f" is not {col.check_text}")
         if col.allowed is not None and ok.any():
             fail(ok & ~value.isin(col.allowed), f"{col.name}: not one of {sorted(col.allowed)}")
         df[col.name] = value
@@ -369,13 +385,55 @@ def _coerce(s: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
 
 
 def read_text(path: Path) -> str:
-    """A text file's contents: UTF-8 (with or without BOM), else Latin-1; CRLF to LF."""
-    data = path.read_bytes()
+    """A text file's contents (see :func:`decode`), with CRLF and CR turned into LF."""
+    return decode(path.read_bytes(), path).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode(data: bytes, path: Path, *, partial: bool = False) -> str:
+    """Decode a text file: UTF-16, else UTF-8 (with or without BOM), else Latin-1.
+
+    UTF-16 is read with a byte-order mark, or plainly so without one. ``partial``
+    is for the first few KB of a file, which may end inside a character. A UTF-16
+    file that is not valid UTF-16 is a :class:`DataError` saying so.
+    """
+    encoding = _utf16(data)
+    if encoding is not None:
+        try:
+            return data.decode(encoding, errors="replace" if partial else "strict").lstrip("\ufeff")
+        except UnicodeDecodeError as exc:
+            raise DataError(
+                f"{path}: UTF-16 encoded, but byte {exc.start} is not valid UTF-16; save the file as UTF-8"
+            ) from exc
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if partial and exc.start >= len(data) - 3:  # cut inside the last character
+            return data[: exc.start].decode("utf-8-sig")
+        return data.decode("latin-1")
+
+
+def _utf16(data: bytes) -> str | None:
+    """``utf-16`` for a UTF-16 byte-order mark; ``utf-16-le``/``-be`` for UTF-16 text without one.
+
+    Without a mark, UTF-16 is recognised by the zero high byte of ASCII characters:
+    the first character is ASCII, and most of the first few hundred odd
+    (little-endian) or even (big-endian) bytes are NUL.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    sample = data[:512]
+    if len(sample) < 4:
+        return None
+    for zeros, first, encoding in ((sample[1::2], sample[0], "utf-16-le"), (sample[0::2], sample[1], "utf-16-be")):
+        if first != 0 and zeros[0] == 0 and zeros.count(0) > 0.9 * len(zeros):
+            return encoding
+    return None
+
+
+def nul_line(text: str) -> int | None:
+    """The 1-based line of the first NUL character in ``text``, or ``None``."""
+    at = text.find("\x00")
+    return None if at < 0 else text.count("\n", 0, at) + 1
 
 
 def read_csv_rows(path: Path) -> tuple[list[str], pd.DataFrame, pd.DataFrame]:
@@ -390,7 +448,10 @@ def read_csv_rows(path: Path) -> tuple[list[str], pd.DataFrame, pd.DataFrame]:
     lines = read_text(path).split("\n")
     if not lines or not lines[0].strip():
         raise DataError(f"{path}: empty file or no header line")
-    header = [h.strip() for h in next(csv.reader([lines[0]]))]
+    try:
+        header = [h.strip() for h in next(csv.reader([lines[0]]))]
+    except csv.Error as exc:
+        raise DataError(f"{path}: line 1: the header cannot be read as CSV ({exc})") from exc
     while header and header[-1] == "":
         header.pop()
     width = len(header)
@@ -401,7 +462,10 @@ def read_csv_rows(path: Path) -> tuple[list[str], pd.DataFrame, pd.DataFrame]:
     for number, text in enumerate(lines[1:], start=2):
         if not text.strip():
             continue
-        cells = next(csv.reader([text]))
+        cells, problem = _cells(text)
+        if problem:
+            rejects.append((number, _shorten(text), problem))
+            continue
         if len(cells) > width and not any(c.strip() for c in cells[width:]):
             cells = cells[:width]
         if len(cells) != width:
@@ -415,3 +479,22 @@ def read_csv_rows(path: Path) -> tuple[list[str], pd.DataFrame, pd.DataFrame]:
     rows["raw"] = raws
     rej = pd.DataFrame(rejects, columns=["line", "raw", "reason"]) if rejects else REJECTS.empty()
     return header, rows, rej
+
+
+_RAW_LIMIT = 1000
+"""Characters of a rejected line's text kept in ``rejects.raw`` when the line is absurdly long."""
+
+
+def _cells(text: str) -> tuple[list[str], str]:
+    """One CSV line's cells, or a reason it cannot be read (a NUL byte, a field over the csv limit)."""
+    if "\x00" in text:
+        return [], "a NUL byte (\\x00) in the line: the file is damaged or partly binary"
+    try:
+        return next(csv.reader([text])), ""
+    except csv.Error as exc:
+        return [], f"cannot be read as CSV: {exc}"
+
+
+def _shorten(text: str) -> str:
+    """A line's text, cut to :data:`_RAW_LIMIT` characters (a 10 MB field is not worth storing)."""
+    return text if len(text) <= _RAW_LIMIT else text[:_RAW_LIMIT] + f"… ({len(text)} characters)"

@@ -90,7 +90,7 @@ import pandas as pd
 
 from remontada.competitions import season_label
 from remontada.errors import DataError
-from remontada.io.base import REJECTS, Importer, ParsedFile, read_csv_rows
+from remontada.io.base import NEGATIVE_SCORE, REJECTS, Importer, ParsedFile, read_csv_rows
 from remontada.io.rounds import canonical_round
 
 __all__ = ["EngsoccerImporter"]
@@ -169,6 +169,7 @@ def _score(rows: pd.DataFrame, column: str, rejects: _Rejects) -> _Score:
     """Parse a ``"3-1"`` column; other text than a score or ``NA`` refuses the row."""
     text = _text(rows, column)
     parts = text.str.extract(f"^{_SCORE}$")
+    rejects.add(_true(text.str.contains(NEGATIVE_SCORE)), _quoted(column, text, "has negative goals"))
     rejects.add(text.notna() & parts[0].isna(), _quoted(column, text, "is not a score"))
     return _Score(_int(parts[0]), _int(parts[1]))
 

@@ -385,6 +385,8 @@ def _problems(cells: pd.DataFrame, dates: pd.Series, outside: pd.Series) -> pd.S
             "Div: " + cells["Div"].map(repr) + f" is not a league code remontada knows ({', '.join(LEAGUES)})",
         ),
         ((cells["FTHG"] == "") & (cells["FTAG"] == ""), "no score: not played yet"),
+        ((home < 0) | (away < 0), "negative goals in the score " + score),
+        ((ht_home < 0) | (ht_away < 0), "negative goals in the half-time score " + ht_score),
         (
             _contradicts(cells["FTR"], home, away),
             "FTR " + cells["FTR"].map(repr) + " does not match the score " + score,

@@ -63,7 +63,7 @@ import pandas as pd
 
 from remontada.competitions import season_label
 from remontada.errors import DataError
-from remontada.io.base import MATCHES, REJECTS, Importer, ParsedFile, read_text
+from remontada.io.base import MATCHES, NEGATIVE_SCORE, REJECTS, Importer, ParsedFile, read_text
 from remontada.io.rounds import Fixture, canonical_round, is_table_round, knockout_shape
 
 __all__ = ["OpenFootballImporter"]
@@ -367,6 +367,8 @@ def _read_score(text: str | None) -> dict[str, int | None]:
         meaning = _NOT_PLAYED.get(note["note"].strip().lower(), "a note this importer does not know how to read")
         raise ValueError(f"{text!r}: {meaning}")
     m = _SCORE.fullmatch(text)
+    if m is None and NEGATIVE_SCORE.search(text):
+        raise ValueError(f"{text!r}: negative goals")
     if m is None:
         raise ValueError(f"{text!r} is not a score (expected e.g. {_SCORE_EXAMPLES})")
     pen, main, first, second = (_pair(m, p) for p in ("pen", "main", "first", "second"))
