@@ -25,6 +25,7 @@ LAYERS = {
     "store": 2,
     "bundle": 3,
     "tiebreaks": 3,
+    "fitcache": 3,
     "resolve": 3,
     "ingest": 4,
     "queries": 4,

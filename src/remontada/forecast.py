@@ -4,7 +4,9 @@ A :class:`Forecaster` fits the chosen model on the store's matches strictly befo
 the forecast date (clubs and national teams in separate pools) and caches each fit
 by the set of matches it used, so a batch of many rows on many dates refits only
 when new results have come in between them; each refit starts from the previous
-one's parameters where the model supports it.
+one's parameters where the model supports it. Fits are also kept on disk beside the
+store (:class:`~remontada.fitcache.FitCache`), keyed by the number of matches used, so
+the next command on the same store and date reads them instead of fitting again.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ import numpy as np
 import pandas as pd
 
 from remontada.errors import BatchError, DataError, RemontadaError
+from remontada.fitcache import FitCache
 from remontada.grid import ScoreGrid, poisson_grid
 from remontada.models import DEFAULT_MODEL, MODELS, MatchModel
-from remontada.queries import find_team, training_matches
+from remontada.queries import find_team, training_matches, training_span
 from remontada.store import Store
 
 __all__ = ["Forecaster", "MatchForecast", "team_ratings"]
@@ -73,11 +76,12 @@ class MatchForecast:
 class Forecaster:
     """Forecasts for fixtures on any date, from one store and one model."""
 
-    def __init__(self, store: Store, model: str = DEFAULT_MODEL) -> None:
+    def __init__(self, store: Store, model: str = DEFAULT_MODEL, *, cache: FitCache | None = None) -> None:
         if model not in MODELS:
             raise DataError(f"unknown model {model!r}; choose from {', '.join(sorted(MODELS))}")
         self.store = store
         self.model = model
+        self.cache = cache or FitCache(store)
         self._frames: dict[str, pd.DataFrame] = {}
         self._fits: dict[tuple[str, int], MatchModel] = {}
         self._first: dict[str, dt.date | None] = {}
@@ -91,8 +95,7 @@ class Forecaster:
     def check_date(self, day: dt.date, pool: str) -> None:
         """Refuse a forecast date on or before the pool's first match: there is nothing to fit on."""
         if pool not in self._first:
-            frame = self._frame(pool)
-            self._first[pool] = frame["date"].min().date() if len(frame) else None
+            self._first[pool] = training_span(self.store, pool=pool)[1]
         first = self._first[pool]
         if first is None or day <= first:
             raise DataError(f"date {day} is before any {pool} match in the store")
@@ -106,25 +109,37 @@ class Forecaster:
 
     def fitted(self, as_of: dt.date, pool: str = "club") -> MatchModel:
         """The model fitted on the pool's matches strictly before ``as_of`` (cached)."""
-        frame = self._frame(pool)
-        used = int(np.searchsorted(frame["date"].to_numpy(), np.datetime64(as_of), side="left"))
+        used = self._used(as_of, pool)
         if used == 0:
             raise DataError(f"no {pool} matches before {as_of}: nothing to forecast from")
         key = (pool, used)
         if key not in self._fits:
-            fit = self._fit(frame.iloc[:used], pool)
+            fit = self.cache.model(
+                MODELS[self.model], self._new().settings(), {"pool": pool, "matches": used},
+                lambda: self._fit(self._frame(pool).iloc[:used], pool),
+            )  # fmt: skip
             if len(self._fits) >= FITS_KEPT:  # a long-running server asked about many dates: the oldest goes
                 self._fits.pop(next(iter(self._fits)))
             self._fits[key] = fit
         return self._fits[key]
 
-    def _fit(self, frame: pd.DataFrame, pool: str) -> MatchModel:
+    def _used(self, as_of: dt.date, pool: str) -> int:
+        """How many of the pool's matches are before ``as_of`` (counted in the store until the pool is loaded)."""
+        if pool not in self._frames:
+            return training_span(self.store, pool=pool, before=as_of)[0]
+        return int(np.searchsorted(self._frames[pool]["date"].to_numpy(), np.datetime64(as_of), side="left"))
+
+    def _new(self) -> MatchModel:
+        """A new model of this forecaster's kind, set to warm-start its refits where it can."""
         cls = MODELS[self.model]
+        return cls(**({"warm_start": True} if "warm_start" in inspect.signature(cls).parameters else {}))
+
+    def _fit(self, frame: pd.DataFrame, pool: str) -> MatchModel:
         earlier = [k for k in self._fits if k[0] == pool]
-        if earlier and "warm_start" in inspect.signature(cls).parameters:
+        if earlier and "warm_start" in inspect.signature(MODELS[self.model]).parameters:
             model = copy.deepcopy(self._fits[max(earlier, key=lambda k: k[1])])  # start from the latest fit
         else:
-            model = cls(**({"warm_start": True} if "warm_start" in inspect.signature(cls).parameters else {}))
+            model = self._new()
         return model.fit(frame)
 
     def pair(self, home: str, away: str) -> tuple[int, int]:

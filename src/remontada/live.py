@@ -327,10 +327,12 @@ class LiveForecaster:
     def red_cards(self, day: dt.date) -> RedCardEffect:
         """The red-card effect from the store's club matches before 1 January of ``day``'s year (cached)."""
         if day.year not in self._red_cards:
+            before = dt.date(day.year, 1, 1)
             intensity = self.ties.conditions(day).intensity
-            self._red_cards[day.year] = fit_red_card_effect(
-                self.store, before=dt.date(day.year, 1, 1), intensity=intensity
-            )
+            self._red_cards[day.year] = self.ties.forecaster.cache.record(
+                RedCardEffect, {"before": before},
+                lambda: fit_red_card_effect(self.store, before=before, intensity=intensity),
+            )  # fmt: skip
         return self._red_cards[day.year]
 
     def live(

@@ -215,7 +215,10 @@ class TieForecaster:
         """
         if day not in self._conditions:
             if day.year not in self._timing:
-                self._timing[day.year] = fit_timing(self.store, before=dt.date(day.year, 1, 1))
+                before = dt.date(day.year, 1, 1)
+                self._timing[day.year] = self.forecaster.cache.record(
+                    Intensity, {"before": before, "pool": "club"}, lambda: fit_timing(self.store, before=before)
+                )
             if len(self._conditions) >= CONDITIONS_KEPT:
                 self._conditions.pop(next(iter(self._conditions)))
             self._conditions[day] = Conditions(

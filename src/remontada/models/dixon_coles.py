@@ -331,6 +331,9 @@ class DixonColesModel(MatchModel):
         self.as_of_ = as_of if as_of is not None else end.date()
         return self
 
+    def _learned_names(self) -> tuple[str, ...]:
+        return ("attack_", "defence_")
+
     def _start(self, teams: NDArray[np.int64], groups: NDArray[np.object_], data: _Data) -> Array:
         n = len(teams)
         theta = np.zeros(HEAD + 2 * n)
