@@ -278,6 +278,14 @@ def match(
     batch: Annotated[Path | None, typer.Option("--batch", help="CSV with date,home,away[,neutral] rows.")] = None,
     out_path: Annotated[str, typer.Option("--out", help="Where the batch output goes ('-' for stdout).")] = "-",
     keep_going: Annotated[bool, typer.Option("--keep-going", help="Forecast the good rows of a bad batch.")] = False,
+    refit: Annotated[
+        str,
+        typer.Option(
+            "--refit",
+            help="Batch: fit as of every row's date (daily), or once a week on the matches before its Monday "
+            "(weekly: several times faster over many dates).",
+        ),
+    ] = "daily",
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -286,7 +294,7 @@ def match(
         forecaster = Forecaster(store, model)
         if batch is not None:
             rows = pd.read_csv(batch, dtype=str, keep_default_na=False)
-            _write_csv(forecaster.batch(rows, source=str(batch), keep_going=keep_going), out_path)
+            _write_csv(forecaster.batch(rows, source=str(batch), keep_going=keep_going, refit=refit), out_path)
             return
         if home is None or away is None:
             raise typer.BadParameter("give HOME and AWAY, or --batch FILE")

@@ -29,6 +29,8 @@ from remontada.store import Store
 
 __all__ = ["Forecaster", "MatchForecast", "team_ratings"]
 
+REFITS = ("daily", "weekly")
+"""How often :meth:`Forecaster.batch` refits: as of every row's date, or as of each week's Monday."""
 FITS_KEPT = 32
 """Fitted models a :class:`Forecaster` keeps (one per forecast date and pool; the oldest goes first)."""
 
@@ -189,14 +191,20 @@ class Forecaster:
             not bool(rates.known[0]), grid,
         )  # fmt: skip
 
-    def batch(self, rows: pd.DataFrame, *, source: str = "batch", keep_going: bool = False) -> pd.DataFrame:
+    def batch(
+        self, rows: pd.DataFrame, *, source: str = "batch", keep_going: bool = False, refit: str = "daily"
+    ) -> pd.DataFrame:
         """Forecast every row (``date, home, away[, neutral]``) with data strictly before its date.
 
         Every bad row is found before anything is forecast; unless ``keep_going``,
         they are raised together as a :class:`BatchError` (row numbers count the
         header as row 1). With ``keep_going`` bad rows get empty forecasts and an
-        ``error`` column says why.
+        ``error`` column says why. ``refit="weekly"`` fits once a week, on the matches
+        before the Monday of each row's week (still never a match on or after the
+        row's date), so a batch over many dates fits several times less often.
         """
+        if refit not in REFITS:
+            raise DataError(f"refit {refit!r}: choose {' or '.join(REFITS)}")
         parsed, problems = self._parse_rows(rows)
         if problems and not keep_going:
             raise BatchError(source, problems)
@@ -206,7 +214,10 @@ class Forecaster:
             out[c] = np.nan
         out["prior_only"] = pd.array([pd.NA] * len(out), dtype="boolean")
         good = parsed.dropna(subset=["home_id"])
-        for (day, pool), group in good.groupby(["date", "pool"], sort=True):
+        good = good.assign(
+            fit_day=[self._fit_day(d, p, refit) for d, p in zip(good["date"], good["pool"], strict=True)]
+        )
+        for (day, pool), group in good.groupby(["fit_day", "pool"], sort=True):
             assert isinstance(day, dt.date)
             pred = self.fitted(day, str(pool)).predict(
                 group["home_id"].to_numpy(int), group["away_id"].to_numpy(int), group["neutral"].to_numpy(bool)
@@ -217,6 +228,12 @@ class Forecaster:
             errors = dict((row - 2, message) for row, message in problems)
             out["error"] = [errors.get(i, "") for i in range(len(out))]
         return out
+
+    def _fit_day(self, day: dt.date, pool: str, refit: str) -> dt.date:
+        """The date a row's model is fitted as of: its own, or (weekly) its week's Monday if matches precede it."""
+        monday = day - dt.timedelta(days=day.weekday())
+        first = self._first.get(pool)
+        return monday if refit == "weekly" and first is not None and monday > first else day
 
     def _parse_rows(self, rows: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
         missing = [c for c in ("date", "home", "away") if c not in rows.columns]
