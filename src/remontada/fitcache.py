@@ -73,11 +73,14 @@ def cache_folder(store: Store) -> Path | None:
 
 
 class FitCache:
-    """Fits of one store, read from and saved to :func:`cache_folder` (see the module docstring)."""
+    """Fits of one store, read from and saved to :func:`cache_folder` (see the module docstring).
 
-    def __init__(self, store: Store, *, max_bytes: int = CACHE_BYTES) -> None:
+    ``enabled=False`` reads and saves nothing: every fit is made afresh (benchmarks).
+    """
+
+    def __init__(self, store: Store, *, max_bytes: int = CACHE_BYTES, enabled: bool = True) -> None:
         self.store = store
-        self.folder = cache_folder(store)
+        self.folder = cache_folder(store) if enabled else None
         self.max_bytes = max_bytes
         self._version: str | None = None
 
