@@ -12,6 +12,9 @@ import os
 os.environ.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
 
 import argparse
+import datetime as dt
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -25,6 +28,9 @@ import pandas as pd
 
 from remontada.bundle import open_store
 from remontada.datasets import SHARED_ORDER, import_shared
+from remontada.evaluate import rps
+from remontada.fitcache import FitCache
+from remontada.forecast import Forecaster
 from remontada.grid import DEFAULT_MAX_GOALS
 from remontada.inplay import Intensity, final_score_grid, live_table
 from remontada.models.dixon_coles import DixonColesModel, dixon_coles_loglik
@@ -574,10 +580,94 @@ def bench_web(seconds: float = 10.0, rate: float = 200.0, stall_seconds: float =
     )
 
 
+# Waiting: a repeated command reads its fits from the cache beside the store (remontada.fitcache).
+CLI = "from remontada.cli import main; main()"
+LIVE_ARGS = ["live", "Liverpool", "Atalanta", "--leg1", "Liverpool 0-3 Atalanta", "--date", "2024-04-18",
+             "--at", "60", "--score", "Atalanta 0-1 Liverpool", "--json"]  # fmt: skip
+TIE_ARGS = ["tie", "Liverpool", "Atalanta", "--date", "2024-04-18", "--json"]
+
+
+def _wall(args: list[str]) -> float:
+    """Seconds a user waits for one command, the interpreter's start included."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", CLI, *args], check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def bench_cache() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "store.duckdb"
+        open_store(db).close()
+        floor = min(_wall(["--help"]) for _ in range(3))
+        for name, args in (("live", LIVE_ARGS), ("tie", TIE_ARGS)):
+            shutil.rmtree(db.with_name(db.name + ".cache"), ignore_errors=True)  # cold: no fits kept yet
+            cold = _wall([*args, "--db", str(db)])
+            warm = min(_wall([*args, "--db", str(db)]) for _ in range(2))
+            print(
+                f"CLI {name} (Liverpool-Atalanta 2024-04-18), whole command: cold {cold:.2f} s, warm {warm:.2f} s "
+                f"-> {cold / warm:.1f}x faster warm (of which starting the CLI, `remontada --help`: {floor:.2f} s)"
+            )
+        with Store.open(db, read_only=True) as store:
+            day = dt.date(2024, 4, 18)
+            fresh, _ = _best(lambda: Forecaster(store, cache=FitCache(store, enabled=False)).fitted(day), 1)
+            cached, _ = _best(lambda: Forecaster(store).fitted(day), 3)
+        print(
+            f"default model fitted as of {day} on the club pool: fresh {fresh:.2f} s, "
+            f"from the cache {cached * 1000:.0f} ms -> {fresh / cached:.0f}x"
+        )
+
+
+# Many dates: match --batch fitted as of every row's date (daily) against once a week (weekly).
+BIG5 = ("premier-league", "la-liga", "serie-a", "bundesliga", "ligue-1")
+
+
+def big5_batch(shared: Path, seasons: tuple[str, ...]) -> pd.DataFrame:
+    """A match --batch input from football-data's big-5 files: ``date, home, away`` and the result."""
+    frames = [
+        pd.read_csv(shared / "football-data" / league / f"season-{season}.csv", encoding="utf-8-sig")
+        for league in BIG5
+        for season in seasons
+    ]
+    games = pd.concat(frames, ignore_index=True).rename(
+        columns={"Date": "date", "HomeTeam": "home", "AwayTeam": "away"}
+    )
+    return games[["date", "home", "away", "FTHG", "FTAG"]].sort_values("date", kind="stable").reset_index(drop=True)
+
+
+def bench_batch(shared: Path, days: int) -> None:
+    games = big5_batch(shared, ("2324",))
+    first = pd.Timestamp(games["date"].iloc[0]) + pd.Timedelta(days=60)
+    rows = games[
+        (pd.to_datetime(games["date"]) >= first) & (pd.to_datetime(games["date"]) < first + pd.Timedelta(days=days))
+    ]
+    outcome = np.sign(rows["FTAG"].to_numpy() - rows["FTHG"].to_numpy()) + 1  # 0 home win, 1 draw, 2 away win
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "store.duckdb"
+        open_store(db).close()
+        with Store.open(db, read_only=True) as store:
+            timings, scores = {}, {}
+            for refit in ("daily", "weekly"):
+                forecaster = Forecaster(store, cache=FitCache(store, enabled=False))
+                start = time.perf_counter()
+                out = forecaster.batch(rows[["date", "home", "away"]], refit=refit)
+                timings[refit] = time.perf_counter() - start
+                scores[refit] = float(rps(out[["p_home", "p_draw", "p_away"]].to_numpy(), outcome).mean())
+    print(
+        f"match --batch, big-5 rows over {days} days of 2023-24 ({len(rows)} rows, {rows['date'].nunique()} dates, "
+        f"dixon-coles): daily {timings['daily']:.0f} s, weekly {timings['weekly']:.0f} s -> "
+        f"{timings['daily'] / timings['weekly']:.1f}x; RPS daily {scores['daily']:.4f}, weekly {scores['weekly']:.4f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shared", type=Path, default=Path("../shared/data"))
-    parser.add_argument("--only", choices=["store", "dixon-coles", "ties", "live", "web"], help="run one section only")
+    parser.add_argument(
+        "--only",
+        choices=["store", "dixon-coles", "ties", "live", "web", "cache", "batch"],
+        help="run one section only",
+    )
+    parser.add_argument("--batch-days", type=int, default=28, help="days of big-5 matches in the batch section")
     parser.add_argument(
         "--pb-timeout", type=float, default=420.0, help="seconds before penaltyblog's numeric-gradient fit is cut off"
     )
@@ -594,6 +684,10 @@ def main() -> None:
         bench_live()
     if args.only in (None, "web"):
         bench_web()
+    if args.only in (None, "cache"):
+        bench_cache()
+    if args.only in (None, "batch"):
+        bench_batch(args.shared.resolve(), args.batch_days)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ LAYERS = {
     "store": 2,
     "bundle": 3,
     "tiebreaks": 3,
+    "fitcache": 3,
     "resolve": 3,
     "ingest": 4,
     "queries": 4,

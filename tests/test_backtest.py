@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -174,3 +175,58 @@ def test_synthetic_backtest_metrics_by_group():
     bt = Backtest(BacktestSpec((Candidate("elo"),)), rows)
     by = bt.metrics(["season"])
     assert list(by["model"]) == ["m", "m", MARKET, MARKET] and list(by["n"]) == [2, 2, 2, 2]
+
+
+_SLOW_BACKTEST = """
+import sys, time
+from pathlib import Path
+import remontada.cli as cli
+
+walking, go, db = (Path(a) for a in sys.argv[1:4])
+real = cli.walk_backtest
+
+def held_walk(inputs, **kwargs):
+    walking.touch()  # the store has been read: from here on the backtest must not hold it
+    while not go.exists():
+        time.sleep(0.05)
+    return real(inputs, **kwargs)
+
+cli.walk_backtest = held_walk
+sys.argv = ["remontada", "backtest", "--model", "elo", "--competition", "bel-1", "--seasons", "2023-24",
+            "--refit", "monthly", "--odds", "none", "--workers", "1", "--save", "--db", str(db)]
+cli.main()
+"""
+
+
+def test_forecasts_and_imports_go_on_while_a_backtest_runs(bundled_db, tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    from remontada.forecast import Forecaster
+    from remontada.store import Store
+
+    db = tmp_path / "store.duckdb"
+    shutil.copy(bundled_db, db)
+    walking, go = tmp_path / "walking", tmp_path / "go"
+    backtest = subprocess.Popen(
+        [sys.executable, "-c", _SLOW_BACKTEST, str(walking), str(go), str(db)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 300
+        while not walking.exists():
+            assert backtest.poll() is None, backtest.communicate()
+            assert time.monotonic() < deadline, "the backtest never started walking"
+            time.sleep(0.1)
+        with Store.open(db, read_only=True, busy_timeout=2.0) as store:  # as `tie` and `match` open it
+            forecast = Forecaster(store, "elo").match("Club Brugge", "Anderlecht", as_of=dt.date(2024, 3, 1))
+            assert 0 < forecast.as_dict()["p_home"] < 1
+        with Store.open(db, busy_timeout=2.0) as store:  # a writer (an import) gets in too
+            assert store.count("matches") > 0
+    finally:
+        go.touch()
+        out, errors = backtest.communicate(timeout=600)
+    assert backtest.returncode == 0, errors
+    with Store.open(db, read_only=True) as store:  # and the backtest's results were saved at the end
+        assert store.one("SELECT count(*) FROM backtests") == (1,)

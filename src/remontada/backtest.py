@@ -12,13 +12,17 @@ between any two forecasters (paired: the same matches resampled for both).
 
 The walk-forward runs one task per candidate and season, so a backtest scales out
 (:mod:`remontada.parallel`: inline, local processes, or a Dask cluster) and gives the
-same numbers on any of them.
+same numbers on any of them. It reads the store first (:func:`load_backtest`) and
+walks with the store closed (:func:`walk_backtest`), so forecasts and imports on the
+same store go on while it runs; :func:`save_predictions` then writes in one short
+transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, cast, get_args
@@ -39,11 +43,14 @@ __all__ = [
     "BOOKMAKERS",
     "MARKET",
     "Backtest",
+    "BacktestInputs",
     "BacktestSpec",
     "Candidate",
+    "load_backtest",
     "market_forecasts",
     "parse_candidate",
     "run_backtest",
+    "walk_backtest",
 ]
 
 MARKET = "market"
@@ -258,25 +265,63 @@ def run_backtest(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> Backtest:
     """Run a backtest on the store's matches: one walk-forward task per candidate and season."""
-    import time
+    return walk_backtest(load_backtest(store, spec), scheduler=scheduler, workers=workers, on_progress=on_progress)
 
+
+@dataclass(frozen=True)
+class BacktestInputs:
+    """Everything a backtest reads from the store, read at once so the store can be closed while it runs.
+
+    A walk-forward over several seasons takes minutes; holding the store that long
+    made every other command on it wait and fail ("store is busy"). ``history`` is
+    the pool's matches, ``targets`` the matches to forecast; ``market``, ``prices``
+    and ``excluded`` the market's forecasts (:func:`market_forecasts`, empty
+    without odds); ``seconds`` the time reading took.
+    """
+
+    spec: BacktestSpec
+    history: pd.DataFrame
+    targets: pd.DataFrame
+    market: pd.DataFrame
+    prices: pd.DataFrame
+    excluded: dict[str, int]
+    seconds: float
+
+
+def load_backtest(store: Store, spec: BacktestSpec) -> BacktestInputs:
+    """Read what ``spec``'s backtest needs from the store (a few seconds), for :func:`walk_backtest`."""
     started = time.perf_counter()
     history = training_matches(store, pool=spec.pool)
     targets = _targets(store, history, spec)
+    market, prices = pd.DataFrame(), pd.DataFrame()
+    excluded: dict[str, int] = {}
+    if spec.odds is not None:
+        market, prices, excluded = market_forecasts(store, targets, timing=spec.odds, method=spec.method)
+    return BacktestInputs(spec, history, targets, market, prices, excluded, time.perf_counter() - started)
+
+
+def walk_backtest(
+    inputs: BacktestInputs,
+    *,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Backtest:
+    """The walk-forward of :func:`load_backtest`'s inputs: the long part, with no store open."""
+    started = time.perf_counter()
+    spec, targets = inputs.spec, inputs.targets
     tasks = [
         (candidate, season, spec.refit)
         for candidate in spec.candidates
         for _, season in targets.groupby("season", sort=True)
     ]
-    parts = run(_walk, tasks, shared=history, scheduler=scheduler, workers=workers, on_done=on_progress)
+    parts = run(_walk, tasks, shared=inputs.history, scheduler=scheduler, workers=workers, on_done=on_progress)
     predictions = pd.concat(parts, ignore_index=True) if parts else targets.head(0)
-    excluded: dict[str, int] = {}
-    prices = pd.DataFrame()
     if spec.odds is not None:
-        market, prices, excluded = market_forecasts(store, targets, timing=spec.odds, method=spec.method)
-        predictions = pd.concat([predictions, market], ignore_index=True)
+        predictions = pd.concat([predictions, inputs.market], ignore_index=True)
     columns = [*_MATCH_COLUMNS, "model", *OUTCOMES, "fitted_as_of"]
-    return Backtest(spec, predictions[columns], excluded, time.perf_counter() - started, prices)
+    seconds = inputs.seconds + time.perf_counter() - started
+    return Backtest(spec, predictions[columns], dict(inputs.excluded), seconds, inputs.prices)
 
 
 _MATCH_COLUMNS = ["match_id", "date", "competition_id", "season", "home_id", "away_id", "home_goals", "away_goals"]

@@ -30,7 +30,16 @@ from rich.table import Table
 from rich.text import Text
 
 from remontada import parallel, queries
-from remontada.backtest import MARKET, Backtest, BacktestSpec, parse_candidate, run_backtest, save_predictions
+from remontada.backtest import (
+    MARKET,
+    Backtest,
+    BacktestInputs,
+    BacktestSpec,
+    load_backtest,
+    parse_candidate,
+    save_predictions,
+    walk_backtest,
+)
 from remontada.briefing import Briefing, build_briefing
 from remontada.bundle import check_export_dir, export_parquet, load_parquet, open_store
 from remontada.errors import DataError, RemontadaError
@@ -327,6 +336,14 @@ def match(
     batch: Annotated[Path | None, typer.Option("--batch", help="CSV with date,home,away[,neutral] rows.")] = None,
     out_path: Annotated[str, typer.Option("--out", help="Where the batch output goes ('-' for stdout).")] = "-",
     keep_going: Annotated[bool, typer.Option("--keep-going", help="Forecast the good rows of a bad batch.")] = False,
+    refit: Annotated[
+        str,
+        typer.Option(
+            "--refit",
+            help="Batch: fit as of every row's date (daily), or once a week on the matches before its Monday "
+            "(weekly: several times faster over many dates).",
+        ),
+    ] = "daily",
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -336,7 +353,7 @@ def match(
         forecaster = Forecaster(store, model)
         if batch is not None:
             rows = _read_batch(batch)
-            _write_csv(forecaster.batch(rows, source=str(batch), keep_going=keep_going), out_path)
+            _write_csv(forecaster.batch(rows, source=str(batch), keep_going=keep_going, refit=refit), out_path)
             return
         if home is None or away is None:
             raise typer.BadParameter("give HOME and AWAY, or --batch FILE")
@@ -962,15 +979,16 @@ def _seasons(text: str | None) -> tuple[str, ...] | None:
     return tuple(t.strip() for t in text.split(",") if t.strip())
 
 
-def _run_backtest(store: Store, spec: BacktestSpec, scheduler: str | None, workers: int | None) -> Backtest:
+def _run_backtest(inputs: BacktestInputs, scheduler: str | None, workers: int | None) -> Backtest:
+    """Walk forward with a progress bar; no store is open meanwhile (other commands can use it)."""
     where = parallel.describe(scheduler, workers)
     with Progress(
         TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
         TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(), console=err, transient=True,
     ) as progress:  # fmt: skip
         task = progress.add_task(f"walk-forward ({where})", total=None)
-        return run_backtest(
-            store, spec, scheduler=scheduler, workers=workers,
+        return walk_backtest(
+            inputs, scheduler=scheduler, workers=workers,
             on_progress=lambda done, total: progress.update(task, completed=done, total=total),
         )  # fmt: skip
 
@@ -1012,14 +1030,17 @@ def backtest(
     candidates = tuple(parse_candidate(m) for m in model or [DEFAULT_MODEL])
     _check_output(out_path, "--out")
     _check_output_dir(png_dir, "--png-dir")
-    with _backtest_store(db, data) as (store, match_ids, reports):
+    with _backtest_store(db, data) as (path, match_ids, reports):
         spec = BacktestSpec(
             candidates, tuple(competition) if competition else None, _seasons(seasons), match_ids, refit,
             odds=None if odds == "none" else odds, method=method,
         )  # fmt: skip
-        result = _run_backtest(store, spec, scheduler, workers)
+        with _open(path) as store:
+            inputs = load_backtest(store, spec)
+        result = _run_backtest(inputs, scheduler, workers)
         if save:
-            result_id = save_predictions(store, result)
+            with _open(path) as store:  # one short transaction at the end
+                result_id = save_predictions(store, result)
             err.print(f"predictions kept in the store as backtest {result_id}")
     summary = result.summary()
     if reports:
@@ -1045,18 +1066,18 @@ def backtest(
 @contextmanager
 def _backtest_store(
     db: Path | None, data: list[Path] | None
-) -> Iterator[tuple[Store, tuple[int, ...] | None, list[ImportReport]]]:
-    """The store to backtest on, and the matches of the files brought.
+) -> Iterator[tuple[Path | None, tuple[int, ...] | None, list[ImportReport]]]:
+    """The store to backtest on (closed: the backtest opens it only to read and to save), and the files' matches.
 
     The files are imported first: into ``--db`` if given, else into a temporary store
-    made from the bundled data.
+    made from the bundled data (kept until the block ends).
     """
     with tempfile.TemporaryDirectory() as tmp:
         path = db if db is not None or not data else Path(tmp) / "backtest.duckdb"
+        if not data:
+            yield path, None, []
+            return
         with _open(path) as store:
-            if not data:
-                yield store, None, []
-                return
             ids: set[int] = set()
             reports = []
             for file in data:
@@ -1069,7 +1090,7 @@ def _backtest_store(
                     "WHERE source_file = ?", [str(file), str(file)],
                 )  # fmt: skip
                 ids |= set(found["match_id"].astype(int))
-            yield store, tuple(sorted(ids)), reports
+        yield path, tuple(sorted(ids)), reports
 
 
 def _print_backtest(result: Backtest, summary: dict[str, Any]) -> None:
@@ -1135,7 +1156,8 @@ def tune(
     with _open(db, read_only=True) as store:
         spec = BacktestSpec(candidates, tuple(competition) if competition else None, _seasons(seasons), refit=refit,
                             odds=None)  # fmt: skip
-        result = _run_backtest(store, spec, scheduler, workers)
+        inputs = load_backtest(store, spec)
+    result = _run_backtest(inputs, scheduler, workers)
     table = result.metrics()
     best = str(table.sort_values(metric)["model"].iloc[0])
     gaps = {m: result.compare(best, m, metric=metric) for m in result.models if m != best}

@@ -4,7 +4,9 @@ A :class:`Forecaster` fits the chosen model on the store's matches strictly befo
 the forecast date (clubs and national teams in separate pools) and caches each fit
 by the set of matches it used, so a batch of many rows on many dates refits only
 when new results have come in between them; each refit starts from the previous
-one's parameters where the model supports it.
+one's parameters where the model supports it. Fits are also kept on disk beside the
+store (:class:`~remontada.fitcache.FitCache`), keyed by the number of matches used, so
+the next command on the same store and date reads them instead of fitting again.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ import numpy as np
 import pandas as pd
 
 from remontada.errors import BatchError, DataError, RemontadaError
+from remontada.fitcache import FitCache
 from remontada.grid import ScoreGrid, poisson_grid
 from remontada.memo import Memo
 from remontada.models import DEFAULT_MODEL, MODELS, MatchModel
-from remontada.queries import find_team, training_matches
+from remontada.queries import find_team, training_matches, training_span
 from remontada.store import Store
 
 __all__ = ["STALE_AFTER", "Forecaster", "MatchForecast", "stale_warning", "team_ratings"]
@@ -39,6 +42,8 @@ def stale_warning(last_match: dt.date, day: dt.date) -> str | None:
     return f"the store's last match is {last_match}; this forecast for {day} uses nothing after it"
 
 
+REFITS = ("daily", "weekly")
+"""How often :meth:`Forecaster.batch` refits: as of every row's date, or as of each week's Monday."""
 FITS_KEPT = 32
 """Fitted models a :class:`Forecaster` keeps (one per forecast date and pool; the oldest goes first)."""
 
@@ -91,12 +96,13 @@ class MatchForecast:
 class Forecaster:
     """Forecasts for fixtures on any date, from one store and one model."""
 
-    def __init__(self, store: Store, model: str = DEFAULT_MODEL) -> None:
+    def __init__(self, store: Store, model: str = DEFAULT_MODEL, *, cache: FitCache | None = None) -> None:
         if model not in MODELS:
             raise DataError(f"unknown model {model!r}; choose from {', '.join(sorted(MODELS))}")
         self.store = store
         self.model = model
         # memos, not dicts: a web server asks from many threads at once (one fit per key at a time)
+        self.cache = cache or FitCache(store)
         self._frames: Memo[str, pd.DataFrame] = Memo(_POOLS)
         self._fits: Memo[tuple[str, int], MatchModel] = Memo(FITS_KEPT)
         self._first: Memo[str, dt.date | None] = Memo(_POOLS)
@@ -107,12 +113,7 @@ class Forecaster:
 
     def check_date(self, day: dt.date, pool: str) -> None:
         """Refuse a forecast date on or before the pool's first match: there is nothing to fit on."""
-
-        def first_match() -> dt.date | None:
-            frame = self._frame(pool)
-            return frame["date"].min().date() if len(frame) else None
-
-        first = self._first.get(pool, first_match)
+        first = self._first.get(pool, lambda: training_span(self.store, pool=pool)[1])
         if first is None or day <= first:
             raise DataError(f"date {day} is before any {pool} match in the store")
 
@@ -130,20 +131,36 @@ class Forecaster:
 
     def fitted(self, as_of: dt.date, pool: str = "club") -> MatchModel:
         """The model fitted on the pool's matches strictly before ``as_of`` (cached)."""
-        frame = self._frame(pool)
-        used = int(np.searchsorted(frame["date"].to_numpy(), np.datetime64(as_of), side="left"))
+        used = self._used(as_of, pool)
         if used == 0:
             raise DataError(f"no {pool} matches before {as_of}: nothing to forecast from")
-        # a long-running server asked about many dates: the oldest fit goes
-        return self._fits.get((pool, used), lambda: self._fit(frame.iloc[:used], pool))
+        # memo'd in this process (a long-running server forgets the oldest), kept on disk for the next one
+        return self._fits.get(
+            (pool, used),
+            lambda: self.cache.model(
+                MODELS[self.model], self._new().settings(), {"pool": pool, "matches": used},
+                lambda: self._fit(self._frame(pool).iloc[:used], pool),
+            ),
+        )  # fmt: skip
+
+    def _used(self, as_of: dt.date, pool: str) -> int:
+        """How many of the pool's matches are before ``as_of`` (counted in the store until the pool is loaded)."""
+        frame = self._frames.peek(pool)
+        if frame is None:
+            return training_span(self.store, pool=pool, before=as_of)[0]
+        return int(np.searchsorted(frame["date"].to_numpy(), np.datetime64(as_of), side="left"))
+
+    def _new(self) -> MatchModel:
+        """A new model of this forecaster's kind, set to warm-start its refits where it can."""
+        cls = MODELS[self.model]
+        return cls(**({"warm_start": True} if "warm_start" in inspect.signature(cls).parameters else {}))
 
     def _fit(self, frame: pd.DataFrame, pool: str) -> MatchModel:
-        cls = MODELS[self.model]
         earlier = [(k[1], fit) for k, fit in self._fits.finished() if k[0] == pool]
-        if earlier and "warm_start" in inspect.signature(cls).parameters:
+        if earlier and "warm_start" in inspect.signature(MODELS[self.model]).parameters:
             model = copy.deepcopy(max(earlier, key=lambda e: e[0])[1])  # start from the latest fit
         else:
-            model = cls(**({"warm_start": True} if "warm_start" in inspect.signature(cls).parameters else {}))
+            model = self._new()
         return model.fit(frame)
 
     def pair(self, home: str, away: str) -> tuple[int, int]:
@@ -193,14 +210,20 @@ class Forecaster:
             not bool(rates.known[0]), grid, self.warnings(day),
         )  # fmt: skip
 
-    def batch(self, rows: pd.DataFrame, *, source: str = "batch", keep_going: bool = False) -> pd.DataFrame:
+    def batch(
+        self, rows: pd.DataFrame, *, source: str = "batch", keep_going: bool = False, refit: str = "daily"
+    ) -> pd.DataFrame:
         """Forecast every row (``date, home, away[, neutral]``) with data strictly before its date.
 
         Every bad row is found before anything is forecast; unless ``keep_going``,
         they are raised together as a :class:`BatchError` (row numbers count the
         header as row 1). With ``keep_going`` bad rows get empty forecasts and an
-        ``error`` column says why.
+        ``error`` column says why. ``refit="weekly"`` fits once a week, on the matches
+        before the Monday of each row's week (still never a match on or after the
+        row's date), so a batch over many dates fits several times less often.
         """
+        if refit not in REFITS:
+            raise DataError(f"refit {refit!r}: choose {' or '.join(REFITS)}")
         parsed, problems = self._parse_rows(rows)
         if problems and not keep_going:
             raise BatchError(source, problems)
@@ -210,7 +233,10 @@ class Forecaster:
             out[c] = np.nan
         out["prior_only"] = pd.array([pd.NA] * len(out), dtype="boolean")
         good = parsed.dropna(subset=["home_id"])
-        for (day, pool), group in good.groupby(["date", "pool"], sort=True):
+        good = good.assign(
+            fit_day=[self._fit_day(d, p, refit) for d, p in zip(good["date"], good["pool"], strict=True)]
+        )
+        for (day, pool), group in good.groupby(["fit_day", "pool"], sort=True):
             assert isinstance(day, dt.date)
             pred = self.fitted(day, str(pool)).predict(
                 group["home_id"].to_numpy(int), group["away_id"].to_numpy(int), group["neutral"].to_numpy(bool)
@@ -221,6 +247,12 @@ class Forecaster:
             errors = dict((row - 2, message) for row, message in problems)
             out["error"] = [errors.get(i, "") for i in range(len(out))]
         return out
+
+    def _fit_day(self, day: dt.date, pool: str, refit: str) -> dt.date:
+        """The date a row's model is fitted as of: its own, or (weekly) its week's Monday if matches precede it."""
+        monday = day - dt.timedelta(days=day.weekday())
+        first = self._first.peek(pool)
+        return monday if refit == "weekly" and first is not None and monday > first else day
 
     def _parse_rows(self, rows: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
         missing = [c for c in ("date", "home", "away") if c not in rows.columns]

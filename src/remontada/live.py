@@ -333,8 +333,12 @@ class LiveForecaster:
         """The red-card effect from the store's club matches before 1 January of ``day``'s year (cached)."""
 
         def effect() -> RedCardEffect:
+            before = dt.date(day.year, 1, 1)
             intensity = self.ties.conditions(day).intensity
-            return fit_red_card_effect(self.store, before=dt.date(day.year, 1, 1), intensity=intensity)
+            return self.ties.forecaster.cache.record(
+                RedCardEffect, {"before": before},
+                lambda: fit_red_card_effect(self.store, before=before, intensity=intensity),
+            )  # fmt: skip
 
         return self._red_cards.get(day.year, effect)
 

@@ -60,6 +60,14 @@ class Memo(Generic[K, V]):
             executor.submit(self._run, key, future, compute)
         return future
 
+    def peek(self, key: K) -> V | None:
+        """The answer for ``key`` if it is remembered and finished, else ``None`` (never waits, never computes)."""
+        with self._lock:
+            found = self._entries.get(key)
+        if found is None or not found.done() or found.exception() is not None:
+            return None
+        return found.result()
+
     def finished(self) -> list[tuple[K, V]]:
         """The answers remembered now, oldest first (a snapshot: safe while others compute)."""
         with self._lock:

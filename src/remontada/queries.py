@@ -24,6 +24,7 @@ __all__ = [
     "status",
     "ties",
     "training_matches",
+    "training_span",
     "two_legged_ties",
     "unresolved",
 ]
@@ -291,13 +292,33 @@ def training_matches(store: Store, *, pool: str = "club", before: dt.date | None
     cards (``home_red``, ``away_red``), missing where the source had none. Rows are in
     date order, as a model's history lists them.
     """
+    columns = """m.date, m.home_id, m.away_id, m.home_goals, m.away_goals, m.neutral, m.competition_id,
+               c.kind AS competition_kind, t.country AS home_country, v.country AS away_country,
+               m.ht_home_goals, m.ht_away_goals, m.home_red, m.away_red"""
+    sql, params = _training_query(columns, pool, before)
+    frame = store.df(sql + " ORDER BY m.date, m.match_id", params)
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame
+
+
+def training_span(store: Store, *, pool: str = "club", before: dt.date | None = None) -> tuple[int, dt.date | None]:
+    """How many matches :func:`training_matches` would give, and the first one's date, without loading them.
+
+    A forecast on a date needs only this to find its fit in a cache (fits are keyed by
+    the number of matches used), which saves reading the whole pool.
+    """
+    sql, params = _training_query("count(*), min(m.date)", pool, before)
+    row = store.one(sql, params)
+    return (int(row[0]), row[1]) if row else (0, None)
+
+
+def _training_query(columns: str, pool: str, before: dt.date | None) -> tuple[str, list[object]]:
+    """The query of the pool's training matches (before ``before``) selecting ``columns``, and its parameters."""
     kind = {"club": "club", "national": "national"}.get(pool)
     if kind is None:
         raise ValueError(f"unknown pool {pool!r}: use 'club' or 'national'")
-    sql = """
-        SELECT m.date, m.home_id, m.away_id, m.home_goals, m.away_goals, m.neutral, m.competition_id,
-               c.kind AS competition_kind, t.country AS home_country, v.country AS away_country,
-               m.ht_home_goals, m.ht_away_goals, m.home_red, m.away_red
+    sql = f"""
+        SELECT {columns}
         FROM matches m JOIN teams t ON t.team_id = m.home_id JOIN teams v ON v.team_id = m.away_id
         JOIN competitions c USING (competition_id)
         WHERE t.kind = ? AND (NOT m.score_includes_et OR t.kind = 'national')
@@ -306,9 +327,7 @@ def training_matches(store: Store, *, pool: str = "club", before: dt.date | None
     if before is not None:
         sql += " AND m.date < ?"
         params.append(before)
-    frame = store.df(sql + " ORDER BY m.date, m.match_id", params)
-    frame["date"] = pd.to_datetime(frame["date"])
-    return frame
+    return sql, params
 
 
 def status(store: Store) -> pd.DataFrame:

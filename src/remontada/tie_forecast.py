@@ -227,9 +227,15 @@ class TieForecaster:
         before 1 January of ``day``'s year.
         """
 
+        def timing() -> Intensity:
+            before = dt.date(day.year, 1, 1)
+            return self.forecaster.cache.record(
+                Intensity, {"before": before, "pool": "club"}, lambda: fit_timing(self.store, before=before)
+            )
+
         def evidence() -> Conditions:
-            timing = self._timing.get(day.year, lambda: fit_timing(self.store, before=dt.date(day.year, 1, 1)))
-            return Conditions(extra_time_rate(self.store, before=day), shootout_edge(self.store, before=day), timing)
+            rate, edge = extra_time_rate(self.store, before=day), shootout_edge(self.store, before=day)
+            return Conditions(rate, edge, self._timing.get(day.year, timing))
 
         return self._conditions.get(day, evidence)
 

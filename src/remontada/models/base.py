@@ -14,8 +14,10 @@ turns those into :class:`~remontada.grid.ScoreGrid` batches, all vectorised.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
+import json
 from abc import ABC, abstractmethod
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 
 import numpy as np
 import pandas as pd
@@ -24,7 +26,12 @@ from numpy.typing import ArrayLike, NDArray
 from remontada.errors import RemontadaError
 from remontada.grid import DEFAULT_MAX_GOALS, ScoreGrid, poisson_grid
 
-__all__ = ["MATCH_COLUMNS", "MatchModel", "NotFittedError", "Rates", "select_before"]
+__all__ = ["MATCH_COLUMNS", "LAYOUT", "MatchModel", "NotFittedError", "Params", "Rates", "select_before"]
+
+Params = dict[str, NDArray[Any]]
+"""A fitted model's learned values as plain arrays (what :meth:`MatchModel.to_params` gives)."""
+LAYOUT = "__layout__"
+"""The entry of :data:`Params` that says, in JSON, how to rebuild each learned value from the arrays."""
 
 MATCH_COLUMNS = ("date", "home_id", "away_id", "home_goals", "away_goals", "neutral", "competition_id")
 """The columns a model's training frame must have (``date`` as datetime64)."""
@@ -112,6 +119,99 @@ class MatchModel(ABC):
             }
         )
 
+    def settings(self) -> dict[str, Any]:
+        """The hyperparameters, by name, as given to ``__init__`` (never fitted values)."""
+        names = [n for n in inspect.signature(type(self).__init__).parameters if n != "self"]
+        return {name: getattr(self, name) for name in names}
+
+    def to_params(self) -> Params:
+        """The learned values (the attributes ending in ``_``) as arrays, with no pickled objects.
+
+        Series and frames are split into their arrays, dates and numbers kept with their
+        type in the :data:`LAYOUT` entry, so :meth:`from_params` rebuilds a model that
+        predicts exactly as this one does (a persistent cache of fits stores these).
+        """
+        self._check_fitted(*self._learned_names())
+        params: Params = {}
+        layout = {name: _encode(name, value, params) for name, value in vars(self).items() if name.endswith("_")}
+        params[LAYOUT] = np.array(json.dumps(layout))
+        return params
+
+    @classmethod
+    def from_params(cls, settings: dict[str, Any], params: Params) -> Self:
+        """A fitted model from its :meth:`settings` and :meth:`to_params` (a :class:`ValueError` if they do not fit)."""
+        model = cls(**settings)
+        layout = json.loads(str(params[LAYOUT]))
+        for name, spec in layout.items():
+            setattr(model, name, _decode(name, spec, params))
+        model._restored()
+        return model
+
+    def _learned_names(self) -> tuple[str, ...]:
+        """Attributes that exist once fitted (checked before saving)."""
+        return ()
+
+    def _restored(self) -> None:  # noqa: B027 - a hook: a model with no derived values has nothing to rebuild
+        """Rebuild private values derived from the learned ones (after :meth:`from_params`)."""
+
     def _check_fitted(self, *attributes: str) -> None:
         if not all(hasattr(self, a) for a in attributes):
             raise NotFittedError(f"{type(self).__name__} is not fitted yet; call fit() first")
+
+
+def _array(key: str, value: Any, params: Params) -> str:
+    """Put ``value`` in ``params`` as a plain array; its dtype tag (``object`` arrays are kept as text)."""
+    arr = np.asarray(value)
+    if arr.dtype == object:
+        params[key] = arr.astype(str)
+        return "object"
+    params[key] = arr
+    return "plain"
+
+
+def _encode(name: str, value: Any, params: Params) -> dict[str, Any]:
+    """One learned value into ``params``; how to rebuild it (see :func:`_decode`)."""
+    if isinstance(value, pd.DataFrame):
+        columns = {str(c): _array(f"{name}.{c}", value[c].to_numpy(), params) for c in value.columns}
+        return {"kind": "frame", "columns": columns, "index": _array(f"{name}.index", value.index.to_numpy(), params)}
+    if isinstance(value, pd.Series):
+        return {
+            "kind": "series", "series_name": value.name, "index_name": value.index.name,
+            "values": _array(f"{name}.values", value.to_numpy(), params),
+            "index": _array(f"{name}.index", value.index.to_numpy(), params),
+        }  # fmt: skip
+    if isinstance(value, np.ndarray):
+        return {"kind": "array", "dtype": _array(name, value, params)}
+    if isinstance(value, dt.date):
+        day = value.date() if isinstance(value, dt.datetime) else value
+        return {"kind": "date", "value": day.isoformat()}
+    if isinstance(value, tuple):
+        return {"kind": "tuple", "value": [float(v) for v in value]}
+    if isinstance(value, bool | int | float | str | np.generic):
+        return {"kind": "scalar", "value": value.item() if isinstance(value, np.generic) else value}
+    raise TypeError(f"learned value {name} of type {type(value).__name__} cannot be stored as data")
+
+
+def _load(key: str, dtype: str, params: Params) -> NDArray[Any]:
+    arr = params[key]
+    return arr.astype(object) if dtype == "object" else arr
+
+
+def _decode(name: str, spec: dict[str, Any], params: Params) -> Any:
+    """Rebuild one learned value that :func:`_encode` stored."""
+    kind = spec["kind"]
+    if kind == "frame":
+        data = {c: _load(f"{name}.{c}", dtype, params) for c, dtype in spec["columns"].items()}
+        return pd.DataFrame(data, index=_load(f"{name}.index", spec["index"], params))
+    if kind == "series":
+        index = pd.Index(_load(f"{name}.index", spec["index"], params), name=spec["index_name"])
+        return pd.Series(_load(f"{name}.values", spec["values"], params), index=index, name=spec["series_name"])
+    if kind == "array":
+        return _load(name, spec["dtype"], params)
+    if kind == "date":
+        return dt.date.fromisoformat(spec["value"])
+    if kind == "tuple":
+        return tuple(spec["value"])
+    if kind == "scalar":
+        return spec["value"]
+    raise ValueError(f"learned value {name}: unknown kind {kind!r}")

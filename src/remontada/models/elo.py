@@ -344,6 +344,12 @@ class EloModel(MatchModel):
         self.as_of_ = as_of if as_of is not None else after_last.date()
         return self
 
+    def _learned_names(self) -> tuple[str, ...]:
+        return ("ratings_", "history_")
+
+    def _restored(self) -> None:
+        self._values = np.asarray(self.ratings_.reindex(self.teams_), dtype=np.float64)
+
     def _run(
         self, schedule: _Schedule, home: Index, away: Index, venue: Array, result: Array, stake: Array
     ) -> tuple[Array, float, Array, Array, Array, Array]:
