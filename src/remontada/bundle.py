@@ -5,7 +5,10 @@ An export is a directory with one zstd-compressed parquet file per table and a
 such an export of the store built from the public data sets in ``shared/data``
 (``make bundle``), so that a fresh install builds its default store offline in a
 few seconds instead of re-parsing every source file. Loading checks the manifest:
-a bundle of another schema version, or a count that does not match, is refused.
+a bundle of a newer schema version, or a count that does not match, is refused. An
+older export loads when every table it holds has the columns it has now (later
+migrations only added tables, such as the link journal), and those tables start
+empty; one whose tables have changed is refused.
 """
 
 from __future__ import annotations
@@ -49,7 +52,8 @@ def load_parquet(store: Store, directory: Path) -> dict[str, int]:
     if not manifest_path.is_file():
         raise StoreError(f"{directory}: not a remontada export (no {MANIFEST})")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    if manifest.get("schema_version") != SCHEMA_VERSION:
+    tables = [t for t in TABLES if t in manifest.get("rows", {})]
+    if not _loadable(store, directory, manifest.get("schema_version"), tables):
         raise SchemaError(
             f"{directory}: export has schema version {manifest.get('schema_version')}, "
             f"this remontada writes {SCHEMA_VERSION}"
@@ -57,13 +61,27 @@ def load_parquet(store: Store, directory: Path) -> dict[str, int]:
     if not store.is_empty():
         raise StoreError(f"an export can only be loaded into an empty store; {store.path} already holds matches")
     with store.transaction() as con:
-        for table in TABLES:
+        for table in tables:
             source = directory / f"{table}.parquet"
             con.execute(f"INSERT INTO {table} SELECT * FROM read_parquet('{_quote(source)}')")
             expected = manifest["rows"][table]
             if store.count(table) != expected:
                 raise StoreError(f"{source}: {store.count(table)} rows loaded, manifest says {expected}")
     return dict(manifest["rows"])
+
+
+def _loadable(store: Store, directory: Path, version: object, tables: list[str]) -> bool:
+    """Whether an export of schema ``version`` fits this store's tables column for column."""
+    if version == SCHEMA_VERSION:
+        return True
+    if not isinstance(version, int) or not 1 <= version < SCHEMA_VERSION:
+        return False
+    for table in tables:
+        source = _quote(directory / f"{table}.parquet")
+        found = store.con.execute(f"SELECT name FROM parquet_schema('{source}') WHERE num_children IS NULL").fetchall()
+        if [r[0] for r in found] != store.columns(table):
+            return False
+    return True
 
 
 def load_bundle(store: Store) -> dict[str, int]:
