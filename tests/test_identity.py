@@ -291,3 +291,27 @@ def test_link_then_unlink_restores_any_small_store(rows):
         unlink(store, str(report.link_id))
         assert_same(before, snapshot(store))
     store.close()
+
+
+def test_an_export_of_schema_3_loads_and_starts_with_no_links(tmp_path):
+    """The bundle of schema 3 (before the link journal) still loads: its tables have not changed."""
+    from remontada.bundle import export_parquet, load_parquet
+    from remontada.errors import SchemaError
+
+    with Store.open(tmp_path / "s.duckdb") as store:
+        import_file(store, DATA / "overlap/italy-2019.csv")
+        export_parquet(store, tmp_path / "old")
+    manifest = json.loads((tmp_path / "old/manifest.json").read_text())
+    added = [t for t in manifest["rows"] if t == "links" or t.startswith("journal_")]
+    for table in added:
+        del manifest["rows"][table]
+        (tmp_path / f"old/{table}.parquet").unlink()
+    (tmp_path / "old/manifest.json").write_text(json.dumps({**manifest, "schema_version": 3}))
+    with Store.open(tmp_path / "copy.duckdb") as copy:
+        assert load_parquet(copy, tmp_path / "old")["matches"] == 30
+        assert copy.count("matches") == 30 and copy.count("links") == 0
+    # an older export whose tables differ from today's is refused, with the message it always had
+    with Store.open(tmp_path / "copy2.duckdb") as other:
+        other.con.execute(f"COPY (SELECT 1 AS x) TO '{tmp_path / 'old/teams.parquet'}' (FORMAT parquet)")
+        with pytest.raises(SchemaError, match="export has schema version 3, this remontada writes 4"):
+            load_parquet(other, tmp_path / "old")

@@ -60,9 +60,9 @@ class _Link:
     def evidence(self) -> str:
         """The agreeing fixtures as JSON (``links.evidence``)."""
         fixtures = [
-            {"match_id": int(r.match_id), "date": str(pd.Timestamp(r.date).date()), "competition": r.competition,
-             "score": f"{r.hg}-{r.ag}"}
-            for r in self.fixtures.itertuples(index=False)
+            {"match_id": int(r["match_id"]), "date": str(pd.Timestamp(r["date"]).date()),
+             "competition": r["competition"], "score": f"{r['hg']}-{r['ag']}"}
+            for r in self.fixtures.to_dict("records")
         ]  # fmt: skip
         return json.dumps({"fixtures": fixtures, "file_fixtures": self.file_fixtures})
 

@@ -70,13 +70,13 @@ def plan_link(store: Store, duplicate: str, team: str) -> LinkPlan:
     drop, keep = find_team(store, duplicate), find_team(store, team)
     if drop == keep:
         raise DataError(f"{duplicate!r} and {team!r} are already the same team")
-    rows = store.df("SELECT team_id, kind, name, country FROM teams WHERE team_id IN (?, ?)", [drop, keep])
-    info = {int(r.team_id): r for r in rows.itertuples(index=False)}
-    if info[drop].kind != info[keep].kind:
+    rows = store.con.execute("SELECT team_id, kind, name, country FROM teams WHERE team_id IN (?, ?)", [drop, keep])
+    info = {int(r[0]): r[1:] for r in rows.fetchall()}
+    if info[drop][0] != info[keep][0]:
         raise DataError("a club and a national team cannot be linked")
-    merged, kept = str(info[drop].name), str(info[keep].name)
-    countries = (info[drop].country, info[keep].country)
-    if all(isinstance(c, str) for c in countries) and countries[0] != countries[1]:
+    merged, kept = str(info[drop][1]), str(info[keep][1])
+    countries = (info[drop][2], info[keep][2])
+    if None not in countries and countries[0] != countries[1]:
         raise DataError(f"{merged} ({countries[0]}) and {kept} ({countries[1]}) are of different countries")
     met = store.one(
         "SELECT count(*), min(date) FROM matches WHERE (home_id = ? AND away_id = ?) OR (home_id = ? AND away_id = ?)",
@@ -292,11 +292,11 @@ def _find_link(store: Store, what: str) -> int:
             )
         return int(row[0])
     bare, country = split_country_tag(what)
-    manual = store.df("SELECT link_id, spelling, country FROM links WHERE origin = 'manual' ORDER BY link_id")
+    manual = store.con.execute("SELECT link_id, spelling, country FROM links WHERE origin = 'manual' ORDER BY 1")
     hits = [
-        int(r.link_id)
-        for r in manual.itertuples(index=False)
-        if name_key(str(r.spelling)) == name_key(bare) and (country is None or r.country == country)
+        int(link_id)
+        for link_id, spelling, its_country in manual.fetchall()
+        if name_key(str(spelling)) == name_key(bare) and country in (None, its_country)
     ]
     if not hits:
         raise DataError(f"no link made by `data link` for {what!r} (see `remontada data links`)")
