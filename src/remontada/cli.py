@@ -219,7 +219,20 @@ def data_links(
     if as_json:
         _emit_json([{**r, "evidence": json.loads(str(r["evidence"]))} for r in records(frame)])
         return
+    frame = frame.assign(evidence=frame["evidence"].map(_evidence_text)).drop(columns=["created_at"])
     _table(frame, f"{len(frame)} links (origin: overlap = matching fixtures, alias-file, manual = data link)")
+
+
+def _evidence_text(evidence: str) -> str:
+    """A link's evidence in a few words: the fixtures that matched, the alias, or what `data link` moved."""
+    facts = json.loads(evidence)
+    if "fixtures" in facts:
+        shown = [f"{f['date']} {f['score']}" for f in facts["fixtures"][:3]]
+        more = f" +{len(facts['fixtures']) - 3}" if len(facts["fixtures"]) > 3 else ""
+        return f"{len(facts['fixtures'])} fixtures of {facts['file_fixtures']}: {', '.join(shown)}{more}"
+    if "aliases.csv" in facts:
+        return f"aliases.csv: {facts['aliases.csv']}"
+    return f"data link: {facts.get('matches', 0)} matches moved"
 
 
 @data_app.command("rejects")
