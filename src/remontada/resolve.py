@@ -7,7 +7,7 @@ The evidence, strongest first:
 2. **A known spelling**: a name whose key (:func:`~remontada.names.name_key`) the store
    has already seen for a team of the same kind in the same country.
 3. **Overlapping matches**: the file's matches that the store already holds from
-   another source -- same competition, same date, same score. If ``Man City``'s
+   another source — same competition, same date, same score. If ``Man City``'s
    matches in a new file are, date after date, the matches the store has for
    ``Manchester City``, the two names are one team. One coincidence is not enough:
    :meth:`TeamResolver._judge` states what counts as strong evidence (several
@@ -215,8 +215,8 @@ class TeamResolver:
         made-up ``Fake Town 3-0 Made Up City`` finds "its" teams. So:
 
         * at least :data:`MIN_FIXTURES` distinct fixtures agree (same competition, date,
-          score, and the known opponent) -- three independent coincidences are
-          vanishingly unlikely -- or, for a name with only two fixtures in the file,
+          score, and the known opponent) — three independent coincidences are
+          vanishingly unlikely — or, for a name with only two fixtures in the file,
           both of them (one fixture is never enough);
         * a fixture counts only when it points at one team alone (a day with two
           matches of that score proves nothing);

@@ -11,7 +11,7 @@ team, teams of two countries, or two teams that played each other (``Everton`` a
 ``Liverpool`` met 94 times; one team does not play itself). Every link is recorded
 in ``links``, and the rows it touched are kept in the link journal (one
 ``journal_<table>`` per table, before and after), so :func:`unlink` can put them back
-exactly -- as long as nothing has touched those rows since (a later import or link of
+exactly — as long as nothing has touched those rows since (a later import or link of
 the same teams), which it checks first.
 """
 
