@@ -154,7 +154,7 @@ def test_ratings_for_a_competition(bundled_db):
 def test_data_link(tmp_path):
     db = tmp_path / "s.duckdb"
     run("data", "import", DATA / "overlap/italy-2019.csv", DATA / "link", "--db", db, "--empty")
-    result = run("data", "link", "Verona (ITA)", "Hellas Verona", "--db", db, "--json")
+    result = run("data", "link", "Verona (ITA)", "Hellas Verona", "--db", db, "--json", "--yes")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["matches_merged"] == 1
 

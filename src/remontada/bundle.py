@@ -5,8 +5,11 @@ An export is a directory with one zstd-compressed parquet file per table and a
 such an export of the store built from the public data sets in ``shared/data``
 (``make bundle``), so that a fresh install builds its default store offline in a
 few seconds instead of re-parsing every source file. Loading checks the manifest:
-a bundle of another schema version, a missing or unreadable table, or a count that
-does not match, is refused, and the store is left as it was.
+a bundle of a newer schema version, a missing or unreadable table, or a count that
+does not match, is refused, and the store is left as it was. An older export loads
+when every table it holds has the columns it has now (later migrations only added
+tables, such as the link journal), and those tables start empty; one whose tables
+have changed is refused.
 """
 
 from __future__ import annotations
@@ -71,11 +74,11 @@ def check_export_dir(directory: Path, *, force: bool = False) -> None:
         raise StoreError(f"{directory}: the folder is not empty; choose an empty or new one, or use --force")
 
 
-def read_manifest(directory: Path) -> dict[str, int]:
-    """The row counts an export's manifest promises, after checking its schema version.
+def read_manifest(directory: Path) -> tuple[object, dict[str, int]]:
+    """The schema version an export's manifest names, and the row count it promises for each table it holds.
 
-    A missing, unreadable or malformed manifest, or one of another schema version,
-    is refused with a message naming the export.
+    A missing, unreadable or malformed manifest, or one of this schema version that
+    leaves a table out, is refused with a message naming the export.
     """
     manifest_path = directory / MANIFEST
     if not manifest_path.is_file():
@@ -85,12 +88,12 @@ def read_manifest(directory: Path) -> dict[str, int]:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise StoreError(f"{manifest_path}: not a readable manifest ({exc})") from exc
     version = manifest.get("schema_version") if isinstance(manifest, dict) else None
-    if version != SCHEMA_VERSION:
-        raise SchemaError(f"{directory}: export has schema version {version}, this remontada writes {SCHEMA_VERSION}")
-    rows = manifest.get("rows")
-    if not isinstance(rows, dict) or any(type(rows.get(t)) is not int or rows[t] < 0 for t in TABLES):
+    rows = manifest.get("rows") if isinstance(manifest, dict) else None
+    tables = [t for t in TABLES if isinstance(rows, dict) and t in rows]
+    complete = version != SCHEMA_VERSION or len(tables) == len(TABLES)
+    if not tables or not complete or any(type(rows[t]) is not int or rows[t] < 0 for t in tables):  # type: ignore[index]
         raise StoreError(f"{manifest_path}: the manifest does not give a row count for every table")
-    return {t: rows[t] for t in TABLES}
+    return version, {t: rows[t] for t in tables}  # type: ignore[index]
 
 
 def load_parquet(store: Store, directory: Path) -> dict[str, int]:
@@ -99,11 +102,13 @@ def load_parquet(store: Store, directory: Path) -> dict[str, int]:
     A table file that is missing, truncated or tampered with (unreadable, or not
     the row count the manifest gives) is refused and nothing is loaded.
     """
-    expected = read_manifest(directory)
+    version, expected = read_manifest(directory)
+    if not _loadable(store, directory, version, list(expected)):
+        raise SchemaError(f"{directory}: export has schema version {version}, this remontada writes {SCHEMA_VERSION}")
     if not store.is_empty():
         raise StoreError(f"an export can only be loaded into an empty store; {store.path} already holds matches")
     with store.transaction() as con:
-        for table in TABLES:
+        for table in expected:
             source = directory / f"{table}.parquet"
             try:
                 con.execute(f"INSERT INTO {table} SELECT * FROM read_parquet('{_quote(source)}')")
@@ -113,6 +118,26 @@ def load_parquet(store: Store, directory: Path) -> dict[str, int]:
             if store.count(table) != expected[table]:
                 raise StoreError(f"{source}: {store.count(table)} rows loaded, manifest says {expected[table]}")
     return expected
+
+
+def _loadable(store: Store, directory: Path, version: object, tables: list[str]) -> bool:
+    """Whether an export of schema ``version`` fits this store's tables column for column."""
+    if version == SCHEMA_VERSION:
+        return True
+    if not isinstance(version, int) or not 1 <= version < SCHEMA_VERSION:
+        return False
+    for table in tables:
+        source = directory / f"{table}.parquet"
+        try:
+            found = store.con.execute(
+                f"SELECT name FROM parquet_schema('{_quote(source)}') WHERE num_children IS NULL"
+            ).fetchall()
+        except duckdb.Error as exc:
+            reason = str(exc).strip().split("\n", 1)[0]
+            raise StoreError(f"{source}: cannot read it ({reason}); nothing was loaded") from exc
+        if [r[0] for r in found] != store.columns(table):
+            return False
+    return True
 
 
 def load_bundle(store: Store) -> dict[str, int]:

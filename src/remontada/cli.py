@@ -51,7 +51,7 @@ from remontada.models import DEFAULT_MODEL, DEFAULT_TIE_MODEL
 from remontada.plain import plain, records
 from remontada.precedents import base_rates, precedents
 from remontada.store import Store, check_store_path, default_path
-from remontada.teams import link_teams
+from remontada.teams import link_teams, links, plan_link, unlink
 from remontada.tie_forecast import TieForecast, TieForecaster
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Forecast football knockout ties.")
@@ -222,11 +222,15 @@ def data_unresolved(db: DbOption = None, as_json: JsonOption = False) -> None:
 def data_link(
     duplicate: Annotated[str, typer.Argument(help="The name imported as a team of its own.")],
     team: Annotated[str, typer.Argument(help="The team it really is ('Name (ENG)' pins the country).")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Link without asking for confirmation.")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Make two teams one: everything of DUPLICATE moves to TEAM (see `data unresolved`)."""
+    """Make two teams one: everything of DUPLICATE moves to TEAM (see `data unresolved`; undo: `data unlink`)."""
     with _open(db) as store:
+        plan = plan_link(store, duplicate, team)
+        if not yes:
+            _confirm(f"Link {plan.merged} into {plan.kept}, moving its {plan.matches} matches?")
         report = link_teams(store, duplicate, team)
     if as_json:
         _emit_json(report.__dict__)
@@ -234,7 +238,65 @@ def data_link(
     out.print(
         f"{report.merged} is now {report.kept}: {report.matches_moved} matches moved, "
         f"{report.matches_merged} merged with matches already stored, {report.conflicts} conflicts recorded"
+        f" (link {report.link_id}; undo with `remontada data unlink {report.link_id}`)"
     )
+
+
+def _interactive() -> bool:
+    """Whether a person can be asked: stdin is a terminal."""
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def _confirm(question: str) -> None:
+    """Ask ``question``; refuse (nothing changed) when no one can answer or the answer is no."""
+    if not _interactive():
+        raise DataError(f"{question} No terminal to ask on: pass --yes to confirm. Nothing was changed.")
+    if not typer.confirm(question, default=False):
+        err.print("nothing was changed")
+        raise typer.Exit(1)
+
+
+@data_app.command("unlink")
+def data_unlink(
+    link: Annotated[str, typer.Argument(help="A link id from `data links`, or the name that was linked.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Undo a `data link`: the two teams and their matches come back exactly as they were."""
+    with _open(db) as store:
+        report = unlink(store, link)
+    if as_json:
+        _emit_json(report.__dict__)
+        return
+    out.print(f"link {report.link_id} undone: {report.restored} is again a team of its own, apart from {report.team}")
+
+
+@data_app.command("links")
+def data_links(
+    team: Annotated[str | None, typer.Option(help="Only the links to this team.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Every name linked to a team, by an import or by `data link`, with its evidence."""
+    with _open(db) as store:
+        frame = links(store, team=team)
+    if as_json:
+        _emit_json([{**r, "evidence": json.loads(str(r["evidence"]))} for r in records(frame)])
+        return
+    frame = frame.assign(evidence=frame["evidence"].map(_evidence_text)).drop(columns=["created_at"])
+    _table(frame, f"{len(frame)} links (origin: overlap = matching fixtures, alias-file, manual = data link)")
+
+
+def _evidence_text(evidence: str) -> str:
+    """A link's evidence in a few words: the fixtures that matched, the alias, or what `data link` moved."""
+    facts = json.loads(evidence)
+    if "fixtures" in facts:
+        shown = [f"{f['date']} {f['score']}" for f in facts["fixtures"][:3]]
+        more = f" +{len(facts['fixtures']) - 3}" if len(facts["fixtures"]) > 3 else ""
+        return f"{len(facts['fixtures'])} fixtures of {facts['file_fixtures']}: {', '.join(shown)}{more}"
+    if "aliases.csv" in facts:
+        return f"aliases.csv: {facts['aliases.csv']}"
+    return f"data link: {facts.get('matches', 0)} matches moved"
 
 
 @data_app.command("rejects")

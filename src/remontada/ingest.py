@@ -236,6 +236,13 @@ class _Ingest:
         self.report.teams_new += result.new_teams
         if result.aliases:
             self._insert("team_aliases", pd.DataFrame(result.aliases, columns=self.store.columns("team_aliases")))
+        if result.links:  # automatic links, with their evidence, for `data links`
+            links = pd.DataFrame(result.links)
+            start = self.store.next_id("links", "link_id")
+            links["link_id"] = range(start, start + len(links))
+            links["merged_id"] = pd.array([None] * len(links), dtype="Int64")
+            links["created_at"] = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+            self._insert("links", links)
         if result.unresolved:
             frame = pd.DataFrame(result.unresolved)
             frame["source_file"] = self.source
@@ -247,8 +254,8 @@ class _Ingest:
         m = self.parsed.matches.copy()
         if m.empty:
             return {}
-        refs_home = _refs(m["team_kind"], m["home"], m["home_country"])
-        refs_away = _refs(m["team_kind"], m["away"], m["away_country"])
+        refs_home = _refs(m["team_kind"], m["home"], _country(m, "home_country"))
+        refs_away = _refs(m["team_kind"], m["away"], _country(m, "away_country"))
         refs = list(dict.fromkeys(refs_home + refs_away))
         index = {r: i for i, r in enumerate(refs)}
         m["home_ref"] = [index[r] for r in refs_home]
@@ -558,6 +565,17 @@ def _swap_sides(m: pd.DataFrame) -> pd.DataFrame:
     """The same matches written the other way round (home as away)."""
     renames = {a: b for pair in _SIDES for a, b in (pair, pair[::-1])}
     return m.rename(columns=renames)
+
+
+def _country(m: pd.DataFrame, column: str) -> pd.Series:
+    """A side's country: the source's tag, else, for a club, its domestic competition's country.
+
+    An untagged ``Liverpool FC`` in a Premier League file is the English club; in a
+    competition of no one country the name stays without one (see
+    :meth:`~remontada.resolve.TeamResolver.lookup`).
+    """
+    home_of = m["competition"].map(lambda slug: competition(str(slug)).country)
+    return m[column].where(m[column].notna() | (m["team_kind"] != "club"), home_of)
 
 
 def _refs(kinds: pd.Series, names: pd.Series, countries: pd.Series) -> list[TeamRef]:

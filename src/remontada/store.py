@@ -29,9 +29,14 @@ import platformdirs
 
 from remontada.errors import SchemaError, StoreBusyError, StoreError
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "TABLES", "Store", "check_store_path", "default_path"]
+__all__ = ["JOURNALED", "MIGRATIONS", "SCHEMA_VERSION", "TABLES", "Store", "check_store_path", "default_path"]
 
 _SCORE = "SMALLINT"
+JOURNALED = (
+    "teams", "team_aliases", "unresolved", "matches", "match_sources", "conflicts", "ties", "tie_legs", "goals",
+    "shootouts", "odds",
+)  # fmt: skip
+"""The tables ``data link`` changes; the link journal keeps their touched rows (migration 4)."""
 MIGRATIONS: list[str] = [
     f"""
     CREATE TABLE imports (
@@ -99,11 +104,27 @@ MIGRATIONS: list[str] = [
         backtest_id INTEGER NOT NULL, model VARCHAR NOT NULL, match_id INTEGER NOT NULL, fitted_as_of DATE,
         p_home DOUBLE NOT NULL, p_draw DOUBLE NOT NULL, p_away DOUBLE NOT NULL);
     """,
+    """
+    CREATE TABLE links (
+        link_id INTEGER PRIMARY KEY, origin VARCHAR NOT NULL, spelling VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+        country VARCHAR, team_id INTEGER NOT NULL, merged_id INTEGER, import_id INTEGER, evidence VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL);
+    """
+    + "".join(
+        f"CREATE TABLE journal_{t} AS SELECT CAST(NULL AS INTEGER) AS link_id, CAST(NULL AS VARCHAR) AS phase, * "
+        f"FROM {t} LIMIT 0;\n"
+        for t in JOURNALED
+    ),
 ]
 """Schema migrations: entry ``i`` takes a store from version ``i`` to ``i + 1``.
 
 1. the tables; 2. the ``seasons`` view (each competition's seasons with their dates);
-3. ``backtests`` and their ``predictions`` (what a forecaster said of each match)."""
+3. ``backtests`` and their ``predictions`` (what a forecaster said of each match);
+4. ``links`` (every link of a name to a team, automatic or by ``data link``, with its
+   evidence) and the link journal: one ``journal_<table>`` per table a ``data link``
+   changes, holding the rows it touched before and after (``phase``), so that ``data
+   unlink`` restores them exactly. A later migration that changes one of those tables
+   changes its journal table the same way."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = (
@@ -121,6 +142,8 @@ TABLES = (
     "odds",
     "rejects",
     "unresolved",
+    "links",
+    *(f"journal_{t}" for t in JOURNALED),
 )
 """Every data table, in an order that respects references (for export and load)."""
 
