@@ -22,10 +22,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from remontada.bundle import open_store
-from remontada.evaluate import calibration, score, walk_forward
+from remontada.data.bundle import open_store
+from remontada.data.queries import training_matches
+from remontada.evaluation.walk_forward import calibration, score, walk_forward
 from remontada.models import DixonColesModel, EloModel
-from remontada.queries import training_matches
 
 BIG5 = ("eng-1", "esp-1", "ita-1", "ger-1", "fra-1")
 FIRST, LAST = "2015-16", "2024-25"

@@ -5,11 +5,11 @@ win, draw or away win, is forecast and scored against what happened (1X2 log-los
 ranked probability score, calibration). Two forecasts, from the same pre-match
 expected goals:
 
-* **model**: :func:`remontada.inplay.final_score_grid` at that minute and score: the
+* **model**: :func:`remontada.models.inplay.process.final_score_grid` at that minute and score: the
   birth process with its time profile, state effects and match-day random effect
   (the day's balance reweighted by the score so far).
 * **baseline**: the score so far plus Poisson goals at the pre-match rates scaled by
-  the time left, ``(90 - minute) / 90`` (:func:`remontada.grid.poisson_grid`, the same
+  the time left, ``(90 - minute) / 90`` (:func:`remontada.models.grid.poisson_grid`, the same
   ``max_goals``, shifted by the score).
 
 Minute 0 (kick-off) is shown as a reference: there the two differ only by what
@@ -24,7 +24,7 @@ from rating gap to goals is fitted on the whole pass, and both forecasts share i
 Data sets:
 
 1. **Goal minutes**: the internationals whose every goal has its minute
-   (:func:`remontada.queries.goal_timelines`) played from 1 January
+   (:func:`remontada.data.queries.goal_timelines`) played from 1 January
    ``NATIONAL_FROM``, rates from the national-team Elo pass. The score at minute
    ``m`` counts the goals of minutes ``<= m``, and the final result the goals of
    minutes 1-90 (extra time left out). Minutes 0, 15, 30, 45, 60 and 75.
@@ -41,7 +41,7 @@ Data sets:
 
 No leakage: the in-play model's intensity is refitted walk-forward, for the
 internationals on 1 January of each test year and for clubs on 1 July of each
-season (:func:`remontada.timing.fit_timing` with ``before`` that day: the timed
+season (:func:`remontada.models.inplay.timing.fit_timing` with ``before`` that day: the timed
 international goals before it, and for clubs the spread of the day's balance from
 the club scores of the five years before it), and used for that year's or season's
 matches only. A fit takes a second or two, so there was no reason to fit once.
@@ -76,8 +76,10 @@ import numpy as np
 import pandas as pd
 
 import remontada
-from remontada.bundle import bundle_dir, open_store
-from remontada.evaluate import (
+from remontada.data.bundle import bundle_dir, open_store
+from remontada.data.queries import goal_timelines, training_matches
+from remontada.data.store import Store
+from remontada.evaluation.walk_forward import (
     brier,
     calibration_error,
     log_loss,
@@ -87,14 +89,12 @@ from remontada.evaluate import (
     reliability,
     rps,
 )
-from remontada.grid import DEFAULT_MAX_GOALS, ScoreGrid, poisson_grid
-from remontada.inplay import MINUTES, Intensity, final_score_grid
-from remontada.knockout import KICK_OFF
-from remontada.live import LiveForecaster
+from remontada.knockout.play import KICK_OFF
+from remontada.live.forecast import LiveForecaster
 from remontada.models import EloModel
-from remontada.queries import goal_timelines, training_matches
-from remontada.store import Store
-from remontada.timing import fit_timing
+from remontada.models.grid import DEFAULT_MAX_GOALS, ScoreGrid, poisson_grid
+from remontada.models.inplay.process import MINUTES, Intensity, final_score_grid
+from remontada.models.inplay.timing import fit_timing
 
 NATIONAL_FROM = 2010
 CLUB_FROM = 2015

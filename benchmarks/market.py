@@ -2,10 +2,10 @@
 
 The Belgian, Dutch and Egyptian top flights of 2015-16 to 2024-25 (shared/data/odds:
 market-average opening and closing 1X2 prices) are backtested walk-forward with the
-default match model refitted weekly (:func:`remontada.backtest.run_backtest`, exactly
+default match model refitted weekly (:func:`remontada.evaluation.backtest.run_backtest`, exactly
 what ``remontada backtest`` runs), and scored against the market's forecasts from the
 closing and the opening prices with the overround removed by each of the five methods
-of :mod:`remontada.odds`, on the same matches, with 95% paired-bootstrap intervals.
+of :mod:`remontada.evaluation.margins`, on the same matches, with 95% paired-bootstrap intervals.
 Also the historical return of backing the model's value at the closing prices (flat
 stakes, edges 0 and 5%). The model's predictions are cached in ``--cache`` under a key
 made of the code they run through and the bundle manifest. Prints markdown tables for
@@ -25,9 +25,9 @@ from pathlib import Path
 import pandas as pd
 
 import remontada
-from remontada.backtest import MARKET, Backtest, BacktestSpec, Candidate, market_forecasts, run_backtest
-from remontada.bundle import bundle_dir, open_store
-from remontada.odds import Method
+from remontada.data.bundle import bundle_dir, open_store
+from remontada.evaluation.backtest import MARKET, Backtest, BacktestSpec, Candidate, market_forecasts, run_backtest
+from remontada.evaluation.margins import Method
 
 LEAGUES = ("bel-1", "ned-1", "egy-1")
 SEASONS = tuple(f"{y}-{(y + 1) % 100:02d}" for y in range(2015, 2025))

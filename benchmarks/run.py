@@ -26,18 +26,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from remontada.bundle import open_store
-from remontada.datasets import SHARED_ORDER, import_shared
-from remontada.evaluate import rps
-from remontada.fitcache import FitCache
-from remontada.forecast import Forecaster
-from remontada.grid import DEFAULT_MAX_GOALS
-from remontada.inplay import Intensity, final_score_grid, live_table
+from remontada.data.bundle import open_store
+from remontada.data.datasets import SHARED_ORDER, import_shared
+from remontada.data.queries import training_matches
+from remontada.data.rules import UEFA_2021, UEFA_AWAY_GOALS, Rules
+from remontada.data.store import Store
+from remontada.evaluation.walk_forward import rps
+from remontada.knockout.engine import second_leg_outcomes, two_legs_from_rates
 from remontada.models.dixon_coles import DixonColesModel, dixon_coles_loglik
-from remontada.queries import training_matches
-from remontada.rules import UEFA_2021, UEFA_AWAY_GOALS, Rules
-from remontada.store import Store
-from remontada.tie import second_leg_outcomes, two_legs_from_rates
+from remontada.models.fitcache import FitCache
+from remontada.models.forecast import Forecaster
+from remontada.models.grid import DEFAULT_MAX_GOALS
+from remontada.models.inplay.process import Intensity, final_score_grid, live_table
 
 
 def _files(shared: Path) -> list[Path]:
@@ -519,7 +519,7 @@ def bench_web(seconds: float = 10.0, rate: float = 200.0, stall_seconds: float =
         db = Path(tmp) / "web.duckdb"
         open_store(db).close()
         server = subprocess.Popen(
-            [sys.executable, "-c", "from remontada.cli import main; main()", "serve", "--port", str(port), "--db",
+            [sys.executable, "-c", "from remontada.app.cli import main; main()", "serve", "--port", str(port), "--db",
              str(db)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
@@ -580,8 +580,8 @@ def bench_web(seconds: float = 10.0, rate: float = 200.0, stall_seconds: float =
     )
 
 
-# Waiting: a repeated command reads its fits from the cache beside the store (remontada.fitcache).
-CLI = "from remontada.cli import main; main()"
+# Waiting: a repeated command reads its fits from the cache beside the store (remontada.models.fitcache).
+CLI = "from remontada.app.cli import main; main()"
 LIVE_ARGS = ["live", "Liverpool", "Atalanta", "--leg1", "Liverpool 0-3 Atalanta", "--date", "2024-04-18",
              "--at", "60", "--score", "Atalanta 0-1 Liverpool", "--json"]  # fmt: skip
 TIE_ARGS = ["tie", "Liverpool", "Atalanta", "--date", "2024-04-18", "--json"]

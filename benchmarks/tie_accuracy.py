@@ -10,12 +10,12 @@ through". Three forecasts:
 * **rate by first-leg margin**: how often the side at home in the first leg went
   through after that first-leg goal difference (clipped to +-4), over the ties of every
   era whose second leg was strictly earlier, shrunk toward the pooled rate with one
-  pseudo-tie (:func:`remontada.evaluate.tie_rate_baseline`).
+  pseudo-tie (:func:`remontada.evaluation.walk_forward.tie_rate_baseline`).
 * **logistic, margin + Elo**: a logistic regression on the first-leg goal difference
   and A's Elo rating minus B's (each side's rating after its last club match strictly
   before the second leg, from one :class:`EloModel` pass over the club pool), refitted
   for every second-leg date on all earlier ties of every era
-  (:func:`remontada.evaluate.tie_logistic_baseline`).
+  (:func:`remontada.evaluation.walk_forward.tie_logistic_baseline`).
 
 The remontada forecasts are cached in ``--cache`` under a key made of the model, the
 first season and the text of the code and data they depend on, so a re-run only
@@ -35,8 +35,10 @@ import numpy as np
 import pandas as pd
 
 import remontada
-from remontada.bundle import bundle_dir, open_store
-from remontada.evaluate import (
+from remontada.data.bundle import bundle_dir, open_store
+from remontada.data.queries import training_matches, two_legged_ties
+from remontada.data.store import Store
+from remontada.evaluation.walk_forward import (
     brier,
     log_loss,
     paired_differences,
@@ -44,10 +46,8 @@ from remontada.evaluate import (
     tie_logistic_baseline,
     tie_rate_baseline,
 )
+from remontada.knockout.forecast import TieForecaster
 from remontada.models import DEFAULT_TIE_MODEL, EloModel
-from remontada.queries import training_matches, two_legged_ties
-from remontada.store import Store
-from remontada.tie_forecast import TieForecaster
 
 FIRST = "1994-95"
 NO_AWAY_GOALS = pd.Timestamp("2021-07-01")

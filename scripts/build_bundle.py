@@ -11,9 +11,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from remontada.bundle import export_parquet
-from remontada.datasets import import_shared
-from remontada.store import Store
+from remontada.data.bundle import export_parquet
+from remontada.data.datasets import import_shared
+from remontada.data.store import Store
 
 
 def main() -> None:

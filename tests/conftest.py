@@ -26,7 +26,7 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def bundled_db(tmp_path_factory) -> Path:
     """A store built from the bundled data, shared by the tests that only read it."""
-    from remontada.bundle import open_store
+    from remontada.data.bundle import open_store
 
     path = tmp_path_factory.mktemp("bundled") / "store.duckdb"
     open_store(path).close()
@@ -46,8 +46,8 @@ def evil_db(tmp_path_factory) -> Path:
     import csv
     import datetime as dt
 
-    from remontada.bundle import open_store
-    from remontada.ingest import import_file
+    from remontada.data.bundle import open_store
+    from remontada.data.ingest import import_file
 
     folder = tmp_path_factory.mktemp("evil")
     teams = [*EVIL_NAMES, "Plain Rovers", "Other United"]

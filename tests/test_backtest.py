@@ -8,7 +8,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from remontada.backtest import (
+from remontada.app.cli import app
+from remontada.data.bundle import open_store
+from remontada.errors import DataError
+from remontada.evaluation.backtest import (
     MARKET,
     Backtest,
     BacktestSpec,
@@ -18,9 +21,6 @@ from remontada.backtest import (
     run_backtest,
     save_predictions,
 )
-from remontada.bundle import open_store
-from remontada.cli import app
-from remontada.errors import DataError
 
 DATA = Path(__file__).parent / "data" / "football-data"
 runner = CliRunner()
@@ -180,7 +180,7 @@ def test_synthetic_backtest_metrics_by_group():
 _SLOW_BACKTEST = """
 import sys, time
 from pathlib import Path
-import remontada.cli as cli
+import remontada.app.cli as cli
 
 walking, go, db = (Path(a) for a in sys.argv[1:4])
 real = cli.walk_backtest
@@ -203,8 +203,8 @@ def test_forecasts_and_imports_go_on_while_a_backtest_runs(bundled_db, tmp_path)
     import sys
     import time
 
-    from remontada.forecast import Forecaster
-    from remontada.store import Store
+    from remontada.data.store import Store
+    from remontada.models.forecast import Forecaster
 
     db = tmp_path / "store.duckdb"
     shutil.copy(bundled_db, db)

@@ -1,7 +1,7 @@
 """Issue 12, files and messages: every bad input ends in one clear line, a non-zero exit, no traceback,
 and the store and files as they were.
 
-Commands run through :func:`remontada.cli.main`, the real entry point, so that what reaches a user is
+Commands run through :func:`remontada.app.cli.main`, the real entry point, so that what reaches a user is
 what is asserted. Stores are built from a tiny export (two Europa League seasons) standing in for the
 bundled data, so that building one on a new path takes a moment.
 """
@@ -17,11 +17,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from remontada import cli
-from remontada.bundle import export_parquet, open_store
+from remontada.app import cli
+from remontada.data.bundle import export_parquet, open_store
+from remontada.data.ingest import import_paths
+from remontada.data.store import TABLES, Store
 from remontada.errors import StoreError
-from remontada.ingest import import_paths
-from remontada.store import TABLES, Store
 
 DATA = Path(__file__).parent / "data"
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -40,7 +40,7 @@ def tiny_bundle(tmp_path_factory) -> Path:
 @pytest.fixture(autouse=True)
 def bundled_is_tiny(tiny_bundle, monkeypatch):
     """New stores are built from the tiny export, not the package's bundle; output is not wrapped."""
-    monkeypatch.setattr("remontada.bundle.bundle_dir", lambda: tiny_bundle)
+    monkeypatch.setattr("remontada.data.bundle.bundle_dir", lambda: tiny_bundle)
     monkeypatch.setattr(cli.out, "width", 10_000)
     monkeypatch.setattr(cli.err, "width", 10_000)
 
@@ -157,7 +157,7 @@ def test_store_folder_without_write_permission(capsys, tmp_path, monkeypatch):
             raise duckdb.IOException(f'IO Error: Cannot open file "{database}": Permission denied')
         return real_connect(database, *args, **kwargs)
 
-    monkeypatch.setattr("remontada.store.duckdb.connect", refuse)
+    monkeypatch.setattr("remontada.data.store.duckdb.connect", refuse)
     path = tmp_path / "locked" / "s.duckdb"
     path.parent.mkdir()
     message = failing(capsys, "data", "status", "--db", path)
@@ -180,7 +180,7 @@ def test_full_disk_while_building_a_store(capsys, tmp_path, monkeypatch):
     def full(src: object, dst: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(dst))
 
-    monkeypatch.setattr("remontada.store.os.replace", full)
+    monkeypatch.setattr("remontada.data.store.os.replace", full)
     path = tmp_path / "s.duckdb"
     message = failing(capsys, "data", "status", "--db", path)
     assert f"cannot create store {path}: No space left on device" in message
@@ -193,7 +193,7 @@ def test_full_disk_during_an_import_leaves_the_store_as_it_was(capsys, tiny_db, 
     def full(self: object) -> None:
         raise duckdb.IOException("IO Error: Could not write file: No space left on device")
 
-    monkeypatch.setattr("remontada.ingest._Ingest._finish", full)
+    monkeypatch.setattr("remontada.data.ingest._Ingest._finish", full)
     message = failing(capsys, "data", "import", DATA / "overlap/italy-2019.csv", "--db", tiny_db)
     assert f"cannot write store {tiny_db}" in message and "No space left on device" in message
     assert snapshot(tiny_db) == before
@@ -432,7 +432,7 @@ def test_damaged_export_is_refused_and_the_store_unchanged(capsys, exported, tmp
 
 
 def test_load_parquet_names_the_damaged_table(exported, tmp_path):
-    from remontada.bundle import load_parquet
+    from remontada.data.bundle import load_parquet
 
     (exported / "goals.parquet").write_bytes(b"PAR1 not really")
     with open_store(tmp_path / "c.duckdb", empty=True) as store, pytest.raises(StoreError, match="goals.parquet"):

@@ -8,12 +8,12 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from remontada.briefing import EARLY_MINUTE, PUSH, Briefing, build_briefing
-from remontada.bundle import open_store
-from remontada.cli import app
+from remontada.app.briefing import EARLY_MINUTE, PUSH, Briefing, build_briefing
+from remontada.app.cli import app
+from remontada.data.bundle import open_store
 from remontada.errors import DataError, UnknownTeamError
-from remontada.live import LiveForecaster, WhatIf
-from remontada.tie_forecast import TieForecaster
+from remontada.knockout.forecast import TieForecaster
+from remontada.live.forecast import LiveForecaster, WhatIf
 
 BERGAMO = dt.date(2024, 4, 18)
 runner = CliRunner()
@@ -118,7 +118,7 @@ def test_html_is_one_self_contained_page_with_the_numbers_as_printed(bergamo: Br
 def test_cli_writes_the_html_and_prints_the_text(
     bundled_db: Path, tmp_path: Path, bergamo: Briefing, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("remontada.cli.out", Console(width=200))  # wide enough that no table cell wraps
+    monkeypatch.setattr("remontada.app.cli.out", Console(width=200))  # wide enough that no table cell wraps
     out = tmp_path / "brief.html"
     args = ["brief", "Liverpool", "Atalanta", "--date", "2024-04-18", "--db", str(bundled_db), "--html", str(out)]
     result = runner.invoke(app, args, catch_exceptions=False)

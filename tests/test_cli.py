@@ -4,7 +4,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from remontada.cli import app
+from remontada.app.cli import app
 
 DATA = Path(__file__).parent / "data"
 runner = CliRunner()
@@ -65,7 +65,7 @@ def test_main_turns_library_errors_into_one_line(tmp_path, monkeypatch, capsys):
 
     import pytest
 
-    from remontada import cli
+    from remontada.app import cli
 
     odd = tmp_path / "notes.txt"
     odd.write_text("nothing to see\n")
@@ -91,11 +91,12 @@ def test_demo_on_a_fresh_path_builds_the_store_from_the_bundle(tmp_path):
 def test_unknown_team_suggests_close_names(tmp_path):
     import pytest
 
-    from remontada import open_store, queries
+    from remontada import open_store
+    from remontada.data import queries
     from remontada.errors import UnknownTeamError
 
     with open_store(tmp_path / "s.duckdb", empty=True) as store:
-        from remontada.ingest import import_file
+        from remontada.data.ingest import import_file
 
         import_file(store, DATA / "openfootball/el-2023-24.txt")
         with pytest.raises(UnknownTeamError) as err:
@@ -160,8 +161,9 @@ def test_data_link(tmp_path):
 
 
 def test_a_name_shared_by_a_club_and_a_country(bundled_db):
-    from remontada import open_store, queries
-    from remontada.forecast import Forecaster
+    from remontada import open_store
+    from remontada.data import queries
+    from remontada.models.forecast import Forecaster
 
     with open_store(bundled_db, read_only=True) as store:
         club = queries.find_team(store, "AS Monaco")  # spelt exactly as the club
@@ -175,7 +177,8 @@ def test_a_name_shared_by_a_club_and_a_country(bundled_db):
 def test_an_ambiguous_name_lists_the_teams_it_could_be(tmp_path):
     import pytest
 
-    from remontada import open_store, queries
+    from remontada import open_store
+    from remontada.data import queries
     from remontada.errors import AmbiguousTeamError
 
     with open_store(tmp_path / "s.duckdb", empty=True) as store:

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from remontada.evaluate import (
+from remontada.evaluation.walk_forward import (
     brier,
     calibration,
     calibration_error,
@@ -205,7 +205,7 @@ def test_fit_logistic_recovers_coefficients_and_stays_finite_when_separable():
 
 
 def test_paired_differences_are_the_per_event_score_gaps():
-    from remontada.evaluate import brier, log_loss, paired_differences
+    from remontada.evaluation.walk_forward import brier, log_loss, paired_differences
 
     y = np.array([1, 0, 1, 1, 0])
     p = np.array([0.8, 0.3, 0.6, 0.9, 0.1])

@@ -8,16 +8,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from remontada.bundle import open_store
-from remontada.fitcache import FitCache, cache_folder, data_version
-from remontada.forecast import Forecaster
-from remontada.ingest import import_file, import_paths
-from remontada.inplay import Intensity
+from remontada.data.bundle import open_store
+from remontada.data.ingest import import_file, import_paths
+from remontada.data.links import link_teams
+from remontada.data.queries import training_matches
+from remontada.data.store import Store
 from remontada.models import DixonColesModel, EloModel
-from remontada.queries import training_matches
-from remontada.red_cards import RedCardEffect
-from remontada.store import Store
-from remontada.teams import link_teams
+from remontada.models.fitcache import FitCache, cache_folder, data_version
+from remontada.models.forecast import Forecaster
+from remontada.models.inplay.process import Intensity
+from remontada.models.inplay.red_cards import RedCardEffect
 
 DATA = Path(__file__).parent / "data"
 BERGAMO = dt.date(2024, 4, 18)

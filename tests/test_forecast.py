@@ -6,9 +6,9 @@ import shutil
 import pandas as pd
 import pytest
 
+from remontada.data.store import Store
 from remontada.errors import DataError
-from remontada.forecast import Forecaster
-from remontada.store import Store
+from remontada.models.forecast import Forecaster
 
 ROWS = pd.DataFrame(
     {

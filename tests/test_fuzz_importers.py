@@ -23,10 +23,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from remontada.data.ingest import import_file
+from remontada.data.names import AliasBook
+from remontada.data.store import TABLES, Store
 from remontada.errors import RemontadaError
-from remontada.ingest import import_file
-from remontada.names import AliasBook
-from remontada.store import TABLES, Store
 
 DATA = Path(__file__).parent / "data"
 BOOK = AliasBook.shipped()

@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.stats import poisson, skellam
 
-from remontada.grid import dixon_coles_tau, poisson_grid
+from remontada.models.grid import dixon_coles_tau, poisson_grid
 
 rates = st.floats(0.05, 4.0)
 rhos = st.floats(-0.15, 0.15)

@@ -10,11 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from remontada import cli, queries
+from remontada.app import cli
+from remontada.data import queries
+from remontada.data.ingest import import_file
+from remontada.data.links import link_teams, links, unlink
+from remontada.data.store import TABLES, Store
 from remontada.errors import DataError
-from remontada.ingest import import_file
-from remontada.store import TABLES, Store
-from remontada.teams import link_teams, links, unlink
 
 DATA = Path(__file__).parent / "data"
 runner = CliRunner()
@@ -295,7 +296,7 @@ def test_link_then_unlink_restores_any_small_store(rows):
 
 def test_an_export_of_schema_3_loads_and_starts_with_no_links(tmp_path):
     """The bundle of schema 3 (before the link journal) still loads: its tables have not changed."""
-    from remontada.bundle import export_parquet, load_parquet
+    from remontada.data.bundle import export_parquet, load_parquet
     from remontada.errors import SchemaError
 
     with Store.open(tmp_path / "s.duckdb") as store:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from remontada import queries
+from remontada.data import queries
+from remontada.data.ingest import import_file, import_paths, order_for_import
+from remontada.data.store import TABLES, Store
 from remontada.errors import DataError, UnknownFormatError
-from remontada.ingest import import_file, import_paths, order_for_import
-from remontada.store import TABLES, Store
 
 DATA = Path(__file__).parent / "data"
 
@@ -126,8 +126,8 @@ KILLED_IMPORT = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from remontada import ingest
-    from remontada.store import Store
+    from remontada.data import ingest
+    from remontada.data.store import Store
 
     original = ingest._Ingest._finish
 
@@ -166,8 +166,8 @@ CONCURRENT_IMPORT = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from remontada.ingest import import_file
-    from remontada.store import Store
+    from remontada.data.ingest import import_file
+    from remontada.data.store import Store
 
     with Store.open(Path(sys.argv[1]), busy_timeout=60) as store:
         print(import_file(store, Path(sys.argv[2])).matches_new, flush=True)
@@ -193,7 +193,7 @@ def test_concurrent_imports_wait_for_each_other(tmp_path):
 
 
 def test_bundle_round_trip(store, tmp_path):
-    from remontada.bundle import export_parquet, load_parquet
+    from remontada.data.bundle import export_parquet, load_parquet
 
     import_paths(store, [DATA / "openfootball/el-2023-24.txt", DATA / "overlap"])
     written = export_parquet(store, tmp_path / "export")
@@ -204,7 +204,7 @@ def test_bundle_round_trip(store, tmp_path):
 
 
 def test_export_loads_only_into_an_empty_store(store, tmp_path):
-    from remontada.bundle import export_parquet, load_parquet
+    from remontada.data.bundle import export_parquet, load_parquet
     from remontada.errors import StoreError
 
     import_file(store, DATA / "overlap/italy-2019.csv")
@@ -222,7 +222,7 @@ def test_copied_shared_file_keeps_its_label(store, tmp_path):
 
 
 def test_linking_a_duplicate_team_moves_and_merges_its_matches(store):
-    from remontada.teams import link_teams
+    from remontada.data.links import link_teams
 
     import_file(store, DATA / "overlap/italy-2019.csv")
     report = import_file(store, DATA / "link/serie-a/season-1920.csv")  # nothing overlaps: Verona is new
@@ -255,7 +255,7 @@ def test_linking_a_duplicate_team_moves_and_merges_its_matches(store):
 
 
 def test_linking_refuses_a_team_with_itself(store):
-    from remontada.teams import link_teams
+    from remontada.data.links import link_teams
 
     import_file(store, DATA / "overlap/italy-2019.csv")
     with pytest.raises(DataError, match="already the same team"):

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from remontada import queries
-from remontada.cli import app
-from remontada.ingest import import_file, import_paths
-from remontada.store import Store
+from remontada.app.cli import app
+from remontada.data import queries
+from remontada.data.ingest import import_file, import_paths
+from remontada.data.store import Store
 
 DATA = Path(__file__).parent / "data" / "openfootball"
 runner = CliRunner()

@@ -3,8 +3,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from remontada.grid import poisson_grid
-from remontada.inplay import MINUTES, STATES, Intensity, final_score_grid, fit_intensity, state_index
+from remontada.models.grid import poisson_grid
+from remontada.models.inplay.process import MINUTES, STATES, Intensity, final_score_grid, fit_intensity, state_index
 
 rates = st.floats(0.3, 3.0)
 
@@ -119,7 +119,7 @@ def test_a_side_well_ahead_is_probably_having_the_better_day():
 
 
 def test_match_spread_recovers_the_balance_it_was_simulated_with():
-    from remontada.inplay import match_spread
+    from remontada.models.inplay.process import match_spread
 
     rng = np.random.default_rng(7)
     n = 40_000
@@ -132,9 +132,9 @@ def test_match_spread_recovers_the_balance_it_was_simulated_with():
 
 
 def test_the_live_table_agrees_with_the_forward_chain_at_kick_off():
-    from remontada.inplay import live_table
-    from remontada.rules import UEFA_2021
-    from remontada.tie import extra_time_grid, second_leg_outcomes, two_legs
+    from remontada.data.rules import UEFA_2021
+    from remontada.knockout.engine import extra_time_grid, second_leg_outcomes, two_legs
+    from remontada.models.inplay.process import live_table
 
     intensity = fitted_like(0.2)
     home, away = 1.2, 1.5  # Atalanta at home, Liverpool away, Atalanta 3 up from the first leg
@@ -223,7 +223,7 @@ def test_a_larger_home_factor_never_lowers_the_home_win(home, away, low, ratio, 
 
 
 def test_the_live_table_agrees_with_the_forward_chain_under_factors():
-    from remontada.inplay import live_table
+    from remontada.models.inplay.process import live_table
 
     intensity = fitted_like(0.3)
     home, away, size = 1.3, 1.1, 17

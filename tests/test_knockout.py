@@ -4,12 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from remontada.grid import ScoreGrid, poisson_grid
-from remontada.inplay import MINUTES, STATES, Intensity, final_score_grid
-from remontada.knockout import END_OF_EXTRA_TIME, KICK_OFF, Conditions, Moment, play
-from remontada.models import MatchModel
-from remontada.models.base import Rates
-from remontada.rules import (
+from remontada.data.rules import (
     CUP_REPLAYS,
     SINGLE_MATCH,
     TWO_LEGGED,
@@ -19,8 +14,13 @@ from remontada.rules import (
     Rules,
     parse_rules,
 )
-from remontada.tie import extra_time_grid, in_extra_time, two_legs
-from remontada.tiebreaks import ExtraTimeRate, ShootoutEdge
+from remontada.knockout.engine import extra_time_grid, in_extra_time, two_legs
+from remontada.knockout.extra_time import ExtraTimeRate, ShootoutEdge
+from remontada.knockout.play import END_OF_EXTRA_TIME, KICK_OFF, Conditions, Moment, play
+from remontada.models import MatchModel
+from remontada.models.base import Rates
+from remontada.models.grid import ScoreGrid, poisson_grid
+from remontada.models.inplay.process import MINUTES, STATES, Intensity, final_score_grid
 
 ET_FACTOR, P_HOME = 0.8, 0.55
 ET_THEN_PLAYOFF = Rules("et-then-playoff", legs=2, penalties=False, replays=True)

@@ -7,10 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from remontada.bundle import open_store
-from remontada.cli import app
+from remontada.app.cli import app
+from remontada.data.bundle import open_store
 from remontada.errors import BatchError, DataError
-from remontada.live import LiveForecaster, WhatIf, parse_events, parse_minute, parse_what_if
+from remontada.live.forecast import LiveForecaster, WhatIf, parse_events, parse_minute, parse_what_if
 
 BERGAMO = dt.date(2024, 4, 18)
 runner = CliRunner()

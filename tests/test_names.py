@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from remontada.names import AliasBook, TeamRef, candidates, is_abbreviation, name_key, split_country_tag
+from remontada.data.names import AliasBook, TeamRef, candidates, is_abbreviation, name_key, split_country_tag
 
 
 def test_country_tag_is_split_off():

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from remontada.betting import value_bets
 from remontada.errors import DataError
-from remontada.odds import (
+from remontada.evaluation.betting import value_bets
+from remontada.evaluation.margins import (
     decimal_odds,
     implied_probabilities,
     overround,

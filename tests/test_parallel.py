@@ -4,7 +4,7 @@ import time
 import pytest
 
 from remontada.errors import RemontadaError
-from remontada.parallel import ENV_VAR, SchedulerError, describe, run
+from remontada.evaluation.parallel import ENV_VAR, SchedulerError, describe, run
 
 TASKS = list(range(23))
 EXPECTED = [(n, n * n + 1) for n in TASKS]

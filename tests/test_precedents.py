@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from remontada.bundle import open_store
-from remontada.cli import app
+from remontada.app.cli import app
+from remontada.data.bundle import open_store
 from remontada.errors import DataError
-from remontada.precedents import ERAS, MIN_ERA_TIES, BaseRate, base_rate, base_rates, precedents
+from remontada.knockout.precedents import ERAS, MIN_ERA_TIES, BaseRate, base_rate, base_rates, precedents
 
 runner = CliRunner()
 

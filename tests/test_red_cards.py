@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from remontada.red_cards import MAX_REDS, RedCardEffect, fit_red_cards
+from remontada.models.inplay.red_cards import MAX_REDS, RedCardEffect, fit_red_cards
 
 OWN, OPPONENT = -0.3, 0.4
 

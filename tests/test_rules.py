@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from remontada.rules import SINGLE_MATCH, UEFA_2021, UEFA_AWAY_GOALS, LegScore, decide, rules_for
+from remontada.data.rules import SINGLE_MATCH, UEFA_2021, UEFA_AWAY_GOALS, LegScore, decide, rules_for
 
 
 def test_rules_follow_the_calendar():
@@ -71,7 +71,7 @@ def test_swapping_sides_swaps_the_winner(a1, b1, a2, b2):
 
 
 def test_rules_by_name_or_with_changes():
-    from remontada.rules import parse_rules
+    from remontada.data.rules import parse_rules
 
     assert parse_rules("uefa-2021") is UEFA_2021
     custom = parse_rules("uefa-2021, away_goals=yes")

@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from remontada import queries
-from remontada.bundle import MANIFEST, bundle_dir
-from remontada.datasets import import_shared
-from remontada.store import TABLES, Store
+from remontada.data import queries
+from remontada.data.bundle import MANIFEST, bundle_dir
+from remontada.data.datasets import import_shared
+from remontada.data.store import TABLES, Store
 
 pytestmark = pytest.mark.slow
 

@@ -4,8 +4,8 @@ import time
 
 import pytest
 
+from remontada.data.store import SCHEMA_VERSION, TABLES, Store
 from remontada.errors import SchemaError, StoreBusyError
-from remontada.store import SCHEMA_VERSION, TABLES, Store
 
 
 def test_new_empty_store_has_every_table(tmp_path):
@@ -79,7 +79,7 @@ def test_creation_leaves_no_partial_file_behind(tmp_path):
 
 
 def test_default_path_honours_environment(tmp_path, monkeypatch):
-    from remontada.store import default_path
+    from remontada.data.store import default_path
 
     monkeypatch.setenv("REMONTADA_DB", str(tmp_path / "x.duckdb"))
     assert default_path() == tmp_path / "x.duckdb"
@@ -91,7 +91,7 @@ def version_1_store(path, *statements):
     """A store as remontada's first schema version wrote it, plus ``statements``."""
     import duckdb
 
-    from remontada.store import MIGRATIONS
+    from remontada.data.store import MIGRATIONS
 
     con = duckdb.connect(str(path))
     con.execute("CREATE TABLE schema_version (version INTEGER, applied_at TIMESTAMP)")

@@ -4,8 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import skellam
 
-from remontada.grid import ScoreGrid, poisson_grid
-from remontada.rules import (
+from remontada.data.rules import (
     CUP_REPLAYS,
     RULES,
     SINGLE_MATCH,
@@ -17,7 +16,7 @@ from remontada.rules import (
     Rules,
     decide,
 )
-from remontada.tie import (
+from remontada.knockout.engine import (
     extra_time_grid,
     in_extra_time,
     second_leg_outcomes,
@@ -25,6 +24,7 @@ from remontada.tie import (
     two_legs,
     two_legs_from_rates,
 )
+from remontada.models.grid import ScoreGrid, poisson_grid
 
 rates = st.floats(0.2, 3.0)
 rhos = st.floats(-0.15, 0.1)

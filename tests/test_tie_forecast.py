@@ -5,11 +5,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from remontada.bundle import open_store
-from remontada.cli import app
+from remontada.app.cli import app
+from remontada.data.bundle import open_store
+from remontada.data.rules import TWO_LEGGED
 from remontada.errors import BatchError, DataError
-from remontada.rules import TWO_LEGGED
-from remontada.tie_forecast import TieForecaster, parse_leg1
+from remontada.knockout.forecast import TieForecaster, parse_leg1
 
 BERGAMO = dt.date(2024, 4, 18)
 

@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from remontada.bundle import open_store
-from remontada.tiebreaks import MIN_EXTRA_TIMES, extra_time_rate, shootout_edge
+from remontada.data.bundle import open_store
+from remontada.knockout.extra_time import MIN_EXTRA_TIMES, extra_time_rate, shootout_edge
 
 
 @pytest.fixture(scope="module")

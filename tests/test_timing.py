@@ -4,10 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from remontada.bundle import open_store
-from remontada.queries import goal_timelines
-from remontada.red_cards import RedCardEffect
-from remontada.timing import fit_red_card_effect, fit_timing
+from remontada.data.bundle import open_store
+from remontada.data.queries import goal_timelines
+from remontada.models.inplay.red_cards import RedCardEffect
+from remontada.models.inplay.timing import fit_red_card_effect, fit_timing
 
 
 @pytest.fixture(scope="module")

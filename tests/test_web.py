@@ -10,15 +10,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
-from remontada.live import LiveForecaster, parse_events
-from remontada.queries import find_team, matches
-from remontada.tie_forecast import TieForecaster
+from remontada.data.queries import find_team, matches
+from remontada.knockout.forecast import TieForecaster
+from remontada.live.forecast import LiveForecaster, parse_events
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)  # starlette now prefers httpx2 for its test client; httpx works
     from fastapi.testclient import TestClient
 
-from remontada.web import create_app
+from remontada.app.web import create_app
 
 DAY = dt.date(2024, 4, 18)
 TIE = {"team_a": "Liverpool", "team_b": "Atalanta", "date": DAY.isoformat()}
@@ -75,7 +75,7 @@ def test_live_is_the_librarys(client, library):
     params["what_if"] = ["Liverpool:+30%,+20%"]
     response = client.get("/api/live", params=params)
     assert response.status_code == 200, response.text
-    from remontada.live import WhatIf
+    from remontada.live.forecast import WhatIf
 
     expected = library.live(
         "Liverpool", "Atalanta", date=DAY, minute=67, score=(0, 1), reds=(0, 1),
@@ -240,7 +240,7 @@ def test_serve_runs_the_app_on_localhost_by_default(bundled_db, monkeypatch):
     from fastapi import FastAPI
     from typer.testing import CliRunner
 
-    from remontada.cli import app as cli
+    from remontada.app.cli import app as cli
 
     calls = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append((app, kwargs)))

@@ -17,7 +17,7 @@ import pytest
 import uvicorn
 
 from conftest import EVIL_NAMES
-from remontada.web import create_app
+from remontada.app.web import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "web"

@@ -22,15 +22,15 @@ from hypothesis import strategies as st
 from markupsafe import escape
 
 from conftest import EVIL_NAMES
+from remontada.app.web.app import SECURITY_HEADERS
+from remontada.app.web.deps import DATE_HORIZON, RETRY_AFTER
 from remontada.memo import Memo
-from remontada.web.app import SECURITY_HEADERS
-from remontada.web.deps import DATE_HORIZON, RETRY_AFTER
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)
     from fastapi.testclient import TestClient
 
-from remontada.web import create_app
+from remontada.app.web import create_app
 
 WEB = Path(__file__).resolve().parents[1] / "src" / "remontada" / "web"
 EVIL, SCRIPT = EVIL_NAMES
@@ -129,7 +129,7 @@ def test_serve_allows_its_own_host_and_the_ones_named(evil_db, monkeypatch):
     import uvicorn
     from typer.testing import CliRunner
 
-    from remontada.cli import app as cli
+    from remontada.app.cli import app as cli
 
     calls = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append(app))
@@ -309,7 +309,7 @@ def test_a_slow_answer_is_a_503_with_retry_after_and_then_is_ready(evil_db, monk
 
 
 def test_too_many_answers_in_flight_is_a_503_at_once(evil_db, monkeypatch):
-    from remontada.web import deps
+    from remontada.app.web import deps
 
     monkeypatch.setattr(deps, "IN_FLIGHT", 1)
     app = create_app(evil_db, wait=PATIENT)
@@ -356,7 +356,7 @@ def test_serve_with_two_workers_answers(evil_db, tmp_path):
     port = _free_port()
     log = tmp_path / "serve.log"
     env = os.environ | {"PYTHONPATH": os.pathsep.join(sys.path)}
-    command = [sys.executable, "-c", "from remontada.cli import main; main()", "serve", "--db", str(evil_db)]
+    command = [sys.executable, "-c", "from remontada.app.cli import main; main()", "serve", "--db", str(evil_db)]
     with log.open("w") as out:
         server = subprocess.Popen([*command, "--port", str(port), "--workers", "2"], stdout=out, stderr=out, env=env)
     try:

@@ -17,13 +17,16 @@ The public API, by layer:
 * backtests — :func:`run_backtest` with a :class:`BacktestSpec` of :class:`Candidate`
   models (walk-forward, against the market's de-vigged prices; inline, local
   processes or Dask), giving a :class:`Backtest`; bookmaker prices in
-  :mod:`remontada.odds`;
+  :mod:`remontada.evaluation.margins`;
 * errors — :class:`RemontadaError` and its subclasses.
 """
 
 from remontada._version import __version__
-from remontada.backtest import Backtest, BacktestSpec, Candidate, run_backtest
-from remontada.bundle import export_parquet, load_parquet, open_store
+from remontada.data.bundle import export_parquet, load_parquet, open_store
+from remontada.data.ingest import ImportReport, import_file, import_paths
+from remontada.data.queries import conflicts, duplicate_teams, find_team, matches, rejects, status, ties, unresolved
+from remontada.data.rules import LegScore, Rules, TieOutcome, decide, parse_rules, rules_for
+from remontada.data.store import Store
 from remontada.errors import (
     AmbiguousTeamError,
     DataError,
@@ -35,16 +38,13 @@ from remontada.errors import (
     UnknownFormatError,
     UnknownTeamError,
 )
-from remontada.forecast import Forecaster, MatchForecast
-from remontada.grid import ScoreGrid, poisson_grid
-from remontada.ingest import ImportReport, import_file, import_paths
-from remontada.live import Curve, LiveForecast, LiveForecaster, WhatIf
-from remontada.precedents import base_rates, precedents
-from remontada.queries import conflicts, duplicate_teams, find_team, matches, rejects, status, ties, unresolved
-from remontada.rules import LegScore, Rules, TieOutcome, decide, parse_rules, rules_for
-from remontada.store import Store
-from remontada.tie import TieProbabilities, single_match, two_legs
-from remontada.tie_forecast import TieForecast, TieForecaster
+from remontada.evaluation.backtest import Backtest, BacktestSpec, Candidate, run_backtest
+from remontada.knockout.engine import TieProbabilities, single_match, two_legs
+from remontada.knockout.forecast import TieForecast, TieForecaster
+from remontada.knockout.precedents import base_rates, precedents
+from remontada.live.forecast import Curve, LiveForecast, LiveForecaster, WhatIf
+from remontada.models.forecast import Forecaster, MatchForecast
+from remontada.models.grid import ScoreGrid, poisson_grid
 
 __all__ = [
     "AmbiguousTeamError",

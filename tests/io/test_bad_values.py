@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from remontada.data.io import detect
+from remontada.data.io.base import decode
 from remontada.errors import UnknownFormatError
-from remontada.io import detect
-from remontada.io.base import decode
 
 DATA = Path(__file__).parents[1] / "data"
 

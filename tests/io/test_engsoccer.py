@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from remontada.data.io.base import ParsedFile
+from remontada.data.io.engsoccer import EngsoccerImporter
 from remontada.errors import DataError
-from remontada.io.base import ParsedFile
-from remontada.io.engsoccer import EngsoccerImporter
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "engsoccerdata"
 

@@ -5,9 +5,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from remontada.errors import DataError
-from remontada.io.base import ParsedFile
-from remontada.io.footballdata import (
+from remontada.data.io.base import ParsedFile
+from remontada.data.io.footballdata import (
     BOOKMAKERS,
     FOLDERS,
     LEAGUES,
@@ -16,6 +15,7 @@ from remontada.io.footballdata import (
     handicap_column,
     parse_odds_column,
 )
+from remontada.errors import DataError
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "football-data"
 IMPORTER = FootballDataImporter()

@@ -5,9 +5,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from remontada.data.io.base import ParsedFile
+from remontada.data.io.international import InternationalImporter
 from remontada.errors import DataError
-from remontada.io.base import ParsedFile
-from remontada.io.international import InternationalImporter
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "international"
 IMPORTER = InternationalImporter()

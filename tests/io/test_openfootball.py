@@ -4,9 +4,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from remontada.data.io.base import ParsedFile
+from remontada.data.io.openfootball import OpenFootballImporter
 from remontada.errors import DataError
-from remontada.io.base import ParsedFile
-from remontada.io.openfootball import OpenFootballImporter
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "openfootball"
 IMPORTER = OpenFootballImporter()

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from remontada.io.rounds import Fixture, canonical_round, is_table_round, knockout_shape
+from remontada.data.io.rounds import Fixture, canonical_round, is_table_round, knockout_shape
 
 TEAMS = st.lists(st.text(min_size=1, max_size=8), min_size=2, max_size=24, unique=True)
 

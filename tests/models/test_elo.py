@@ -209,7 +209,7 @@ def test_probabilities_sum_to_one_and_rates_are_finite(games, k):
 @pytest.mark.slow
 def test_real_data_ranks_liverpool_above_atalanta(bundled_db):
     from remontada import open_store
-    from remontada.queries import find_team, training_matches
+    from remontada.data.queries import find_team, training_matches
 
     store = open_store(bundled_db)
     try:

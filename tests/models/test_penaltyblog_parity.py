@@ -37,7 +37,7 @@ CASES = {
 @pytest.fixture(scope="module")
 def matches(bundled_db):
     from remontada import open_store
-    from remontada.queries import training_matches
+    from remontada.data.queries import training_matches
 
     store = open_store(bundled_db)
     try:

@@ -8,7 +8,7 @@ they take a :data:`MATCH_COLUMNS` frame (see :func:`remontada.models.data.traini
 
 A fitted model turns fixtures (team ids, venue) into goal rates and a ``rho`` (the
 Dixon-Coles low-score dependence, 0 for models without it); :meth:`MatchModel.grids`
-turns those into :class:`~remontada.grid.ScoreGrid` batches, all vectorised.
+turns those into :class:`~remontada.models.grid.ScoreGrid` batches, all vectorised.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from remontada.errors import RemontadaError
-from remontada.grid import DEFAULT_MAX_GOALS, ScoreGrid, poisson_grid
+from remontada.models.grid import DEFAULT_MAX_GOALS, ScoreGrid, poisson_grid
 
 __all__ = ["MATCH_COLUMNS", "LAYOUT", "MatchModel", "NotFittedError", "Params", "Rates", "select_before"]
 

@@ -93,8 +93,8 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import minimize, minimize_scalar
 
-from remontada.grid import dixon_coles_tau
 from remontada.models.base import MatchModel, Rates, select_before
+from remontada.models.grid import dixon_coles_tau
 
 __all__ = ["EloModel", "goal_weight"]
 
@@ -291,7 +291,7 @@ class EloModel(MatchModel):
     def fit(self, matches: pd.DataFrame, as_of: dt.date | None = None) -> Self:
         """Rate the clubs on ``matches`` strictly before ``as_of``, then fit the goal map.
 
-        The ``competition_kind`` column that :func:`remontada.queries.training_matches`
+        The ``competition_kind`` column that :func:`remontada.data.queries.training_matches`
         adds (``league``, ``cup``, ``continental``) is optional: it tells which clubs
         form a league and which newcomers come from a European cup; without it
         there are no leagues (no inter-league transfers, no season-break regression)

@@ -1,0 +1,283 @@
+"""The JSON API under ``/api``: each endpoint is one library call and its ``as_dict()``.
+
+The functions beside the routes (:func:`tie_forecast`, :func:`live_forecast`, ...) are
+what the pages call too, so a page and the API always show the same numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import pandas as pd
+from fastapi import APIRouter, Query
+
+from remontada.app.plain import plain, records
+from remontada.app.web.deps import Day, Engines, EnginesDep
+from remontada.data.queries import find_team, matches, two_legged_ties
+from remontada.errors import DataError
+from remontada.live.forecast import parse_events, parse_what_if
+from remontada.models.elo import EloModel
+
+__all__ = [
+    "MAX_EVENTS",
+    "curve_forecast",
+    "live_forecast",
+    "round_forecasts",
+    "router",
+    "team_history",
+    "tie_forecast",
+]
+
+MAX_EVENTS = 30
+"""The most goal (or red-card) events one curve request may list."""
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+NAME = {"min_length": 1, "max_length": 100}
+"""The bounds of a name in a query (a team, competition, season or round)."""
+TeamA = Annotated[str, Query(description="Side A: at home in the first leg (any spelling the store knows).", **NAME)]
+TeamB = Annotated[str, Query(description="Side B: at home in the second leg.", **NAME)]
+Leg1 = Annotated[
+    str | None,
+    Query(max_length=120, description="First leg, A's goals first: 'Liverpool 0-3 Atalanta' or '0-3'."),
+]
+RulesQ = Annotated[str | None, Query(max_length=120, description="Rules name, e.g. uefa-2021 or single-match.")]
+CompetitionQ = Annotated[str | None, Query(max_length=120, description="Competition slug or name.")]
+Neutral = Annotated[bool, Query(description="A single match at a neutral ground.")]
+Minute = Annotated[str, Query(max_length=8, description="Minutes played, 0..120 ('45+2' for stoppage time).")]
+Score = Annotated[
+    str, Query(max_length=120, description="The score now, home first: '0-1' or 'Atalanta 0-1 Liverpool'.")
+]
+Red = Annotated[int, Query(ge=0, le=11, description="Red cards shown to this side so far.")]
+WhatIfQ = Annotated[
+    list[str] | None,
+    Query(max_length=4, description="Changes of approach, e.g. 'Liverpool:+30%,+20%' (goals for, against)."),
+]
+Events = Annotated[
+    str | None, Query(max_length=1000, description="A timeline 'MINUTE:TEAM,...', e.g. '7:Liverpool,90+2:Atalanta'.")
+]
+
+
+def _events(text: str | None, name: str) -> list[tuple[int, str]]:
+    events = parse_events(text or "")
+    if len(events) > MAX_EVENTS:
+        raise DataError(f"{name}: {len(events)} events, more than the {MAX_EVENTS} one request may list")
+    return events
+
+
+async def tie_forecast(
+    engines: Engines,
+    team_a: str,
+    team_b: str,
+    *,
+    leg1: str | None = None,
+    date: dt.date | None = None,
+    rules: str | None = None,
+    competition: str | None = None,
+    neutral: bool = False,
+) -> dict[str, Any]:
+    """:meth:`TieForecaster.tie` as a dict."""
+    key = ("tie", team_a, team_b, leg1, date, rules, competition, neutral)
+    return await engines.answer(
+        key,
+        lambda: engines.ties.tie(
+            team_a, team_b, leg1=leg1, date=date, rules=rules, competition=competition, neutral=neutral
+        ).as_dict(),
+    )
+
+
+async def live_forecast(
+    engines: Engines,
+    team_a: str,
+    team_b: str,
+    *,
+    minute: str = "0",
+    score: str = "0-0",
+    reds: tuple[int, int] = (0, 0),
+    leg1: str | None = None,
+    date: dt.date | None = None,
+    rules: str | None = None,
+    competition: str | None = None,
+    neutral: bool = False,
+    what_if: list[str] | None = None,
+) -> dict[str, Any]:
+    """:meth:`LiveForecaster.live` as a dict."""
+    changes = tuple(parse_what_if(w) for w in what_if or [])
+    key = ("live", team_a, team_b, minute, score, reds, leg1, date, rules, competition, neutral, changes)
+    return await engines.answer(
+        key,
+        lambda: engines.live.live(
+            team_a, team_b, minute=minute, score=score, reds=reds, leg1=leg1, date=date, rules=rules,
+            competition=competition, neutral=neutral, what_if=changes,
+        ).as_dict(),
+    )  # fmt: skip
+
+
+async def curve_forecast(
+    engines: Engines,
+    team_a: str,
+    team_b: str,
+    *,
+    goals: str | None = None,
+    reds: str | None = None,
+    leg1: str | None = None,
+    date: dt.date | None = None,
+    rules: str | None = None,
+    competition: str | None = None,
+    neutral: bool = False,
+) -> dict[str, Any]:
+    """:meth:`LiveForecaster.replay` as a dict."""
+    scored, sent_off = _events(goals, "goals"), _events(reds, "reds")
+    key = ("curve", team_a, team_b, tuple(scored), tuple(sent_off), leg1, date, rules, competition, neutral)
+    return await engines.answer(
+        key,
+        lambda: engines.live.replay(
+            team_a, team_b, goals=scored, reds=sent_off, leg1=leg1, date=date, rules=rules,
+            competition=competition, neutral=neutral,
+        ).as_dict(),
+    )  # fmt: skip
+
+
+async def round_forecasts(engines: Engines, competition: str, season: str, round: str) -> list[dict[str, Any]]:
+    """:meth:`TieForecaster.round` as a list of dicts, each tie as of its second leg."""
+    return await engines.answer(
+        ("round", competition, season, round),
+        lambda: [f.as_dict() for f in engines.ties.round(competition, season, round)],
+    )
+
+
+async def team_history(
+    engines: Engines, name: str, *, date: dt.date | None = None, results: int = 20
+) -> dict[str, Any]:
+    """A team's rating after each of its matches (Elo) and its latest results, before ``date``."""
+    return await engines.answer(("team", name, date, results), lambda: _team(engines, name, date, results))
+
+
+def _team(engines: Engines, name: str, date: dt.date | None, results: int) -> dict[str, Any]:
+    """:func:`team_history`, worked out."""
+    store = engines.store
+    forecaster = engines.ties.forecaster
+    team_id = find_team(store, name)
+    day = date or forecaster.latest_date()
+    pool = forecaster.pool(team_id)
+    forecaster.check_date(day, pool)
+    model = forecaster.fitted(day, pool)
+    found = store.one("SELECT name, country, kind FROM teams WHERE team_id = ?", [team_id])
+    assert found is not None
+    history = model.ratings_history([team_id]) if isinstance(model, EloModel) else None
+    rating = model.ratings().get("rating") if isinstance(model, EloModel) else None
+    recent = matches(store, team=name, before=day).tail(results).iloc[::-1]
+    ties = pd.concat([two_legged_ties(store, team_a_id=team_id), two_legged_ties(store, team_b_id=team_id)])
+    columns = ["date", "competition", "season", "round", "home", "away", "home_goals", "away_goals"]
+    columns += ["et_home_goals", "et_away_goals", "pen_home", "pen_away"]
+    return {
+        "team": str(found[0]),
+        "country": plain(found[1]),
+        "kind": str(found[2]),
+        "as_of": day.isoformat(),
+        "model": forecaster.model,
+        "rating": None if rating is None or team_id not in rating.index else float(rating[team_id]),
+        "history": None
+        if history is None
+        else {
+            "dates": [plain(d) for d in history["date"]],
+            "ratings": [float(r) for r in history["rating"]],
+        },
+        "results": records(recent[columns]),
+        "upcoming": _upcoming(ties, day),
+    }
+
+
+UPCOMING_DAYS = 90
+"""How far ahead of the page's date a stored tie counts as upcoming."""
+
+
+def _upcoming(ties: pd.DataFrame, day: dt.date) -> list[dict[str, Any]]:
+    """The team's stored two-legged ties whose second leg is on or after ``day`` (within :data:`UPCOMING_DAYS`)."""
+    leg2 = pd.to_datetime(ties["leg2_date"]).dt.date
+    ahead = ties[(leg2 >= day) & (leg2 <= day + dt.timedelta(days=UPCOMING_DAYS))].sort_values("leg2_date")
+    columns = ["competition", "season", "round", "team_a", "team_b", "leg1_date", "leg2_date"]
+    return records(ahead[columns])
+
+
+@router.get("/tie", summary="A knockout tie: who goes through, by route")
+async def get_tie(
+    engines: EnginesDep,
+    team_a: TeamA,
+    team_b: TeamB,
+    leg1: Leg1 = None,
+    date: Day = None,
+    rules: RulesQ = None,
+    competition: CompetitionQ = None,
+    neutral: Neutral = False,
+) -> dict[str, Any]:
+    """``TieForecast.as_dict()``: P(each side goes through) in 90 minutes, extra time and penalties, and more."""
+    return await tie_forecast(
+        engines, team_a, team_b, leg1=leg1, date=date, rules=rules, competition=competition, neutral=neutral
+    )
+
+
+@router.get("/live", summary="A match or tie at one moment: minute, score, red cards")
+async def get_live(
+    engines: EnginesDep,
+    team_a: TeamA,
+    team_b: TeamB,
+    date: Day = None,
+    leg1: Leg1 = None,
+    minute: Minute = "0",
+    score: Score = "0-0",
+    home_red: Red = 0,
+    away_red: Red = 0,
+    what_if: WhatIfQ = None,
+    rules: RulesQ = None,
+    competition: CompetitionQ = None,
+    neutral: Neutral = False,
+) -> dict[str, Any]:
+    """``LiveForecast.as_dict()``: the final score to come and who goes through, from this moment."""
+    return await live_forecast(
+        engines, team_a, team_b, minute=minute, score=score, reds=(home_red, away_red), leg1=leg1, date=date,
+        rules=rules, competition=competition, neutral=neutral, what_if=what_if,
+    )  # fmt: skip
+
+
+@router.get("/curve", summary="The chance minute by minute for a timeline of goals")
+async def get_curve(
+    engines: EnginesDep,
+    team_a: TeamA,
+    team_b: TeamB,
+    date: Day = None,
+    leg1: Leg1 = None,
+    goals: Events = None,
+    reds: Events = None,
+    rules: RulesQ = None,
+    competition: CompetitionQ = None,
+    neutral: Neutral = False,
+) -> dict[str, Any]:
+    """``Curve.as_dict()``: ``values[side][minute]``, and ``stayed`` had the score not moved."""
+    return await curve_forecast(
+        engines, team_a, team_b, goals=goals, reds=reds, leg1=leg1, date=date, rules=rules,
+        competition=competition, neutral=neutral,
+    )  # fmt: skip
+
+
+@router.get("/round", summary="Every two-legged tie of a round, each as of its second leg")
+async def get_round(
+    engines: EnginesDep,
+    competition: Annotated[str, Query(description="Competition slug or name, e.g. uefa-el.", **NAME)],
+    season: Annotated[str, Query(description="Season, e.g. 2023-24.", **NAME)],
+    round: Annotated[str, Query(description="Round, e.g. Quarterfinals.", **NAME)],
+) -> list[dict[str, Any]]:
+    """A list of ``TieForecast.as_dict()``."""
+    return await round_forecasts(engines, competition, season, round)
+
+
+@router.get("/team", summary="A team's rating history and latest results")
+async def get_team(
+    engines: EnginesDep,
+    name: Annotated[str, Query(description="Team name (any spelling the store knows).", **NAME)],
+    date: Day = None,
+    results: Annotated[int, Query(ge=1, le=200, description="How many latest results.")] = 20,
+) -> dict[str, Any]:
+    """Ratings after each match (``history.dates``, ``history.ratings``; Elo) and the latest results."""
+    return await team_history(engines, name, date=date, results=results)

@@ -1,0 +1,173 @@
+"""Server-rendered pages: pick a tie or a round, a tie with its in-play panel, a round, a team.
+
+Every number comes from the same functions as the API (:mod:`remontada.app.web.api`);
+this module only arranges them for people (and scales charts to pixels).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from remontada.app.web.api import (
+    NAME,
+    CompetitionQ,
+    Leg1,
+    Neutral,
+    RulesQ,
+    TeamA,
+    TeamB,
+    live_forecast,
+    round_forecasts,
+    team_history,
+    tie_forecast,
+)
+from remontada.app.web.deps import Day, Engines, EnginesDep, templates
+from remontada.knockout.precedents import precedents
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+EXAMPLE = {"team_a": "Liverpool", "team_b": "Atalanta", "date": "2024-04-18"}
+
+
+def pct(value: float | None) -> str:
+    """``0.1004`` -> ``"10.0%"`` (an empty string for ``None``)."""
+    return "" if value is None else f"{value:.1%}"
+
+
+templates.env.filters["pct"] = pct
+
+
+@router.get("/", response_class=HTMLResponse)
+async def index(request: Request, engines: EnginesDep) -> HTMLResponse:
+    """Pick a round of a competition, or two teams, a first leg and a date."""
+    rounds = await engines.rounds()
+    tree: dict[str, dict[str, Any]] = {}
+    for row in rounds.to_dict("records"):
+        entry = tree.setdefault(str(row["competition_id"]), {"name": str(row["competition"]), "seasons": {}})
+        entry["seasons"].setdefault(str(row["season"]), []).append(str(row["round"]))
+    competitions = sorted(((k, v["name"]) for k, v in tree.items()), key=lambda c: c[1])
+    picker = {k: v["seasons"] for k, v in tree.items()}
+    return templates.TemplateResponse(
+        request,
+        "index.html",
+        {"competitions": competitions, "picker": json.dumps(picker), "example": EXAMPLE},
+    )
+
+
+@router.get("/tie", response_class=HTMLResponse)
+async def tie_page(
+    request: Request,
+    engines: EnginesDep,
+    team_a: TeamA,
+    team_b: TeamB,
+    leg1: Leg1 = None,
+    date: Day = None,
+    rules: RulesQ = None,
+    competition: CompetitionQ = None,
+    neutral: Neutral = False,
+) -> HTMLResponse:
+    """A tie: chances by route, the second-leg grid, precedents and the in-play panel."""
+    leg1, rules, competition = leg1 or None, rules or None, competition or None  # empty form fields
+    tie = await tie_forecast(
+        engines, team_a, team_b, leg1=leg1, date=date, rules=rules, competition=competition, neutral=neutral
+    )
+    # What the in-play panel sends to /api/live and /api/curve: the page's own inputs, and the
+    # rules when nothing else makes the match in play this tie's (the store's tie under way does).
+    params: dict[str, str] = {"team_a": team_a, "team_b": team_b, "date": tie["as_of"]}
+    params |= {k: v for k, v in (("leg1", leg1), ("rules", rules), ("competition", competition)) if v}
+    if neutral:
+        params["neutral"] = "true"
+    stored_under_way = tie["leg1"] is not None and tie["rules_from"] == "competition" and not leg1
+    if not stored_under_way and "rules" not in params:
+        params["rules"] = tie["rules"]
+    kick_off = await live_forecast(
+        engines, params["team_a"], params["team_b"], date=dt.date.fromisoformat(params["date"]),
+        leg1=params.get("leg1"), rules=params.get("rules"), competition=params.get("competition"), neutral=neutral,
+    )  # fmt: skip
+    grid = None
+    if "second_leg" in tie:
+        size = 1 + max(c["a"] for c in tie["second_leg"])
+        grid = [[None] * size for _ in range(size)]
+        for cell in tie["second_leg"]:
+            grid[cell["b"]][cell["a"]] = cell
+    comebacks: list[dict[str, Any]] = []
+    base = tie["base_rate"]
+    if base is not None:
+        comebacks = await engines.answer(
+            ("comebacks", base["deficit"], base["lost_at"], tie["as_of"]),
+            lambda: _comebacks(engines, base["deficit"], base["lost_at"], dt.date.fromisoformat(tie["as_of"])),
+        )
+    return templates.TemplateResponse(
+        request,
+        "tie.html",
+        {"tie": tie, "grid": grid, "comebacks": comebacks, "kick_off": kick_off, "params": json.dumps(params)},
+    )
+
+
+@router.get("/round", response_class=HTMLResponse)
+async def round_page(
+    request: Request,
+    engines: EnginesDep,
+    competition: Annotated[str, Query(**NAME)],
+    season: Annotated[str, Query(**NAME)],
+    round: Annotated[str, Query(**NAME)],
+) -> HTMLResponse:
+    """Every tie of a round with its chances, each as of its second leg."""
+    ties = await round_forecasts(engines, competition, season, round)
+    return templates.TemplateResponse(
+        request, "round.html", {"ties": ties, "competition": competition, "season": season, "round": round}
+    )
+
+
+@router.get("/team", response_class=HTMLResponse)
+async def team_page(
+    request: Request,
+    engines: EnginesDep,
+    name: Annotated[str, Query(**NAME)],
+    date: Day = None,
+) -> HTMLResponse:
+    """A team's rating history (inline SVG) and latest results."""
+    team = await team_history(engines, name, date=date, results=20)
+    chart = None
+    if team["history"] and team["history"]["dates"]:
+        chart = _chart(team["history"]["dates"], team["history"]["ratings"])
+    return templates.TemplateResponse(request, "team.html", {"team": team, "chart": chart})
+
+
+def _comebacks(engines: Engines, deficit: int, lost_at: str | None, before: dt.date) -> list[dict[str, str]]:
+    """The five latest ties overturned from this deficit (the precedents' examples), as text."""
+    frame = precedents(engines.store, deficit=deficit, lost_at=lost_at, before=before)
+    done = frame[frame["overturned"]].sort_values("date", ascending=False).head(5)
+    return [{str(k): str(v) for k, v in row.items()} for row in done.to_dict("records")]
+
+
+def _chart(dates: list[str], values: list[float], width: int = 720, height: int = 260) -> dict[str, Any]:
+    """Pixel coordinates of a rating history for an SVG polyline, with a few axis ticks."""
+    days = [dt.date.fromisoformat(d).toordinal() for d in dates]
+    x0, x1 = min(days), max(days) + 1
+    lo, hi = min(values), max(values)
+    lo, hi = (lo - 10, hi + 10) if hi - lo < 20 else (lo, hi)
+    pad = 40
+
+    def x(day: int) -> float:
+        return pad + (width - 2 * pad) * (day - x0) / (x1 - x0)
+
+    def y(value: float) -> float:
+        return height - pad - (height - 2 * pad) * (value - lo) / (hi - lo)
+
+    points = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in zip(days, values, strict=True))
+    first, last = dt.date.fromordinal(x0).year, dt.date.fromordinal(x1 - 1).year
+    step = max(1, (last - first) // 6 or 1)
+    years = [
+        {"x": x(dt.date(year, 1, 1).toordinal()), "label": str(year)}
+        for year in range(first + 1, last + 1, step)
+        if x0 <= dt.date(year, 1, 1).toordinal() < x1
+    ]
+    levels = [{"y": y(v), "label": f"{v:.0f}"} for v in (lo, (lo + hi) / 2, hi)]
+    return {"width": width, "height": height, "pad": pad, "points": points, "years": years, "levels": levels}

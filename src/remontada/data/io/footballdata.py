@@ -1,0 +1,460 @@
+"""football-data.co.uk results files, with or without bookmaker odds.
+
+Two layouts occur in the wild, both one match per line with a header:
+
+* **The download** from football-data.co.uk (``mmz4281/2324/E0.csv``)::
+
+      Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,Referee,HS,AS,...,HR,AR,B365H,B365D,...
+
+  ``Div`` is the league code (``E0`` Premier League, ``SP1`` La Liga, ...), ``Date`` is
+  ``dd/mm/yy`` or ``dd/mm/yyyy`` (both occur, even within one file), ``Time`` (the
+  kick-off, from 2019-20) is optional, and dozens of columns hold bookmakers' prices
+  (see :func:`parse_odds_column`). ``HR``/``AR`` are red cards. Early seasons have no
+  half-time score.
+* **The ISO rewrite** published by datasets/football-datasets
+  (``premier-league/season-2324.csv``): no ``Div``, ``Time`` or odds, ``Date`` as
+  ``yyyy-mm-dd``. The league comes from the folder name (``premier-league``,
+  ``la-liga``, ``serie-a``, ``bundesliga``, ``ligue-1``) or from a file named after
+  its league code (``E0.csv``).
+
+``FTHG``/``FTAG`` are the full-time (90 minute) goals, ``FTR`` the result (``H``,
+``D``, ``A``), ``HTHG``/``HTAG``/``HTR`` the same at half time. League matches only:
+never neutral, never knockout. Other columns (shots, corners, fouls, cards, referee,
+attendance, ...) are not used.
+
+Every price cell becomes a row of the ODDS table, tied to its match by the line; an
+empty cell is skipped, and a cell that is no price (``0.9``, ``x``) or an Asian
+handicap price without a handicap is a reject naming its column -- the match stays.
+A ``Div`` remontada has no competition for, a date that is no date, a result
+(``FTR``/``HTR``) that contradicts its score and a line without a score (a fixture)
+reject the match, with the first of these problems as the reason.
+
+Seasons start on 1 July. A file named ``season-YYZZ`` holds that season; a file whose
+matches all fall between 1 July and the 31 August fourteen months later is one season
+(2019-20 ran into August 2020); any other file is a compilation of seasons and each
+match gets the season of its date.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import ClassVar, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from remontada.data.competitions import season_label, season_of
+from remontada.data.io.base import ODDS, REJECTS, Importer, ParsedFile, read_csv_rows
+from remontada.errors import DataError
+
+__all__ = [
+    "BOOKMAKERS",
+    "FOLDERS",
+    "LEAGUES",
+    "FootballDataImporter",
+    "OddsColumn",
+    "handicap_column",
+    "parse_odds_column",
+]
+
+LEAGUES: dict[str, tuple[str, str]] = {
+    "E0": ("eng-1", "ENG"),
+    "E1": ("eng-2", "ENG"),
+    "E2": ("eng-3", "ENG"),
+    "E3": ("eng-4", "ENG"),
+    "EC": ("eng-5", "ENG"),
+    "SP1": ("esp-1", "ESP"),
+    "SP2": ("esp-2", "ESP"),
+    "I1": ("ita-1", "ITA"),
+    "I2": ("ita-2", "ITA"),
+    "D1": ("ger-1", "GER"),
+    "D2": ("ger-2", "GER"),
+    "F1": ("fra-1", "FRA"),
+    "F2": ("fra-2", "FRA"),
+    "N1": ("ned-1", "NED"),
+    "B1": ("bel-1", "BEL"),
+    "P1": ("por-1", "POR"),
+    "T1": ("tur-1", "TUR"),
+    "G1": ("gre-1", "GRE"),
+    "SC0": ("sco-1", "SCO"),
+    "SC1": ("sco-2", "SCO"),
+    "SC2": ("sco-3", "SCO"),
+    "SC3": ("sco-4", "SCO"),
+    "EGY": ("egy-1", "EGY"),
+}
+"""League code (``Div``) -> (competition slug, country)."""
+
+FOLDERS: dict[str, str] = {
+    "premier-league": "E0",
+    "la-liga": "SP1",
+    "serie-a": "I1",
+    "bundesliga": "D1",
+    "ligue-1": "F1",
+}
+"""Folder names of the ISO rewrite -> league code."""
+
+_REQUIRED = ("Date", "HomeTeam", "AwayTeam", "FTHG", "FTAG")
+
+# --- odds columns ---------------------------------------------------------------------------------
+
+BOOKMAKERS: dict[str, str] = {
+    "1XB": "1xBet",
+    "B365": "Bet365",
+    "BF": "Betfair",
+    "BFD": "Betfred",
+    "BFE": "Betfair Exchange",
+    "BMGM": "BetMGM",
+    "BS": "Blue Square",
+    "BV": "BetVictor",
+    "BW": "Bet&Win",
+    "CL": "Coral",
+    "GB": "Gamebookers",
+    "IW": "Interwetten",
+    "LB": "Ladbrokes",
+    "P": "Pinnacle (over/under, Asian handicap, and 1X2 in the extra leagues)",
+    "PS": "Pinnacle (1X2)",
+    "SB": "Sportingbet",
+    "SJ": "Stan James",
+    "SO": "Sporting Odds",
+    "SY": "Stanleybet",
+    "VC": "VC Bet",
+    "WH": "William Hill",
+    "Max": "market maximum",
+    "Avg": "market average",
+    "BbMx": "Betbrain maximum",
+    "BbAv": "Betbrain average",
+}
+"""The price-column prefixes football-data.co.uk uses, with what they stand for.
+
+The list has to be explicit: ``C`` both marks closing prices (``B365CH``) and ends
+bookmaker codes (``VCH`` is VC Bet's opening home price, ``VCCH`` its closing one).
+``Bb1X2``, ``BbOU`` and ``BbAH`` are counts of Betbrain bookmakers, not prices."""
+
+_ODDS_COLUMN = re.compile(
+    r"(?P<bookmaker>{})(?P<closing>C)?(?:(?P<result>[HDA])|(?P<side>[<>])(?P<goals>\d+(?:\.\d+)?)|AH(?P<team>[HA]))".format(
+        "|".join(sorted(BOOKMAKERS, key=len, reverse=True))
+    )
+)
+_SELECTIONS = {"H": "home", "D": "draw", "A": "away", ">": "over", "<": "under"}
+
+
+class OddsColumn(NamedTuple):
+    """What one price column holds (see :func:`parse_odds_column`)."""
+
+    bookmaker: str
+    market: str
+    selection: str
+    point: float | None
+    timing: str
+
+
+def parse_odds_column(name: str) -> OddsColumn | None:
+    """Read a football-data.co.uk column name as a price column, or ``None``.
+
+    The grammar is ``<bookmaker>[C]<market>``: ``bookmaker`` one of
+    :data:`BOOKMAKERS`, ``C`` for the closing price (the last before kick-off; without
+    it the price was taken days before), and ``market``:
+
+    * ``H`` / ``D`` / ``A`` -- 1X2: home win, draw, away win (``B365H``, ``PSCA``);
+    * ``>2.5`` / ``<2.5`` -- over/under that many goals (``P>2.5``, ``BbAv<2.5``);
+    * ``AHH`` / ``AHA`` -- Asian handicap, home or away side (``B365CAHH``). The line is
+      not in the name but in a handicap column of the row (:func:`handicap_column`).
+
+    Parameters
+    ----------
+    name
+        A column name from the header.
+
+    Returns
+    -------
+    OddsColumn or None
+        ``None`` for anything that is not a price: scores, statistics, ``AHh``, the
+        Betbrain bookmaker counts, unknown bookmakers.
+    """
+    match = _ODDS_COLUMN.fullmatch(name.strip())
+    if match is None:
+        return None
+    timing = "closing" if match["closing"] else "opening"
+    if match["result"]:
+        return OddsColumn(match["bookmaker"], "1x2", _SELECTIONS[match["result"]], None, timing)
+    if match["side"]:
+        return OddsColumn(match["bookmaker"], "over_under", _SELECTIONS[match["side"]], float(match["goals"]), timing)
+    return OddsColumn(match["bookmaker"], "asian_handicap", "home" if match["team"] == "H" else "away", None, timing)
+
+
+def handicap_column(odds: OddsColumn, header: Sequence[str]) -> str:
+    """Name the column holding the home side's handicap for an Asian handicap price column.
+
+    In order: the bookmaker's own (``B365AH``, ``GBAH``, ``LBAH`` in files before
+    2012), else Betbrain's ``BbAHh`` for ``BbMx``/``BbAv``, else the market's ``AHh``
+    (opening) or ``AHCh`` (closing) -- the last even when the header lacks it.
+    """
+    closing = "C" if odds.timing == "closing" else ""
+    own = f"{odds.bookmaker}{closing}AH"
+    shared = "BbAHh" if odds.bookmaker.startswith("Bb") else f"AH{closing}h"
+    return own if own in header else shared
+
+
+# --- dates and seasons ----------------------------------------------------------------------------
+
+_DATE = re.compile(
+    r"^(?:(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4}|\d{2})"
+    r"|(?P<iso_year>\d{4})-(?P<iso_month>\d{2})-(?P<iso_day>\d{2}))$"
+)
+_SEASON_FILE = re.compile(r"season-(\d{2})(\d{2})")
+
+
+def _full_year(two_digits: int) -> int:
+    """Read a two-digit year as POSIX ``%y`` does: 69-99 are 19xx, 00-68 are 20xx."""
+    return two_digits + (1900 if two_digits >= 69 else 2000)
+
+
+def _parse_dates(text: pd.Series) -> pd.Series:
+    """``dd/mm/yy``, ``dd/mm/yyyy`` or ``yyyy-mm-dd`` cells as dates; NaT for anything else."""
+    parts = text.str.strip().str.extract(_DATE)
+    year = pd.to_numeric(parts["year"])
+    short = parts["year"].str.len() == 2
+    year[short] = year[short].map(lambda y: _full_year(int(y)))
+    fields = pd.DataFrame(
+        {
+            "year": year.fillna(pd.to_numeric(parts["iso_year"])),
+            "month": pd.to_numeric(parts["month"]).fillna(pd.to_numeric(parts["iso_month"])),
+            "day": pd.to_numeric(parts["day"]).fillna(pd.to_numeric(parts["iso_day"])),
+        }
+    )
+    return pd.to_datetime(fields, errors="coerce").astype("datetime64[s]")
+
+
+def _named_season(path: Path) -> int | None:
+    """Return the first year of the season a ``season-YYZZ`` file name gives, if it gives one."""
+    match = _SEASON_FILE.fullmatch(path.stem)
+    if match is None:
+        return None
+    first, second = int(match[1]), int(match[2])
+    if (first + 1) % 100 != second:
+        raise DataError(
+            f"{path}: {path.stem!r} is not a season; name a season file after two consecutive years, "
+            "like season-1920.csv for 2019-20"
+        )
+    return _full_year(first)
+
+
+def _last_day(start_year: int) -> pd.Timestamp:
+    """Return the last date a season's match can have: 31 August after it (2019-20 ran into August 2020)."""
+    return pd.Timestamp(start_year + 1, 8, 31)
+
+
+def _seasons(path: Path, dates: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Each row's season label, and a reason for rows outside the file's named season.
+
+    See the module docstring for the rules.
+    """
+    no_reason = pd.Series("", index=dates.index, dtype=object)
+    known = dates.dropna()
+    named = _named_season(path)
+    if named is None:
+        if known.empty:
+            return pd.Series(None, index=dates.index, dtype=object), no_reason
+        first = int(season_of(known.min().date())[:4])
+        if known.max() <= _last_day(first):
+            return pd.Series(season_label(first), index=dates.index, dtype=object), no_reason
+        labels = {day: season_of(day.date()) for day in known.unique()}
+        return dates.map(labels).astype(object), no_reason
+    label = season_label(named)
+    inside = dates.between(pd.Timestamp(named, 7, 1), _last_day(named))
+    if len(known) and not inside.any():
+        raise DataError(
+            f"{path}: the file name says season {label} but its matches are dated "
+            f"{known.min():%Y-%m-%d} to {known.max():%Y-%m-%d}; rename the file after the season it holds"
+        )
+    outside = dates.notna() & ~inside
+    reason = no_reason.mask(
+        outside, "Date " + dates.dt.strftime("%Y-%m-%d") + f" is outside season {label}, which the file name gives"
+    )
+    return pd.Series(label, index=dates.index, dtype=object), reason
+
+
+# --- the importer ---------------------------------------------------------------------------------
+
+_SLUGS = {code: slug for code, (slug, _) in LEAGUES.items()}
+_COUNTRIES = {code: country for code, (_, country) in LEAGUES.items()}
+_PRICE = next(c for c in ODDS.columns if c.name == "price")
+_OPTIONAL = ("Div", "Time", "FTR", "HTHG", "HTAG", "HTR", "HR", "AR")
+
+
+class FootballDataImporter(Importer):
+    """football-data.co.uk files: the download with odds, or the ISO-date rewrite."""
+
+    name: ClassVar[str] = "football-data"
+    description: ClassVar[str] = (
+        "football-data.co.uk league results and odds (Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,...), "
+        "also the ISO-date rewrite in <league>/season-YYZZ.csv"
+    )
+
+    def sniff(self, path: Path, head: str) -> bool:
+        """Whether the header has ``Date``, ``HomeTeam``, ``AwayTeam``, ``FTHG`` and ``FTAG``."""
+        first = head.lstrip("\ufeff").split("\n", 1)[0]
+        header = {cell.strip() for cell in next(csv.reader([first]), [])}
+        return header.issuperset(_REQUIRED)
+
+    def _parse(self, path: Path) -> ParsedFile:
+        header, rows, rejects = read_csv_rows(path)
+        lacking = [c for c in _REQUIRED if c not in header]
+        if lacking:
+            raise DataError(f"{path}: not a football-data.co.uk file, the header lacks {', '.join(lacking)}")
+        repeated = sorted({c for c in header if c and header.count(c) > 1})
+        if repeated:
+            raise DataError(f"{path}: the header repeats {', '.join(repeated)}; keep one column of each name")
+        parsed = ParsedFile(path, self.name, rejects=rejects)
+        if rows.empty:
+            return parsed
+        cells = pd.DataFrame({c: rows[c].str.strip() for c in (*_REQUIRED, *_OPTIONAL) if c in header})
+        for column in _OPTIONAL:
+            if column not in cells:
+                cells[column] = ""
+        if "Div" not in header:
+            cells["Div"] = _league_of_file(path)
+        dates = _parse_dates(cells["Date"])
+        seasons, outside = _seasons(path, dates)
+        reason = _problems(cells, dates, outside)
+        bad = reason != ""
+        keep = ~bad
+        parsed.matches = pd.DataFrame(
+            {
+                "line": rows["line"],
+                "raw": rows["raw"],
+                "date": dates,
+                "kickoff": cells["Time"],
+                "competition": cells["Div"].map(_SLUGS),
+                "season": seasons,
+                "knockout": False,
+                "team_kind": "club",
+                "home": cells["HomeTeam"],
+                "away": cells["AwayTeam"],
+                "home_country": cells["Div"].map(_COUNTRIES),
+                "away_country": cells["Div"].map(_COUNTRIES),
+                "neutral": False,
+                "home_goals": cells["FTHG"],
+                "away_goals": cells["FTAG"],
+                "ht_home_goals": cells["HTHG"],
+                "ht_away_goals": cells["HTAG"],
+                "home_red": cells["HR"],
+                "away_red": cells["AR"],
+                "score_includes_et": False,
+            }
+        )[keep].reset_index(drop=True)
+        parsed.odds, odds_rejects = _odds(header, rows[keep])
+        row_rejects = pd.DataFrame({"line": rows.loc[bad, "line"], "raw": rows.loc[bad, "raw"], "reason": reason[bad]})
+        parsed.rejects = pd.concat([rejects, row_rejects, odds_rejects], ignore_index=True)
+        return parsed
+
+
+def _league_of_file(path: Path) -> str:
+    """Return the league code a file's name or folder gives (``E0.csv``, ``premier-league/``)."""
+    for name in (path.stem, path.parent.name):
+        if name.upper() in LEAGUES:
+            return name.upper()
+        if name.lower() in FOLDERS:
+            return FOLDERS[name.lower()]
+    raise DataError(
+        f"{path}: no Div column, and neither the file name nor its folder names the league. "
+        f"Put the file in a folder named after its league ({', '.join(FOLDERS)}) or name it "
+        "after its football-data.co.uk league code (E0.csv, SP1.csv, ...)"
+    )
+
+
+def _problems(cells: pd.DataFrame, dates: pd.Series, outside: pd.Series) -> pd.Series:
+    """Why each row cannot be used (the first problem found), ``""`` for good rows.
+
+    Type and range checks are left to :meth:`Importer.parse`; these are the checks
+    that need the source's own columns: dates, league codes, and results that
+    contradict the scores.
+    """
+    home, away, ht_home, ht_away = (pd.to_numeric(cells[c], errors="coerce") for c in ("FTHG", "FTAG", "HTHG", "HTAG"))
+    score = cells["FTHG"] + "-" + cells["FTAG"]
+    ht_score = cells["HTHG"] + "-" + cells["HTAG"]
+    checks: list[tuple[pd.Series, pd.Series | str]] = [
+        (cells["Date"] == "", "Date: missing"),
+        (dates.isna(), "Date: " + cells["Date"].map(repr) + " is not a date (dd/mm/yy, dd/mm/yyyy or yyyy-mm-dd)"),
+        (outside != "", outside),
+        (
+            ~cells["Div"].isin(LEAGUES),
+            "Div: " + cells["Div"].map(repr) + f" is not a league code remontada knows ({', '.join(LEAGUES)})",
+        ),
+        ((cells["FTHG"] == "") & (cells["FTAG"] == ""), "no score: not played yet"),
+        ((home < 0) | (away < 0), "negative goals in the score " + score),
+        ((ht_home < 0) | (ht_away < 0), "negative goals in the half-time score " + ht_score),
+        (
+            _contradicts(cells["FTR"], home, away),
+            "FTR " + cells["FTR"].map(repr) + " does not match the score " + score,
+        ),
+        (
+            _contradicts(cells["HTR"], ht_home, ht_away),
+            "HTR " + cells["HTR"].map(repr) + " does not match the half-time score " + ht_score,
+        ),
+        ((ht_home > home) | (ht_away > away), "half-time score " + ht_score + " is more than the full-time " + score),
+    ]
+    masks = [mask.to_numpy(dtype=bool, na_value=False) for mask, _ in checks]
+    texts = [np.broadcast_to(np.asarray(text, dtype=object), len(cells)) for _, text in checks]
+    return pd.Series(np.select(masks, texts, ""), index=cells.index)
+
+
+def _contradicts(stated: pd.Series, home: pd.Series, away: pd.Series) -> pd.Series:
+    """Rows whose stated result (``H``/``D``/``A``) is not what the goals give; a blank never contradicts."""
+    actual = np.select([home > away, home < away, home == away], ["H", "A", "D"], "")
+    return pd.Series((stated.str.upper() != actual) & (stated != "") & (actual != ""), index=stated.index)
+
+
+def _odds(header: list[str], rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every price cell of ``rows`` as an ODDS row, and rejects for cells that hold no price.
+
+    The block of price columns is flattened in one go, line by line and column by
+    column; empty cells are skipped. The price rule is the ODDS table's own, checked
+    here so that the reason names the column.
+    """
+    specs = [(name, spec) for name in header if (spec := parse_odds_column(name)) is not None]
+    if not specs or rows.empty:
+        return ODDS.empty(), REJECTS.empty()
+    names = [name for name, _ in specs]
+    points = np.full((len(rows), len(specs)), np.nan)
+    handicaps = [handicap_column(spec, header) if spec.market == "asian_handicap" else "" for _, spec in specs]
+    for j, (_, spec) in enumerate(specs):
+        if spec.point is not None:
+            points[:, j] = spec.point
+        elif handicaps[j] in header:
+            points[:, j] = pd.to_numeric(rows[handicaps[j]].str.strip(), errors="coerce").to_numpy(dtype=float)
+
+    def per_column(values: Sequence[object]) -> np.ndarray:
+        return np.tile(np.asarray(values, dtype=object), len(rows))
+
+    flat = pd.DataFrame(
+        {
+            "line": np.repeat(rows["line"].to_numpy(), len(specs)),
+            "raw": np.repeat(rows["raw"].to_numpy(), len(specs)),
+            "column": per_column(names),
+            "bookmaker": per_column([spec.bookmaker for _, spec in specs]),
+            "market": per_column([spec.market for _, spec in specs]),
+            "selection": per_column([spec.selection for _, spec in specs]),
+            "point": points.reshape(-1),
+            "timing": per_column([spec.timing for _, spec in specs]),
+            "cell": rows[names].to_numpy(dtype=str).reshape(-1),
+            "handicap": per_column(handicaps),
+        }
+    )
+    flat["cell"] = flat["cell"].str.strip()
+    flat = flat[flat["cell"] != ""].reset_index(drop=True)
+    flat["price"] = pd.to_numeric(flat["cell"], errors="coerce")
+    price_ok = flat["price"].notna()
+    if _PRICE.check is not None:
+        price_ok[price_ok] = _PRICE.check(flat.loc[price_ok, "price"])
+    no_line = price_ok & (flat["market"] == "asian_handicap") & flat["point"].isna()
+    reason = pd.Series("", index=flat.index, dtype=object)
+    column = "odds column " + flat["column"] + ": "
+    reason[~price_ok] = column + flat["cell"].map(repr) + f" is not {_PRICE.check_text}"
+    reason[no_line] = column + "no handicap in " + flat["handicap"]
+    bad = reason != ""
+    rejects = pd.DataFrame({"line": flat.loc[bad, "line"], "raw": flat.loc[bad, "raw"], "reason": reason[bad]})
+    return flat.loc[~bad, [*ODDS.names, "raw"]].reset_index(drop=True), rejects.reset_index(drop=True)

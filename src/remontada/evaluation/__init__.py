@@ -1,0 +1,1 @@
+"""Evaluation: walk-forward backtests, scores, bookmakers' prices and margins, betting, parallel runs."""
