@@ -1,78 +1,42 @@
-"""Imports point one way: core types <- importers <- store <- pipeline/queries <- front ends."""
+"""The house by rooms: the import contracts hold, few modules stay loose, no file grows too long.
 
-import ast
+The contracts themselves (which room may import which) are written in pyproject.toml
+under ``[tool.importlinter]`` and checked by import-linter, here and by ``make lint``.
+"""
+
+import tomllib
 from pathlib import Path
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "remontada"
+from importlinter.cli import lint_imports
 
-LAYERS = {
-    "_version": 0,
-    "errors": 0,
-    "competitions": 0,
-    "names": 0,
-    "rules": 0,
-    "grid": 0,
-    "plain": 0,
-    "numerics": 0,
-    "odds": 0,
-    "betting": 0,
-    "parallel": 0,
-    "memo": 0,
-    "tie": 1,
-    "inplay": 1,
-    "red_cards": 1,
-    "models": 1,
-    "io": 1,
-    "store": 2,
-    "bundle": 3,
-    "tiebreaks": 3,
-    "fitcache": 3,
-    "resolve": 3,
-    "ingest": 4,
-    "queries": 4,
-    "precedents": 4,
-    "knockout": 4,
-    "datasets": 5,
-    "teams": 5,
-    "forecast": 5,
-    "timing": 5,
-    "backtest": 5,
-    "tie_forecast": 6,
-    "evaluate": 2,
-    "live": 7,
-    "briefing": 7,
-    "__init__": 8,
-    "charts": 8,
-    "web": 9,
-    "cli": 10,
-}
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "remontada"
+ROOMS = {"app", "data", "evaluation", "knockout", "live", "models"}
+LOOSE = {"__init__.py", "__main__.py", "_version.py", "errors.py", "memo.py"}
+LONGEST = 600
 
 
-def layer_of(module: str) -> int:
-    if module == "remontada":
-        return LAYERS["__init__"]
-    top = module.split(".")[1] if module.startswith("remontada.") else module
-    return LAYERS[top]
+def _contracts() -> list[dict]:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
 
 
-def test_imports_point_one_way():
-    problems = []
-    for path in SRC.rglob("*.py"):
-        rel = path.relative_to(SRC).with_suffix("")
-        here = "remontada." + ".".join(rel.parts)
-        own = layer_of(here if rel.parts[0] != "__init__" else "__init__")
-        for node in ast.walk(ast.parse(path.read_text())):
-            targets = []
-            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("remontada"):
-                targets = [node.module]
-            elif isinstance(node, ast.Import):
-                targets = [a.name for a in node.names if a.name.startswith("remontada")]
-            for target in targets:
-                if layer_of(target) > own:
-                    problems.append(f"{here} (layer {own}) imports {target} (layer {layer_of(target)})")
-    assert problems == []
+def test_import_contracts_are_kept():
+    assert lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True) == 0
 
 
-def test_every_module_has_a_layer():
-    tops = {p.relative_to(SRC).parts[0].removesuffix(".py") for p in SRC.rglob("*.py")}
-    assert tops <= set(LAYERS)
+def test_every_room_is_in_the_layers():
+    layers = next(c["layers"] for c in _contracts() if c["type"] == "layers")
+    named = {part.strip().removeprefix("remontada.") for layer in layers for part in layer.split("|")}
+    assert ROOMS <= named
+
+
+def test_the_top_holds_rooms_and_at_most_five_loose_modules():
+    modules = {p.name for p in SRC.glob("*.py")}
+    rooms = {p.name for p in SRC.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert modules <= LOOSE and len(modules) <= 5
+    assert rooms == ROOMS
+
+
+def test_no_source_file_over_600_lines():
+    long = {str(p.relative_to(SRC)): n for p in SRC.rglob("*.py") if (n := len(p.read_text().splitlines())) > LONGEST}
+    assert long == {}
