@@ -7,13 +7,8 @@ from hypothesis import strategies as st
 
 from remontada.errors import DataError
 from remontada.evaluation.betting import value_bets
-from remontada.evaluation.margins import (
-    decimal_odds,
-    implied_probabilities,
-    overround,
-    parse_price,
-    shin_z,
-)
+from remontada.evaluation.margins import implied_probabilities, overround, shin_z
+from remontada.evaluation.prices import decimal_odds, parse_price
 
 METHODS = ["multiplicative", "additive", "power", "shin", "odds_ratio"]
 

@@ -16,8 +16,8 @@ The public API, by layer:
   with :class:`WhatIf` changes of approach; minute-by-minute curves for a timeline);
 * backtests — :func:`run_backtest` with a :class:`BacktestSpec` of :class:`Candidate`
   models (walk-forward, against the market's de-vigged prices; inline, local
-  processes or Dask), giving a :class:`Backtest`; bookmaker prices in
-  :mod:`remontada.evaluation.margins`;
+  processes or Dask), giving a :class:`Backtest`; bookmakers' prices in
+  :mod:`remontada.evaluation.prices` and their margins in :mod:`remontada.evaluation.margins`;
 * errors — :class:`RemontadaError` and its subclasses.
 """
 
