@@ -24,7 +24,8 @@ import pandas as pd
 
 from remontada.data.bundle import open_store
 from remontada.data.queries import training_matches
-from remontada.evaluation.walk_forward import calibration, score, walk_forward
+from remontada.evaluation.metrics import calibration, score
+from remontada.evaluation.walk_forward import walk_forward
 from remontada.models import DixonColesModel, EloModel
 
 BIG5 = ("eng-1", "esp-1", "ita-1", "ger-1", "fra-1")

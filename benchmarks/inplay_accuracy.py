@@ -79,7 +79,7 @@ import remontada
 from remontada.data.bundle import bundle_dir, open_store
 from remontada.data.queries import goal_timelines, training_matches
 from remontada.data.store import Store
-from remontada.evaluation.walk_forward import (
+from remontada.evaluation.metrics import (
     brier,
     calibration_error,
     log_loss,

@@ -38,14 +38,8 @@ import remontada
 from remontada.data.bundle import bundle_dir, open_store
 from remontada.data.queries import training_matches, two_legged_ties
 from remontada.data.store import Store
-from remontada.evaluation.walk_forward import (
-    brier,
-    log_loss,
-    paired_differences,
-    reliability,
-    tie_logistic_baseline,
-    tie_rate_baseline,
-)
+from remontada.evaluation.metrics import brier, log_loss, paired_differences, reliability
+from remontada.evaluation.walk_forward import tie_logistic_baseline, tie_rate_baseline
 from remontada.knockout.forecast import TieForecaster
 from remontada.models import DEFAULT_TIE_MODEL, EloModel
 

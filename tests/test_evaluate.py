@@ -4,20 +4,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from remontada.evaluation.walk_forward import (
+from remontada.evaluation.metrics import (
     brier,
     calibration,
     calibration_error,
-    fit_logistic,
     log_loss,
     outcome_log_loss,
     reliability,
     rps,
     score,
-    tie_logistic_baseline,
-    tie_rate_baseline,
-    walk_forward,
 )
+from remontada.evaluation.walk_forward import fit_logistic, tie_logistic_baseline, tie_rate_baseline, walk_forward
 from remontada.models.base import MatchModel, Rates
 
 
@@ -205,7 +202,7 @@ def test_fit_logistic_recovers_coefficients_and_stays_finite_when_separable():
 
 
 def test_paired_differences_are_the_per_event_score_gaps():
-    from remontada.evaluation.walk_forward import brier, log_loss, paired_differences
+    from remontada.evaluation.metrics import brier, log_loss, paired_differences
 
     y = np.array([1, 0, 1, 1, 0])
     p = np.array([0.8, 0.3, 0.6, 0.9, 0.1])

@@ -17,7 +17,7 @@ matplotlib.use("Agg")  # no display: draw to files only
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 
 from remontada.evaluation.backtest import Backtest  # noqa: E402
-from remontada.evaluation.walk_forward import calibration  # noqa: E402
+from remontada.evaluation.metrics import calibration  # noqa: E402
 from remontada.live.forecast import Curve  # noqa: E402
 
 __all__ = ["backtest_pngs", "curve_png"]

@@ -35,16 +35,9 @@ from remontada.data.store import Store
 from remontada.errors import DataError
 from remontada.evaluation.betting import value_bets
 from remontada.evaluation.margins import Method, implied_probabilities
+from remontada.evaluation.metrics import OUTCOMES, calibration, outcome_index, outcome_log_loss, rps, score
 from remontada.evaluation.parallel import run
-from remontada.evaluation.walk_forward import (
-    OUTCOMES,
-    calibration,
-    outcome_index,
-    outcome_log_loss,
-    rps,
-    score,
-    walk_forward,
-)
+from remontada.evaluation.walk_forward import walk_forward
 from remontada.models import DEFAULT_MODEL, MODELS, MatchModel
 
 __all__ = [
