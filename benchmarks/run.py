@@ -31,7 +31,7 @@ from remontada.data.datasets import SHARED_ORDER, import_shared
 from remontada.data.queries import training_matches
 from remontada.data.rules import UEFA_2021, UEFA_AWAY_GOALS, Rules
 from remontada.data.store import Store
-from remontada.evaluation.walk_forward import rps
+from remontada.evaluation.metrics import rps
 from remontada.knockout.engine import second_leg_outcomes, two_legs_from_rates
 from remontada.models.dixon_coles import DixonColesModel, dixon_coles_loglik
 from remontada.models.fitcache import FitCache

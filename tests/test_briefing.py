@@ -118,7 +118,7 @@ def test_html_is_one_self_contained_page_with_the_numbers_as_printed(bergamo: Br
 def test_cli_writes_the_html_and_prints_the_text(
     bundled_db: Path, tmp_path: Path, bergamo: Briefing, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("remontada.app.cli.out", Console(width=200))  # wide enough that no table cell wraps
+    monkeypatch.setattr("remontada.app.cli.serve.out", Console(width=200))  # wide enough that no table cell wraps
     out = tmp_path / "brief.html"
     args = ["brief", "Liverpool", "Atalanta", "--date", "2024-04-18", "--db", str(bundled_db), "--html", str(out)]
     result = runner.invoke(app, args, catch_exceptions=False)

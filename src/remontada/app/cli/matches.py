@@ -1,0 +1,138 @@
+"""Match forecasts and team ratings: ``remontada match`` and ``remontada ratings``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from remontada.app.cli.common import (
+    DbOption,
+    JsonOption,
+    app,
+    check_output,
+    emit_json,
+    open_db,
+    out,
+    parse_date,
+    print_table,
+    print_warnings,
+    read_batch,
+    write_csv,
+)
+from remontada.app.plain import records
+from remontada.data import queries
+from remontada.models import DEFAULT_MODEL
+from remontada.models.forecast import Forecaster, MatchForecast, team_ratings
+
+ModelOption = Annotated[str, typer.Option("--model", help="Match model: dixon-coles (default) or elo.")]
+
+
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="Forecast with data strictly before this date (YYYY-MM-DD).")
+]
+
+
+@app.command()
+def match(
+    home: Annotated[
+        str | None, typer.Argument(help="Home team (any known spelling; 'Name (ENG)' pins the country).")
+    ] = None,
+    away: Annotated[str | None, typer.Argument(help="Away team.")] = None,
+    neutral: Annotated[bool, typer.Option("--neutral", help="Played at a neutral venue.")] = False,
+    european: Annotated[
+        bool, typer.Option("--european", help="A European-cup match (home advantage is larger there).")
+    ] = False,
+    as_of: AsOfOption = None,
+    model: ModelOption = DEFAULT_MODEL,
+    batch: Annotated[Path | None, typer.Option("--batch", help="CSV with date,home,away[,neutral] rows.")] = None,
+    out_path: Annotated[str, typer.Option("--out", help="Where the batch output goes ('-' for stdout).")] = "-",
+    keep_going: Annotated[bool, typer.Option("--keep-going", help="Forecast the good rows of a bad batch.")] = False,
+    refit: Annotated[
+        str,
+        typer.Option(
+            "--refit",
+            help="Batch: fit as of every row's date (daily), or once a week on the matches before its Monday "
+            "(weekly: several times faster over many dates).",
+        ),
+    ] = "daily",
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Forecast a match: 1X2, expected goals, likeliest scores (or a whole CSV with --batch)."""
+    check_output(out_path, "--out")
+    with open_db(db, read_only=True) as store:
+        forecaster = Forecaster(store, model)
+        if batch is not None:
+            rows = read_batch(batch)
+            write_csv(forecaster.batch(rows, source=str(batch), keep_going=keep_going, refit=refit), out_path)
+            return
+        if home is None or away is None:
+            raise typer.BadParameter("give HOME and AWAY, or --batch FILE")
+        forecast = forecaster.match(home, away, neutral=neutral, continental=european, as_of=parse_date(as_of))
+    if as_json:
+        emit_json(forecast.as_dict())
+        return
+    _print_forecast(forecast)
+
+
+def _print_forecast(forecast: MatchForecast) -> None:
+    d = forecast.as_dict()
+    venue = " (neutral venue)" if forecast.neutral else ""
+    out.print(f"[bold]{forecast.home} v {forecast.away}[/bold]{venue}, as of {forecast.as_of} ({forecast.model})")
+    if forecast.prior_only:
+        out.print("[yellow]a side has no matches before this date: its rating is the pool average (prior)[/yellow]")
+    print_warnings(forecast.warnings)
+    out.print(
+        f"  {forecast.home} {d['p_home']:.1%}   draw {d['p_draw']:.1%}   {forecast.away} {d['p_away']:.1%}\n"
+        f"  expected goals {d['xg_home']:.2f} - {d['xg_away']:.2f};  over 2.5 {d['over_2_5']:.1%};  "
+        f"both score {d['both_score']:.1%}"
+    )
+    out.print("  likeliest: " + ", ".join(f"{s['score']} ({s['p']:.1%})" for s in d["top_scores"]))
+    size = 6
+    probs = forecast.grid.probs[:size, :size]
+    table = Table(title=f"P(score), {forecast.home} goals down, {forecast.away} goals across", header_style="bold")
+    table.add_column("")
+    for j in range(size):
+        table.add_column(str(j), justify="right")
+    top = float(probs.max())
+    for i in range(size):
+        cells = []
+        for j in range(size):
+            shade = int(40 + 180 * float(probs[i, j]) / top)
+            cells.append(f"[on rgb({shade // 4},{shade // 3},{shade})]{probs[i, j]:.1%}[/]")
+        table.add_row(str(i), *cells)
+    out.print(table)
+
+
+@app.command()
+def ratings(
+    as_of: AsOfOption = None,
+    model: ModelOption = DEFAULT_MODEL,
+    competition: Annotated[
+        str | None, typer.Option(help="Only teams that played in this competition (slug or name) that season.")
+    ] = None,
+    national: Annotated[bool, typer.Option("--national", help="National teams instead of clubs.")] = False,
+    top: Annotated[int, typer.Option(help="How many teams to show.")] = 25,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Team ratings as of a date, strongest first."""
+    with open_db(db) as store:
+        forecaster = Forecaster(store, model)
+        day = parse_date(as_of) or forecaster.latest_date()
+        table = team_ratings(store, forecaster.fitted(day, "national" if national else "club"))
+        if competition is not None:
+            recent = queries.matches(store, competition=competition, before=day)
+            if recent.empty:
+                raise typer.BadParameter(f"no matches of {competition!r} before {day}")
+            last = recent[recent["season"] == recent["season"].iloc[-1]]
+            table = table[table["team_id"].isin(set(last["home_id"]) | set(last["away_id"]))]
+    table = table.head(top)
+    if as_json:
+        emit_json({"as_of": day.isoformat(), "model": model, "ratings": records(table)})
+        return
+    shown = table.drop(columns=["team_id"])
+    print_table(shown.round({c: 3 for c in shown.select_dtypes("float").columns}), f"{model} ratings as of {day}")
