@@ -181,9 +181,10 @@ _SLOW_BACKTEST = """
 import sys, time
 from pathlib import Path
 import remontada.app.cli as cli
+import remontada.app.cli.backtests as backtests
 
 walking, go, db = (Path(a) for a in sys.argv[1:4])
-real = cli.walk_backtest
+real = backtests.walk_backtest
 
 def held_walk(inputs, **kwargs):
     walking.touch()  # the store has been read: from here on the backtest must not hold it
@@ -191,7 +192,7 @@ def held_walk(inputs, **kwargs):
         time.sleep(0.05)
     return real(inputs, **kwargs)
 
-cli.walk_backtest = held_walk
+backtests.walk_backtest = held_walk
 sys.argv = ["remontada", "backtest", "--model", "elo", "--competition", "bel-1", "--seasons", "2023-24",
             "--refit", "monthly", "--odds", "none", "--workers", "1", "--save", "--db", str(db)]
 cli.main()

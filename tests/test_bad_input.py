@@ -18,6 +18,8 @@ import pandas as pd
 import pytest
 
 from remontada.app import cli
+from remontada.app.cli import common
+from remontada.data import queries
 from remontada.data.bundle import export_parquet, open_store
 from remontada.data.ingest import import_paths
 from remontada.data.store import TABLES, Store
@@ -41,8 +43,8 @@ def tiny_bundle(tmp_path_factory) -> Path:
 def bundled_is_tiny(tiny_bundle, monkeypatch):
     """New stores are built from the tiny export, not the package's bundle; output is not wrapped."""
     monkeypatch.setattr("remontada.data.bundle.bundle_dir", lambda: tiny_bundle)
-    monkeypatch.setattr(cli.out, "width", 10_000)
-    monkeypatch.setattr(cli.err, "width", 10_000)
+    monkeypatch.setattr(common.out, "width", 10_000)
+    monkeypatch.setattr(common.err, "width", 10_000)
 
 
 @pytest.fixture
@@ -283,14 +285,14 @@ def test_output_into_a_missing_folder_fails_before_any_work(capsys, tmp_path, mo
     def no_work(*a: object, **k: object) -> None:
         raise AssertionError("the store was opened before the output path was checked")
 
-    monkeypatch.setattr(cli, "open_store", no_work)
+    monkeypatch.setattr(common, "open_store", no_work)
     missing = tmp_path / "no" / "such"
     message = failing(capsys, *[a.format(missing=missing) for a in args], "--db", tmp_path / "s.duckdb")
     assert f"the folder {missing} does not exist" in message
 
 
 def test_output_that_is_a_directory(capsys, tmp_path, monkeypatch):
-    monkeypatch.setattr(cli, "open_store", None)
+    monkeypatch.setattr(common, "open_store", None)
     assert "is a directory" in failing(capsys, "replay", "A", "B", "--png", tmp_path)
 
 
@@ -346,7 +348,7 @@ def test_match_and_status_open_the_store_read_only(capsys, tiny_db, monkeypatch,
         opened.append(kwargs["read_only"])
         return open_store(path, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(cli, "open_store", spy)
+    monkeypatch.setattr(common, "open_store", spy)
     code, _, message = run(capsys, *args, "--db", tiny_db)
     assert code == 0, message
     assert opened == [True]
@@ -459,7 +461,7 @@ def test_an_unexpected_error_is_one_line_unless_debugging(capsys, monkeypatch, t
     def broken(*a: object, **k: object) -> None:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(cli.queries, "status", broken)
+    monkeypatch.setattr(queries, "status", broken)
     message = failing(capsys, "data", "status", "--db", tiny_db)
     assert "unexpected ZeroDivisionError: division by zero" in message and "REMONTADA_DEBUG=1" in message
     monkeypatch.setenv("REMONTADA_DEBUG", "1")
@@ -471,7 +473,7 @@ def test_a_disk_error_is_one_line(capsys, monkeypatch, tiny_db):
     def gone(*a: object, **k: object) -> None:
         raise FileNotFoundError(errno.ENOENT, "No such file or directory", "/somewhere/x")
 
-    monkeypatch.setattr(cli.queries, "status", gone)
+    monkeypatch.setattr(queries, "status", gone)
     assert "/somewhere/x: No such file or directory" == failing(capsys, "data", "status", "--db", tiny_db)
 
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from remontada.app import cli
+from remontada.app.cli import data as data_commands
 from remontada.data import queries
 from remontada.data.ingest import import_file
 from remontada.data.links import link_teams, links, unlink
@@ -196,7 +197,7 @@ def test_data_link_asks_first_and_refuses_without_a_terminal(tmp_path, monkeypat
         before = snapshot(store)
     refused = invoke("data", "link", "Verona (ITA)", "Hellas Verona", "--db", db)
     assert refused.exit_code != 0 and "pass --yes" in str(refused.exception)
-    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    monkeypatch.setattr(data_commands, "_interactive", lambda: True)
     declined = invoke("data", "link", "Verona (ITA)", "Hellas Verona", "--db", db, input="n\n")
     assert declined.exit_code == 1 and "Link Verona into Hellas Verona, moving its 13 matches?" in declined.output
     with Store.open(db) as store:

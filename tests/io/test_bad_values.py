@@ -117,3 +117,25 @@ def test_a_huge_field_is_a_rejected_row(tmp_path):
     parsed = _parse(huge)
     assert "field larger than field limit" in _reasons(parsed)[3]
     assert len(parsed.rejects.loc[parsed.rejects["line"] == 3, "raw"].iloc[0]) < 1100
+
+
+def test_engsoccerdata_goals_too_big_for_a_count_reject_their_row(tmp_path):
+    """Found by the importer fuzz: ``hgoal`` 99999999999999999999 raised a pandas TypeError."""
+    lines = ENGSOCCER.read_text().split("\n")
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index('"hgoal"') if '"hgoal"' in header else header.index("hgoal")] = "99999999999999999999"
+    lines[1] = ",".join(cells)
+    bad = tmp_path / "italy.csv"
+    bad.write_text("\n".join(lines))
+    parsed = _parse(bad)
+    assert _reasons(parsed)[2] == "hgoal: '99999999999999999999' is not a number of goals"
+    assert len(parsed.matches) == len(lines) - 2 - (lines[-1] == "")
+
+
+def test_a_lone_carriage_return_in_the_header_is_a_clear_refusal(tmp_path):
+    """Found by the importer fuzz: a bare CR in a header raised csv.Error from a format's sniffing."""
+    bad = tmp_path / "shootouts.csv"
+    bad.write_bytes(b"\r,home_team,away_team,winner,first_shooter\n2022-12-18,Argentina,France,Argentina,France\n")
+    with pytest.raises(UnknownFormatError, match="not in a format remontada recognises"):
+        detect(bad)

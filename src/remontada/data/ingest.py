@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -26,8 +26,8 @@ from remontada.data.io import detect, importer_named
 from remontada.data.io.base import ParsedFile
 from remontada.data.names import AliasBook, TeamRef
 from remontada.data.resolve import Resolution, TeamResolver
-from remontada.data.rules import LegScore, decide, rules_for
 from remontada.data.store import Store
+from remontada.data.ties import leg_order, note_to_decided, settle, source_winner
 from remontada.errors import DataError
 
 __all__ = ["COMPARED_FIELDS", "ImportReport", "import_file", "import_paths", "order_for_import"]
@@ -365,7 +365,7 @@ class _Ingest:
         if legs.empty:
             return
         legs["match_id"] = legs["source_line"].map(line_to_match)
-        legs["order"] = legs["leg"].map(_leg_order).fillna(0)
+        legs["order"] = legs["leg"].map(leg_order).fillna(0)
         legs = legs.sort_values(["tie_key", "order", "date", "source_line"])
         existing = {
             (c, s, r, min(a, b), max(a, b))
@@ -389,8 +389,8 @@ class _Ingest:
             if ident in existing or any(int(r["match_id"]) in tied for r in group):
                 continue  # stored already, perhaps by a source naming the round otherwise ("Q-PO", "Play-off round")
             existing.add(ident)
-            winner, decided_by, rules_name, agg_a, agg_b = _settle(group, a)
-            named = _source_winner(group, by_name)
+            winner, decided_by, rules_name, agg_a, agg_b = settle(group, a)
+            named = source_winner(group, by_name)
             if named in (a, b):  # the legs' scores outrank a source's word; a disagreement is reported
                 if winner is not None and named != winner:
                     self.conflicts.append(
@@ -406,7 +406,7 @@ class _Ingest:
                     )
                 if winner is None:
                     notes = [r["decided_note"] for r in group if not pd.isna(r["decided_note"])]
-                    decided_by = _note_to_decided(notes[-1] if notes else None)
+                    decided_by = note_to_decided(notes[-1] if notes else None)
                     winner = named
             tie_rows.append(
                 (next_tie, first["competition_id"], first["season"], round_, a, b, len(group), agg_a, agg_b,
@@ -584,62 +584,3 @@ def _refs(kinds: pd.Series, names: pd.Series, countries: pd.Series) -> list[Team
         TeamRef(k, n, None if pd.isna(c) else c)
         for k, n, c in zip(kinds.tolist(), names.tolist(), countries.tolist(), strict=True)
     ]
-
-
-def _leg_order(leg: object) -> float:
-    if leg is None or (isinstance(leg, float) and pd.isna(leg)) or leg is pd.NA:
-        return 0.0
-    text = str(leg)
-    if text in {"1", "2"}:
-        return float(text)
-    if text.startswith("replay"):
-        return 10.0 + float(text[6:] or 1)
-    return 0.0
-
-
-def _note_to_decided(note: object) -> str:
-    text = str(note or "").lower()
-    if "away" in text:
-        return "away_goals"
-    if "coin" in text:
-        return "coin_toss"
-    return "source"
-
-
-def _source_winner(group: list[dict[Hashable, Any]], by_name: dict[tuple[str, str], int]) -> int | None:
-    """The team id of the tie winner the source names, if it names one we know."""
-    names = [r["tie_winner"] for r in group if not pd.isna(r["tie_winner"])]
-    return by_name.get((group[0]["team_kind"], names[-1])) if names else None
-
-
-def _settle(group: list[dict[Hashable, Any]], team_a: int) -> tuple[int | None, str, str, int | None, int | None]:
-    """Winner id, how it was decided, the rules applied, and the aggregate of a tie's legs."""
-    replays = [r for r in group if str(r["leg"]).startswith("replay")]
-    main = [r for r in group if not str(r["leg"]).startswith("replay")] or replays
-    played = replays[-1:] or main
-    day = pd.Timestamp(played[-1]["date"]).date()
-    rules = rules_for(str(group[0]["competition_id"]), day, legs=len(played))
-    outcome = decide([_leg_score(r, team_a) for r in played], rules)
-    agg = decide([_leg_score(r, team_a) for r in main], rules)
-    winner = None
-    if outcome.winner is not None:
-        home, away = int(played[0]["home_id"]), int(played[0]["away_id"])
-        a_side, b_side = (home, away) if home == team_a else (away, home)
-        winner = a_side if outcome.winner == "a" else b_side
-    decided_by = "replay" if replays and winner is not None else outcome.decided_by
-    return winner, decided_by, rules.name, agg.agg_a, agg.agg_b
-
-
-def _leg_score(row: Mapping[Hashable, Any], team_a: int) -> LegScore:
-    def val(name: str) -> int | None:
-        v = row[name]
-        return None if pd.isna(v) else int(v)
-
-    hg, ag = val("home_goals"), val("away_goals")
-    he, ae = val("et_home_goals"), val("et_away_goals")
-    hp, ap = val("pen_home"), val("pen_away")
-    assert hg is not None and ag is not None
-    neutral = bool(row["neutral"])
-    if int(row["home_id"]) == team_a:
-        return LegScore(hg, ag, True, neutral, he, ae, hp, ap)
-    return LegScore(ag, hg, False, neutral, ae, he, ap, hp)

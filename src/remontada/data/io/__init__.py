@@ -49,7 +49,7 @@ def detect(path: Path) -> Importer:
     """The importer whose format ``path`` is in; refuses files no importer claims."""
     with open(path, "rb") as fh:
         raw = fh.read(_HEAD_BYTES)
-    head = decode(raw, path, partial=True).replace("\r\n", "\n")
+    head = decode(raw, path, partial=True).replace("\r\n", "\n").replace("\r", "\n")
     if head.count("\x00") > _BINARY_SHARE * len(head):
         raise UnknownFormatError(
             f"{path}: a binary file (NUL bytes from line {nul_line(head)}), not one of the formats remontada "

@@ -125,6 +125,10 @@ _ROUND_NAMES = {
 _SCORE = r"(\d+)\s*-\s*(\d+)"
 
 
+_LARGEST = 100_000
+"""Numbers in a results file are counts of goals or years: anything this big is damage, not data."""
+
+
 class _Rejects:
     """Why rows of one file are refused; the first reason found for a row is kept."""
 
@@ -175,7 +179,9 @@ def _score(rows: pd.DataFrame, column: str, rejects: _Rejects) -> _Score:
 
 
 def _int(text: pd.Series) -> pd.Series:
-    return pd.to_numeric(text, errors="coerce").astype("Int64")
+    """Whole numbers in text; anything else (words, fractions, numbers too big for a count or a year) is missing."""
+    numbers = pd.to_numeric(text, errors="coerce")
+    return numbers.where((numbers.abs() < _LARGEST) & (numbers == numbers.round())).astype("Int64")
 
 
 def _true(mask: pd.Series) -> pd.Series:
@@ -205,6 +211,9 @@ def _common(rows: pd.DataFrame, rejects: _Rejects) -> dict[str, pd.Series]:
     rejects.add(ft_text.isna(), "FT: missing")
     ft = _score(rows, "FT", rejects)
     hgoal, vgoal = _int(_text(rows, "hgoal")), _int(_text(rows, "vgoal"))
+    for column, parsed in (("hgoal", hgoal), ("vgoal", vgoal)):
+        raw = _text(rows, column)
+        rejects.add(raw.notna() & parsed.isna(), _quoted(column, raw, "is not a number of goals"))
     rejects.add((hgoal != ft.home) | (vgoal != ft.away), _quoted("FT", ft_text, "disagrees with hgoal/vgoal"))
     return {
         "date": _text(rows, "Date"),
