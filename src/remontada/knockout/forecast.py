@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,7 +39,7 @@ from remontada.models.grid import ScoreGrid
 from remontada.models.inplay.process import Intensity
 from remontada.models.inplay.timing import fit_timing
 
-__all__ = ["TieForecast", "TieForecaster", "parse_leg1"]
+__all__ = ["TieForecast", "TieForecaster", "parse_leg1", "parse_named_score"]
 
 _SCORE = re.compile(r"^\s*(?:(?P<home>.*?\S)\s+)?(?P<h>\d{1,2})\s*[-–:]\s*(?P<a>\d{1,2})(?:\s+(?P<away>\S.*?))?\s*$")
 CONDITIONS_KEPT = 256
@@ -61,6 +62,39 @@ def parse_leg1(text: str) -> tuple[str | None, int, int, str | None]:
     if not found or (found["home"] is None) != (found["away"] is None):
         raise DataError(f"first leg {text!r} is not a score: write it as 'Liverpool 0-3 Atalanta' or '0-3'")
     return found["home"], int(found["h"]), int(found["a"]), found["away"]
+
+
+def parse_named_score(
+    score: str | tuple[int, int],
+    *,
+    field: str,
+    names: tuple[str, str],
+    sides_of: Callable[[str, str], tuple[int, int]],
+) -> tuple[int, int]:
+    """A score as people write it, home side first: ``"Atalanta 0-1 Liverpool"``, ``"0-1"`` or ``(0, 1)``.
+
+    One reading for a first leg's result and for the score of a match in play, so
+    that both accept and refuse the same things with the same words. ``field``
+    names the score in messages (``"first leg"``, ``"score"``); ``names`` are the
+    home and away sides as the store names them; ``sides_of(home, away)`` says where
+    the two teams written in the text play in this match (0 at home, 1 away) and
+    refuses a team that is not in it. Named sides must be written home side first.
+    """
+    if isinstance(score, tuple):
+        goals = score
+    else:
+        found = _SCORE.match(score)
+        if not found or (found["home"] is None) != (found["away"] is None):
+            raise DataError(f"{field} {score!r} is not a score: write it as '{names[0]} 0-1 {names[1]}' or '0-1'")
+        goals = (int(found["h"]), int(found["a"]))
+        if found["home"] is not None and sides_of(found["home"], found["away"]) != (0, 1):
+            raise DataError(
+                f"{field} {score!r} has {names[1]} at home, but the home side is {names[0]}: "
+                "write the home side first (swap the teams or the score)"
+            )
+    if min(goals) < 0:
+        raise DataError(f"{field} {goals[0]}-{goals[1]}: a score cannot be negative")
+    return int(goals[0]), int(goals[1])
 
 
 @dataclass(frozen=True)
@@ -381,26 +415,15 @@ class TieForecaster:
 
     def _leg1_score(self, leg1: str | tuple[int, int], a: int, b: int, names: dict[int, str]) -> tuple[int, int]:
         """The first leg's score from A's side, checking that the teams named are this tie's, A at home."""
-        if isinstance(leg1, tuple):
-            score = leg1
-        else:
-            home, h, v, away = parse_leg1(leg1)
-            if home is None or away is None:
-                score = (h, v)
-            else:
-                home_id, away_id = self.forecaster.pair(home, away)
-                for named, spelled in ((home_id, home), (away_id, away)):
-                    if named not in (a, b):
-                        raise DataError(f"{spelled!r} is not in this tie ({names[a]} v {names[b]})")
-                if (home_id, away_id) != (a, b):
-                    raise DataError(
-                        f"first leg {leg1!r} has {names[b]} at home, but the first-named side ({names[a]}) "
-                        "hosts the first leg: swap the teams or the score"
-                    )
-                score = (h, v)
-        if min(score) < 0:
-            raise DataError(f"first leg {score[0]}-{score[1]}: a score cannot be negative")
-        return int(score[0]), int(score[1])
+
+        def sides_of(home: str, away: str) -> tuple[int, int]:
+            ids = self.forecaster.pair(home, away)
+            for named, spelled in zip(ids, (home, away), strict=True):
+                if named not in (a, b):
+                    raise DataError(f"{spelled!r} is not in this tie ({names[a]} v {names[b]})")
+            return (0 if ids[0] == a else 1, 0 if ids[1] == a else 1)
+
+        return parse_named_score(leg1, field="first leg", names=(names[a], names[b]), sides_of=sides_of)
 
     def _rules(
         self, rules: str | Rules | None, competition_id: str | None, day: dt.date, *, stored: bool = True

@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 from remontada.data.queries import find_team
 from remontada.data.store import Store
 from remontada.errors import DataError
-from remontada.knockout.forecast import YEARS_KEPT, TieForecast, TieForecaster, parse_leg1
+from remontada.knockout.forecast import YEARS_KEPT, TieForecast, TieForecaster, parse_named_score
 from remontada.knockout.play import Moment, Played, play
 from remontada.live.curve import curve
 from remontada.live.feed import feed
@@ -322,23 +322,9 @@ class LiveForecaster:
 
     def _score(self, score: str | tuple[int, int], match: _Match) -> tuple[int, int]:
         """The score now, home side first, checking that named sides are this match's, home first."""
-        if isinstance(score, tuple):
-            goals = score
-        else:
-            try:
-                first, h, v, second = parse_leg1(score)
-            except DataError as exc:
-                raise DataError(
-                    f"score: {score!r} is not a score; write it as 'Atalanta 0-1 Liverpool' or '0-1'"
-                ) from exc
-            if first is not None and second is not None:
-                sides = (self._side(first, match, "score"), self._side(second, match, "score"))
-                if sides != ("home", "away"):
-                    raise DataError(
-                        f"score: {score!r} has {match.names[1]} at home, but this match is at {match.names[0]}'s "
-                        "ground: write the home side first"
-                    )
-            goals = (h, v)
-        if min(goals) < 0:
-            raise DataError(f"score: {goals[0]}-{goals[1]} cannot be negative")
-        return int(goals[0]), int(goals[1])
+
+        def sides_of(home: str, away: str) -> tuple[int, int]:
+            where = (self._side(home, match, "score"), self._side(away, match, "score"))
+            return (0 if where[0] == "home" else 1, 0 if where[1] == "home" else 1)
+
+        return parse_named_score(score, field="score", names=match.names, sides_of=sides_of)
