@@ -1,4 +1,4 @@
-"""Plain values for JSON: what the command line's ``--json`` and the web API send."""
+"""Plain values: for JSON (what the command line's ``--json`` and the web API send), and probabilities as text."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["plain", "records"]
+__all__ = ["percent", "plain", "records"]
 
 
 def plain(value: Any) -> Any:
@@ -26,3 +26,12 @@ def plain(value: Any) -> Any:
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """A frame's rows as JSON-able dicts."""
     return [{str(k): plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def percent(p: float | None) -> str:
+    """A probability as every page, card and briefing prints it: ``0.1004`` -> ``"10.0%"``, ``None`` -> ``"–"``.
+
+    The tie page's script writes live chances the same way (``tie.js``), and the
+    browser test checks that what it shows equals this.
+    """
+    return "–" if p is None else f"{p:.1%}"

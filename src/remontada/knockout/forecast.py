@@ -210,7 +210,9 @@ class TieForecast:
                 "first_shootouts": self.shootout.first_shootouts,
             },
             "needs": self.needs(),
-            "base_rate": None if self.base_rate is None else vars(self.base_rate),
+            "base_rate": None
+            if self.base_rate is None
+            else {**vars(self.base_rate), "sentence": self.base_rate.sentence(self.as_of)},
             "actual": self.actual,
         }
         cells = self.cells

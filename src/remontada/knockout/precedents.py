@@ -37,7 +37,17 @@ from remontada.data.rules import rules_for
 from remontada.data.store import Store
 from remontada.errors import DataError
 
-__all__ = ["ERAS", "MIN_ERA_TIES", "BaseRate", "base_rate", "base_rates", "precedents"]
+__all__ = [
+    "BIGGER",
+    "ERAS",
+    "FAMOUS",
+    "MIN_ERA_TIES",
+    "BaseRate",
+    "base_rate",
+    "base_rates",
+    "famous_comebacks",
+    "precedents",
+]
 
 ERAS: dict[str, str] = {
     "uefa-replays": "play-offs (before 1965-66)",
@@ -51,6 +61,10 @@ MIN_ERA_TIES = 20
 """:func:`base_rate` keeps to one era only when that era has at least this many ties."""
 
 _LOST_AT = ("home", "away")
+FAMOUS = 8
+"""Famous comebacks listed: European cups first, then the rest, each most recent first."""
+BIGGER = 2
+"""Comebacks from deficits up to this many goals bigger than the tie's count as famous ones too."""
 
 _COLUMNS = [
     "date",
@@ -215,6 +229,25 @@ def _wilson(ties: int, overturned: int) -> tuple[float, float, float]:
     return overturned / ties, float(ci.low), float(ci.high)
 
 
+def famous_comebacks(store: Store, *, deficit: int, before: dt.date | None) -> pd.DataFrame:
+    """The comebacks to name beside a tie: the same choice on every page, card and briefing.
+
+    Overturned ties from this first-leg deficit or one up to :data:`BIGGER` goals
+    bigger, settled before ``before``: European cups first (the ones a reader knows),
+    then the rest, each most recent first, :data:`FAMOUS` of them. The columns are
+    :func:`precedents`' with the tie's ``deficit`` and whether it was ``european``.
+    """
+    kinds = dict(store.con.execute("SELECT name, kind FROM competitions").fetchall())
+    frames = []
+    for d in range(deficit, deficit + BIGGER + 1):
+        frame = precedents(store, deficit=d, before=before)
+        frames.append(frame[frame["overturned"]].assign(deficit=d))
+    found = pd.concat(frames, ignore_index=True)
+    found["european"] = found["competition"].map(lambda name: kinds.get(str(name)) == "continental").astype(bool)
+    found = found.sort_values(["european", "date", "deficit"], ascending=[False, False, False], kind="stable")
+    return found.head(FAMOUS).reset_index(drop=True)
+
+
 def base_rates(frame: pd.DataFrame) -> pd.DataFrame:
     """How often the deficit was overturned, per era and in all, from :func:`precedents`.
 
@@ -263,6 +296,21 @@ class BaseRate:
     lo: float | None
     hi: float | None
     era: str | None
+
+    def sentence(self, before: dt.date) -> str:
+        """The base rate in words, as the tie card, the tie page and the briefing all give it.
+
+        ``1 of 129 sides that lost the first leg by 3 at home went through (0.8%, 95% CI
+        0.1%-4.3%; all eras, before 2024-04-18)``.
+        """
+        venue = {"home": " at home", "away": " away"}.get(self.lost_at or "", "")
+        if self.rate is None or self.lo is None or self.hi is None:
+            return f"no ties lost by {self.deficit}{venue} in the store before {before}"
+        scope = f"in the {self.era} era" if self.era else "all eras"
+        return (
+            f"{self.overturned} of {self.ties} sides that lost the first leg by {self.deficit}{venue} went through "
+            f"({self.rate:.1%}, 95% CI {self.lo:.1%}-{self.hi:.1%}; {scope}, before {before})"
+        )
 
 
 def base_rate(

@@ -11,9 +11,7 @@ import pandas as pd
 
 from remontada._version import __version__
 from remontada.app.briefing.facts import (
-    BIGGER,
     EARLY_MINUTE,
-    FAMOUS,
     HALF_TIME,
     PUSH,
     SCORER_DAYS,
@@ -30,7 +28,7 @@ from remontada.app.briefing.facts import (
 from remontada.app.briefing.report import Briefing
 from remontada.errors import DataError
 from remontada.knockout.forecast import TieForecast
-from remontada.knockout.precedents import precedents
+from remontada.knockout.precedents import famous_comebacks
 from remontada.live.forecast import LiveForecast, LiveForecaster, WhatIf
 from remontada.models import DEFAULT_TIE_MODEL
 
@@ -165,33 +163,27 @@ def _threat(live: LiveForecaster, tie: TieForecast, opponent: str) -> Threat:
 
 
 def _famous(live: LiveForecaster, tie: TieForecast) -> tuple[Comeback, ...]:
-    """Overturned ties from this deficit or a bigger one, settled before the forecast date."""
+    """The famous comebacks from this deficit (:func:`remontada.knockout.precedents.famous_comebacks`)."""
     if tie.leg1 is None or tie.rules.legs != 2 or tie.leg1[0] == tie.leg1[1]:
         return ()
-    deficit = abs(tie.leg1[0] - tie.leg1[1])
-    kinds = dict(live.store.con.execute("SELECT name, kind FROM competitions").fetchall())
-    found: list[Comeback] = []
-    for d in range(deficit, deficit + BIGGER + 1):
-        frame = precedents(live.store, deficit=d, before=tie.as_of)
-        for r in frame[frame["overturned"]].to_dict("records"):
-            found.append(
-                Comeback(
-                    pd.Timestamp(r["date"]).date(),
-                    str(r["competition"]),
-                    str(r["season"]),
-                    None if pd.isna(r["round"]) else str(r["round"]),
-                    str(r["trailing"]),
-                    str(r["leading"]),
-                    str(r["leg1"]),
-                    str(r["leg2"]),
-                    d,
-                    str(r["lost_at"]),
-                    str(r["decided_by"]),
-                    kinds.get(str(r["competition"])) == "continental",
-                )  # fmt: skip
-            )
-    found.sort(key=lambda c: (not c.european, -c.date.toordinal(), -c.deficit))
-    return tuple(found[:FAMOUS])
+    frame = famous_comebacks(live.store, deficit=abs(tie.leg1[0] - tie.leg1[1]), before=tie.as_of)
+    return tuple(
+        Comeback(
+            pd.Timestamp(r["date"]).date(),
+            str(r["competition"]),
+            str(r["season"]),
+            None if pd.isna(r["round"]) else str(r["round"]),
+            str(r["trailing"]),
+            str(r["leading"]),
+            str(r["leg1"]),
+            str(r["leg2"]),
+            int(r["deficit"]),
+            str(r["lost_at"]),
+            str(r["decided_by"]),
+            bool(r["european"]),
+        )  # fmt: skip
+        for r in frame.to_dict("records")
+    )
 
 
 _RULES_SOURCE = {

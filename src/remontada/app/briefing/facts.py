@@ -10,7 +10,6 @@ from remontada.live.forecast import WhatIf
 
 __all__ = [
     "EARLY_MINUTE",
-    "FAMOUS",
     "HALF_TIME",
     "PUSH",
     "Approach",
@@ -20,7 +19,6 @@ __all__ = [
     "Section",
     "SideBrief",
     "Threat",
-    "pct",
 ]
 
 EARLY_MINUTE = 15
@@ -31,18 +29,9 @@ PUSH = (1.3, 1.2)
 SCORER_DAYS = 730
 """The opponent's scorers are counted over about two years before the forecast date."""
 TOP_SCORERS = 5
-FAMOUS = 8
-"""Famous comebacks listed: European cups first, then the rest, each most recent first."""
-BIGGER = 2
-"""Comebacks from deficits up to this many goals bigger than the tie's are listed too."""
 WINNING_SCORES = 5
 SHOWN = 0.0005
 """Scores less likely than this (0.0% as printed) are left out of the likeliest scores."""
-
-
-def pct(p: float | None) -> str:
-    """A probability as printed everywhere in the briefing: ``10.0%``."""
-    return "–" if p is None else f"{p:.1%}"
 
 
 @dataclass(frozen=True)

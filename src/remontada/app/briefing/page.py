@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from remontada.app.briefing.facts import pct
 from remontada.app.briefing.sections import briefing_sections
+from remontada.app.plain import percent
 
 if TYPE_CHECKING:
     from remontada.app.briefing.report import Briefing
@@ -31,7 +31,7 @@ def as_html(brief: Briefing) -> str:
     """One brief-contained printable HTML page: inline CSS (with a print stylesheet), no external assets."""
     e = html.escape
     cards = "".join(
-        f'<div class="card"><div class="big">{e(pct(s.p_through))}</div><div>{e(s.team)} to go through</div></div>'
+        f'<div class="card"><div class="big">{e(percent(s.p_through))}</div><div>{e(s.team)} to go through</div></div>'
         for s in brief.sides
     )
     body: list[str] = []

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from remontada.app.briefing.facts import Comeback, Section, SideBrief, pct
+from remontada.app.briefing.facts import Comeback, Section, SideBrief
 from remontada.app.briefing.page import as_html, as_text
 from remontada.app.briefing.sections import briefing_sections
+from remontada.app.plain import percent
 from remontada.knockout.forecast import TieForecast
 from remontada.live.forecast import LiveForecast
 
@@ -57,9 +58,9 @@ class Briefing:
             deficit = abs(t.leg1[0] - t.leg1[1])
             return (
                 f"{s.team} trail by {deficit} goal{'s' * (deficit > 1)} after the first leg: "
-                f"{pct(s.p_through)} chance of going through"
+                f"{percent(s.p_through)} chance of going through"
             )
-        chances = ", ".join(f"{s.team} {pct(s.p_through)}" for s in self.sides)
+        chances = ", ".join(f"{s.team} {percent(s.p_through)}" for s in self.sides)
         if t.rules.legs == 1:
             return f"One match settles it: chance of going through {chances}"
         state = "level after the first leg" if self.second_leg else "still to play"

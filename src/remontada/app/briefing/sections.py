@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from remontada.app.briefing.facts import PUSH, Section, SideBrief, pct
+from remontada.app.briefing.facts import PUSH, Section, SideBrief
+from remontada.app.plain import percent
 
 if TYPE_CHECKING:
     from remontada.app.briefing.report import Briefing
@@ -75,18 +76,18 @@ def _side_sections(brief: Briefing, s: SideBrief) -> list[Section]:
     out.append(
         Section(
             f"{s.team}: the chance of going through",
-            (f"{s.team} go through with probability {pct(s.p_through)}.",),
+            (f"{s.team} go through with probability {percent(s.p_through)}.",),
             ("route", "chance"),
-            tuple((label, pct(p)) for label, p in routes),
+            tuple((label, percent(p)) for label, p in routes),
         )
     )
     lines: list[str] = []
     if s.needs is not None:
         n = s.needs
         lines.append(
-            f"{s.team} need to win by {n['to_level']} to level the aggregate ({pct(n['p_to_level'])} to win by "
+            f"{s.team} need to win by {n['to_level']} to level the aggregate ({percent(n['p_to_level'])} to win by "
             f"{n['to_level']} or more) and by {n['to_win']} to go through in 90 minutes outright "
-            f"({pct(n['p_to_win'])})."
+            f"({percent(n['p_to_win'])})."
         )
         if brief.tie.rules.away_goals:
             lines.append("Away goals count: a level aggregate goes to the side with more goals away from home.")
@@ -99,13 +100,13 @@ def _side_sections(brief: Briefing, s: SideBrief) -> list[Section]:
     if s.winning_scores:
         lines.append(
             "The likeliest scores that put them through: "
-            + ", ".join(f"{k} ({pct(p)})" for k, p in s.winning_scores)
+            + ", ".join(f"{k} ({percent(p)})" for k, p in s.winning_scores)
             + "."
         )
     if s.level_scores:
         after = "a replay" if not brief.tie.rules.extra_time else "extra time"
         lines.append(
-            f"Scores that take it to {after}: " + ", ".join(f"{k} ({pct(p)})" for k, p in s.level_scores) + "."
+            f"Scores that take it to {after}: " + ", ".join(f"{k} ({percent(p)})" for k, p in s.level_scores) + "."
         )
     out.append(Section(f"{s.team}: the result needed", tuple(lines)))
     kick_off = s.scenarios[0].p_through
@@ -119,7 +120,7 @@ def _side_sections(brief: Briefing, s: SideBrief) -> list[Section]:
                     c.label,
                     str(c.minute),
                     f"{c.score[0]}-{c.score[1]}",
-                    pct(c.p_through),
+                    percent(c.p_through),
                     "" if i == 0 else f"{100 * (c.p_through - kick_off):+.1f} pts",
                 )
                 for i, c in enumerate(s.scenarios)
@@ -135,7 +136,7 @@ def _side_sections(brief: Briefing, s: SideBrief) -> list[Section]:
                 f"{s.opponent}'s x{PUSH[1]:.1f}:",
             ),
             ("approach", "goes through", f"scores {base.goals}+", "concedes"),
-            tuple((a.label, pct(a.p_through), pct(a.p_scores), pct(a.p_concedes)) for a in s.approaches),
+            tuple((a.label, percent(a.p_through), percent(a.p_scores), percent(a.p_concedes)) for a in s.approaches),
         )
     )
     return out
@@ -147,16 +148,8 @@ def _history(brief: Briefing) -> Section:
     if b is None:
         lines.append("No first-leg deficit: no base rate applies.")
     else:
-        venue = "at home" if b.lost_at == "home" else "away"
-        scope = f"ties under the same rules: {b.era}" if b.era else "all eras"
-        if b.rate is None:
-            lines.append(f"No ties in the store lost by {b.deficit} {venue} in the first leg before {t.as_of}.")
-        else:
-            lines.append(
-                f"{b.overturned} of {b.ties} sides that lost the first leg by {b.deficit} {venue} went through: "
-                f"{pct(b.rate)} (95% interval {pct(b.lo)}-{pct(b.hi)}; {scope}, ties settled before "
-                f"{t.as_of})."
-            )
+        sentence = b.sentence(t.as_of)
+        lines.append(sentence[0].upper() + sentence[1:] + ".")
     if brief.famous:
         lines.append("Famous comebacks (European cups first, most recent first):")
     rows = tuple(

@@ -214,16 +214,10 @@ def print_tie(f: TieForecast) -> None:
         )
     if f.base_rate is not None and f.leg1 is not None:
         b = f.base_rate
-        venue = "at home" if b.lost_at == "home" else "away"
-        scope = f"in the {b.era} era" if b.era else "all eras"
-        if b.rate is None:
-            out.print(f"  precedents: no ties lost by {b.deficit} {venue} in the store before {f.as_of}")
-        else:
-            out.print(
-                f"  precedents: {b.overturned} of {b.ties} sides that lost the first leg by {b.deficit} {venue} "
-                f"went through ({b.rate:.1%}, 95% CI {b.lo:.1%}-{b.hi:.1%}; {scope}, before {f.as_of})  "
-                f"[dim]remontada precedents --deficit {b.deficit} --lost-at {b.lost_at}[/dim]"
-            )
+        line = f"  precedents: {b.sentence(f.as_of)}"
+        if b.rate is not None:
+            line += f"  [dim]remontada precedents --deficit {b.deficit} --lost-at {b.lost_at}[/dim]"
+        out.print(line)
     cells = f.cells
     if cells is not None:
         size = 6

@@ -15,7 +15,7 @@ from remontada.app.cli.common import (
 )
 from remontada.app.plain import records
 from remontada.knockout.forecast import TieForecaster
-from remontada.knockout.precedents import precedents
+from remontada.knockout.precedents import famous_comebacks
 from remontada.live.forecast import LiveForecaster
 
 BERGAMO = dt.date(2024, 4, 18)
@@ -30,13 +30,12 @@ def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
         curve = LiveForecaster(store, ties=ties).replay(
             "Liverpool (ENG)", "Atalanta (ITA)", goals=[(7, "Liverpool (ENG)")], date=BERGAMO
         )
-        comebacks = precedents(store, deficit=3, before=BERGAMO)
-    comebacks = comebacks[comebacks["overturned"]].iloc[::-1]
+        famous = famous_comebacks(store, deficit=3, before=BERGAMO)
     if as_json:
         payload = {
             "tie": forecast.as_dict(),
             "bergamo": curve.as_dict(),
-            "comebacks_from_three_down": records(comebacks),
+            "comebacks_from_three_down": records(famous),
         }
         emit_json(payload)
         return
@@ -51,7 +50,7 @@ def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
     out.print(
         "[dim]  minute by minute: remontada replay Liverpool Atalanta --goals 7:Liverpool --png bergamo.png[/dim]"
     )
-    out.print(f"\n[bold]Comebacks from three goals down before then[/bold] ({len(comebacks)}; most recent first):")
-    for row in comebacks.head(8).to_dict("records"):
+    out.print("\n[bold]Famous comebacks from three goals down or more before then[/bold] (European cups first):")
+    for row in famous.to_dict("records"):
         out.print(f"  {row['season']} {row['competition']} {row['round'] or ''}: {row['leg1']}, then {row['leg2']}")
     out.print("[dim]  all of them: remontada precedents --deficit 3[/dim]")

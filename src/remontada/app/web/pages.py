@@ -10,9 +10,11 @@ import datetime as dt
 import json
 from typing import Annotated, Any
 
+import pandas as pd
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from remontada.app.plain import percent
 from remontada.app.web.api import (
     NAME,
     CompetitionQ,
@@ -27,7 +29,7 @@ from remontada.app.web.api import (
     tie_forecast,
 )
 from remontada.app.web.deps import Day, Engines, EnginesDep, templates
-from remontada.knockout.precedents import precedents
+from remontada.knockout.precedents import famous_comebacks
 
 __all__ = ["router"]
 
@@ -35,12 +37,7 @@ router = APIRouter(include_in_schema=False)
 EXAMPLE = {"team_a": "Liverpool", "team_b": "Atalanta", "date": "2024-04-18"}
 
 
-def pct(value: float | None) -> str:
-    """``0.1004`` -> ``"10.0%"`` (an empty string for ``None``)."""
-    return "" if value is None else f"{value:.1%}"
-
-
-templates.env.filters["pct"] = pct
+templates.env.filters["pct"] = percent
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -100,8 +97,8 @@ async def tie_page(
     base = tie["base_rate"]
     if base is not None:
         comebacks = await engines.answer(
-            ("comebacks", base["deficit"], base["lost_at"], tie["as_of"]),
-            lambda: _comebacks(engines, base["deficit"], base["lost_at"], dt.date.fromisoformat(tie["as_of"])),
+            ("comebacks", base["deficit"], tie["as_of"]),
+            lambda: _comebacks(engines, base["deficit"], dt.date.fromisoformat(tie["as_of"])),
         )
     return templates.TemplateResponse(
         request,
@@ -140,11 +137,10 @@ async def team_page(
     return templates.TemplateResponse(request, "team.html", {"team": team, "chart": chart})
 
 
-def _comebacks(engines: Engines, deficit: int, lost_at: str | None, before: dt.date) -> list[dict[str, str]]:
-    """The five latest ties overturned from this deficit (the precedents' examples), as text."""
-    frame = precedents(engines.store, deficit=deficit, lost_at=lost_at, before=before)
-    done = frame[frame["overturned"]].sort_values("date", ascending=False).head(5)
-    return [{str(k): str(v) for k, v in row.items()} for row in done.to_dict("records")]
+def _comebacks(engines: Engines, deficit: int, before: dt.date) -> list[dict[str, str]]:
+    """The famous comebacks from this deficit, as the briefing and the demo list them, as text."""
+    frame = famous_comebacks(engines.store, deficit=deficit, before=before)
+    return [{str(k): "" if pd.isna(v) else str(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def _chart(dates: list[str], values: list[float], width: int = 720, height: int = 260) -> dict[str, Any]:
