@@ -270,7 +270,9 @@ class TieForecaster:
             )
 
         def evidence() -> Conditions:
-            rate, edge = extra_time_rate(self.store, before=day), shootout_edge(self.store, before=day)
+            cache = self.forecaster.cache  # kept beside the fits: a repeated command reads them back
+            rate = cache.summary(ExtraTimeRate, {"before": day}, lambda: extra_time_rate(self.store, before=day))
+            edge = cache.summary(ShootoutEdge, {"before": day}, lambda: shootout_edge(self.store, before=day))
             return Conditions(rate, edge, self._timing.get(day.year, timing))
 
         return self._conditions.get(day, evidence)
@@ -375,9 +377,11 @@ class TieForecaster:
         rates, leg1_rates = played.leg2_rates, played.leg1_rates
         base = None
         if score is not None and score[0] != score[1] and chosen.legs == 2:
-            base = base_rate(
-                self.store, deficit=abs(score[0] - score[1]), lost_at="home" if score[0] < score[1] else "away",
-                before=day, rules=chosen.name if chosen.name in ERAS else None,
+            deficit, lost_at = abs(score[0] - score[1]), "home" if score[0] < score[1] else "away"
+            era = chosen.name if chosen.name in ERAS else None
+            base = self.forecaster.cache.summary(
+                BaseRate, {"deficit": deficit, "lost_at": lost_at, "before": day, "rules": era},
+                lambda: base_rate(self.store, deficit=deficit, lost_at=lost_at, before=day, rules=era),
             )  # fmt: skip
         comp_name = None
         if comp_id is not None:

@@ -45,8 +45,8 @@ __all__ = ["CACHE_BYTES", "VERSION_TABLES", "FitCache", "cache_folder", "data_ve
 
 CACHE_BYTES = 512 * 2**20
 """Most bytes the fits folder keeps (an Elo fit on all club matches is about 14 MB, a Dixon-Coles fit 50 kB)."""
-VERSION_TABLES = ("matches", "goals", "shootouts", "teams", "team_aliases", "competitions")
-"""The tables whose content :func:`data_version` digests: everything a fit reads."""
+VERSION_TABLES = ("matches", "goals", "shootouts", "teams", "team_aliases", "competitions", "ties", "tie_legs")
+"""The tables whose content :func:`data_version` digests: everything a fit, or a cached rate, reads."""
 _KEY = "__key__"
 
 M = TypeVar("M", bound=MatchModel)
@@ -116,6 +116,23 @@ class FitCache:
                 pass
         value = fit()
         self.save(full, {f.name: np.asarray(getattr(value, f.name)) for f in dataclasses.fields(value)})  # type: ignore[arg-type]
+        return value
+
+    def summary(self, cls: type[R], key: dict[str, Any], work: Callable[[], R]) -> R:
+        """A dataclass of plain numbers, strings and ``None`` (a rate and its interval): cached, else ``work()``.
+
+        Kept as JSON, which gives every float back exactly; for the counts and intervals a
+        tie forecast reads from the store's history (and that need ``scipy.stats``).
+        """
+        full = {"kind": cls.__name__, **key}
+        params = self.load(full)
+        if params is not None:
+            try:
+                return cls(**json.loads(str(params["json"])))
+            except (KeyError, ValueError, TypeError):
+                pass
+        value = work()
+        self.save(full, {"json": np.array(json.dumps(dataclasses.asdict(value)))})  # type: ignore[call-overload]
         return value
 
     def load(self, key: dict[str, Any]) -> Params | None:

@@ -33,7 +33,6 @@ from typing import Any
 import numpy as np
 from numba import njit
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import minimize, minimize_scalar
 
 from remontada.models.grid import DEFAULT_MAX_GOALS, ScoreGrid
 from remontada.models.numerics import numerical_hessian
@@ -211,6 +210,8 @@ def fit_intensity(
         return value, np.concatenate([grad_beta, [grad_sd]])
 
     start = np.concatenate([np.zeros(x.shape[1]), [np.log(0.2)]])
+    from scipy.optimize import minimize  # slow to import: only when fitting
+
     fit = minimize(objective, start, jac=True, method="L-BFGS-B", options={"gtol": 1e-9, "maxiter": 2000})
     params = fit.x
     hessian = numerical_hessian(lambda p: objective(p)[1], params)
@@ -253,6 +254,8 @@ def match_spread(
         ll = (yh - ya)[:, None] * eps - lam[:, None] * np.exp(eps) - mu[:, None] * np.exp(-eps) + log_w
         top = ll.max(1, keepdims=True)
         return -float(np.sum(top[:, 0] + np.log(np.exp(ll - top).sum(1))))
+
+    from scipy.optimize import minimize_scalar
 
     best = float(minimize_scalar(negative, bounds=(np.log(0.01), np.log(2.0)), method="bounded").x)
     step = 1e-3
