@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -24,8 +24,10 @@ from remontada.app.cli.common import (
     read_batch,
     write_csv,
 )
-from remontada.live.forecast import Curve, LiveForecast, LiveForecaster, parse_events, parse_what_if
 from remontada.models import DEFAULT_TIE_MODEL
+
+if TYPE_CHECKING:
+    from remontada.live.forecast import Curve, LiveForecast
 
 MinuteOption = Annotated[str, typer.Option("--at", help="Minutes played: 67, 45+2, 90+3, up to 120 in extra time.")]
 
@@ -75,6 +77,8 @@ def live(
     as_json: JsonOption = False,
 ) -> None:
     """The chances now, during a match or a tie: who goes through, the result, and what-ifs."""
+    from remontada.live.forecast import LiveForecaster, parse_what_if
+
     check_output(out_path, "--out")
     with open_db(db, read_only=True) as store:
         forecaster = LiveForecaster(store, model)
@@ -190,6 +194,8 @@ def replay(
     as_json: JsonOption = False,
 ) -> None:
     """The chance minute by minute over a whole match, for its goals and red cards."""
+    from remontada.live.forecast import LiveForecaster, parse_events, parse_what_if
+
     check_output(png, "--png")
     with open_db(db, read_only=True) as store:
         curve = LiveForecaster(store, model).replay(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -25,9 +25,10 @@ from remontada.app.cli.common import (
     write_csv,
 )
 from remontada.app.plain import plain, records
-from remontada.knockout.forecast import TieForecast, TieForecaster
-from remontada.knockout.precedents import base_rates, precedents
 from remontada.models import DEFAULT_TIE_MODEL
+
+if TYPE_CHECKING:
+    from remontada.knockout.forecast import TieForecast
 
 
 @app.command()
@@ -63,6 +64,8 @@ def tie(
     as_json: JsonOption = False,
 ) -> None:
     """Who goes through a knockout tie: by route, the results that do it, and the precedents."""
+    from remontada.knockout.forecast import TieForecaster
+
     check_output(out_path, "--out")
     with open_db(db, read_only=True) as store:
         forecaster = TieForecaster(store, model)
@@ -122,6 +125,8 @@ def precedents_command(
     as_json: JsonOption = False,
 ) -> None:
     """How often a first-leg deficit was overturned, by era, and the comebacks themselves."""
+    from remontada.knockout.precedents import base_rates, precedents
+
     with open_db(db, read_only=True) as store:
         frame = precedents(
             store, deficit=deficit, lost_at=lost_at, competition=competition, since=since, before=parse_date(before)
