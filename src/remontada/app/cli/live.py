@@ -78,6 +78,7 @@ def live(
 ) -> None:
     """The chances now, during a match or a tie: who goes through, the result, and what-ifs."""
     from remontada.live.forecast import LiveForecaster, parse_what_if
+    from remontada.models.inplay.kernels import results_kept_in
 
     check_output(out_path, "--out")
     with open_db(db, read_only=True) as store:
@@ -92,8 +93,9 @@ def live(
             "minute": at, "score": score, "reds": red or [], "leg1": leg1, "date": parse_date(date), "rules": rules,
             "competition": competition, "neutral": neutral,
         }  # fmt: skip
-        now = forecaster.live(team_a, team_b, **asked)
-        scenarios = [forecaster.live(team_a, team_b, **asked, what_if=(parse_what_if(t),)) for t in what_if or []]
+        with results_kept_in(forecaster.ties.forecaster.cache):  # asked again, the in-play results are read back
+            now = forecaster.live(team_a, team_b, **asked)
+            scenarios = [forecaster.live(team_a, team_b, **asked, what_if=(parse_what_if(t),)) for t in what_if or []]
     if as_json:
         emit_json({"now": now.as_dict(), "what_if": [s.as_dict() for s in scenarios]})
         return

@@ -65,6 +65,7 @@ def tie(
 ) -> None:
     """Who goes through a knockout tie: by route, the results that do it, and the precedents."""
     from remontada.knockout.forecast import TieForecaster
+    from remontada.models.inplay.kernels import results_kept_in
 
     check_output(out_path, "--out")
     with open_db(db, read_only=True) as store:
@@ -84,9 +85,10 @@ def tie(
             return
         if team_a is None or team_b is None:
             raise typer.BadParameter("give TEAM_A and TEAM_B, or --competition/--season/--round, or --batch FILE")
-        forecast = forecaster.tie(
-            team_a, team_b, leg1=leg1, date=parse_date(date), rules=rules, competition=competition, neutral=neutral
-        )
+        with results_kept_in(forecaster.forecaster.cache):  # asked again, the in-play chain's results are read back
+            forecast = forecaster.tie(
+                team_a, team_b, leg1=leg1, date=parse_date(date), rules=rules, competition=competition, neutral=neutral
+            )
     if as_json:
         emit_json(forecast.as_dict())
         return
