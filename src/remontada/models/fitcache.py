@@ -118,23 +118,6 @@ class FitCache:
         self.save(full, {f.name: np.asarray(getattr(value, f.name)) for f in dataclasses.fields(value)})  # type: ignore[arg-type]
         return value
 
-    def summary(self, cls: type[R], key: dict[str, Any], work: Callable[[], R]) -> R:
-        """A dataclass of plain numbers, strings and ``None`` (a rate and its interval): cached, else ``work()``.
-
-        Kept as JSON, which gives every float back exactly; for the counts and intervals a
-        tie forecast reads from the store's history (and that need ``scipy.stats``).
-        """
-        full = {"kind": cls.__name__, **key}
-        params = self.load(full)
-        if params is not None:
-            try:
-                return cls(**json.loads(str(params["json"])))
-            except (KeyError, ValueError, TypeError):
-                pass
-        value = work()
-        self.save(full, {"json": np.array(json.dumps(dataclasses.asdict(value)))})  # type: ignore[call-overload]
-        return value
-
     def load(self, key: dict[str, Any]) -> Params | None:
         """The arrays saved under ``key`` for this data version, or ``None`` (absent or unreadable)."""
         path, text = self._path(key)

@@ -18,18 +18,20 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["MINUTES", "STATES", "Results", "chain", "kept", "results_kept_in", "state_index", "values"]
+__all__ = ["MINUTES", "STATES", "Results", "chain", "kept", "kept_summary", "results_kept_in", "state_index", "values"]
 
 Array = NDArray[np.float64]
+S = TypeVar("S")
 MINUTES = 90
 STATES = 5
 """A side's state is its margin in the match or tie, clipped to -2..2 (index margin + 2)."""
@@ -275,3 +277,25 @@ def kept(
     out = work()
     results.save(key, {name: np.asarray(value) for name, value in out.items()})
     return out
+
+
+def kept_summary(cls: type[S], key: dict[str, Any], work: Callable[[], S]) -> S:
+    """A dataclass of plain numbers, strings and ``None`` (a rate and its interval), kept as :func:`kept` keeps arrays.
+
+    Kept as JSON, which gives every float back exactly: the extra-time rate, shootout
+    edge and base rate a tie forecast reads from the store's history (and that need
+    ``scipy.stats``). Without :func:`results_kept_in`, simply ``work()``.
+    """
+    results = _RESULTS.get()
+    if results is None:
+        return work()
+    full = {"kind": f"summary-{cls.__name__}", **key}
+    found = results.load(full)
+    if found is not None:
+        try:
+            return cls(**json.loads(str(found["json"])))
+        except (KeyError, ValueError, TypeError):
+            pass  # an entry of another layout: work it out again
+    value = work()
+    results.save(full, {"json": np.array(json.dumps(dataclasses.asdict(value)))})  # type: ignore[call-overload]
+    return value
