@@ -587,11 +587,15 @@ LIVE_ARGS = ["live", "Liverpool", "Atalanta", "--leg1", "Liverpool 0-3 Atalanta"
 TIE_ARGS = ["tie", "Liverpool", "Atalanta", "--date", "2024-04-18", "--json"]
 
 
-def _wall(args: list[str]) -> float:
+def _wall(args: list[str], code: str = CLI) -> float:
     """Seconds a user waits for one command, the interpreter's start included."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", CLI, *args], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True)
     return time.perf_counter() - start
+
+
+# What any command pays before it does anything: the interpreter and the stacks it cannot do without.
+FLOOR = "import pandas, duckdb, typer"
 
 
 def bench_cache() -> None:
@@ -599,14 +603,22 @@ def bench_cache() -> None:
         db = Path(tmp) / "store.duckdb"
         open_store(db).close()
         floor = min(_wall(["--help"]) for _ in range(3))
+        warm_of = {}
         for name, args in (("live", LIVE_ARGS), ("tie", TIE_ARGS)):
             shutil.rmtree(db.with_name(db.name + ".cache"), ignore_errors=True)  # cold: no fits kept yet
             cold = _wall([*args, "--db", str(db)])
-            warm = min(_wall([*args, "--db", str(db)]) for _ in range(2))
+            warm = warm_of[name] = min(_wall([*args, "--db", str(db)]) for _ in range(3))
             print(
                 f"CLI {name} (Liverpool-Atalanta 2024-04-18), whole command: cold {cold:.2f} s, warm {warm:.2f} s "
                 f"-> {cold / warm:.1f}x faster warm (of which starting the CLI, `remontada --help`: {floor:.2f} s)"
             )
+        base = min(_wall([], FLOOR) for _ in range(5))
+        start_up = min(_wall([], "import remontada.app.cli") for _ in range(5))
+        print(
+            f"CLI start-up against `python -c '{FLOOR}'` ({base:.2f} s, what no command can avoid): "
+            f"import remontada.app.cli {start_up:.2f} s ({start_up / base:.2f}x), warm tie {warm_of['tie']:.2f} s "
+            f"({warm_of['tie'] / base:.2f}x), warm live {warm_of['live']:.2f} s ({warm_of['live'] / base:.2f}x)"
+        )
         with Store.open(db, read_only=True) as store:
             day = dt.date(2024, 4, 18)
             fresh, _ = _best(lambda: Forecaster(store, cache=FitCache(store, enabled=False)).fitted(day), 1)

@@ -181,7 +181,7 @@ _SLOW_BACKTEST = """
 import sys, time
 from pathlib import Path
 import remontada.app.cli as cli
-import remontada.app.cli.backtests as backtests
+import remontada.evaluation.backtest as backtests  # the command imports walk_backtest from here when it runs
 
 walking, go, db = (Path(a) for a in sys.argv[1:4])
 real = backtests.walk_backtest

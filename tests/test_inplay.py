@@ -239,3 +239,63 @@ def test_the_live_table_agrees_with_the_forward_chain_under_factors():
     # the factors matter: without them the table is another one
     plain = live_table(home, away, intensity, terminal, lead=-1, away_rule=True, away_goals_home=1)
     assert abs(plain.at(30, 1, 0) - table.at(30, 1, 0)) > 1e-3
+
+
+class _Kept:
+    """A results store in memory, counting what it is asked."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, dict] = {}
+        self.hits = 0
+
+    def load(self, key):
+        found = self.entries.get(repr(sorted(key.items())))
+        self.hits += found is not None
+        return None if found is None else {k: v.copy() for k, v in found.items()}
+
+    def save(self, key, params):
+        self.entries[repr(sorted(key.items()))] = {k: np.array(v) for k, v in params.items()}
+
+
+def test_kept_results_are_the_computed_ones_exactly():
+    from remontada.models.inplay.kernels import results_kept_in
+    from remontada.models.inplay.process import live_table
+
+    intensity = fitted_like(0.3)
+    args = dict(minute=30, score=(1, 0), lead=-2, away_rule=np.array(True), away_goals_home=1)
+    fresh = final_score_grid(1.4, 1.1, intensity, **args)
+    table = live_table(1.4, 1.1, intensity, np.eye(11), lead=1)
+    kept = _Kept()
+    with results_kept_in(kept):
+        first = final_score_grid(1.4, 1.1, intensity, **args)
+        again = final_score_grid(1.4, 1.1, intensity, **args)
+        other = final_score_grid(1.5, 1.1, intensity, **args)
+        tables = [live_table(1.4, 1.1, intensity, np.eye(11), lead=1) for _ in range(2)]
+    assert kept.hits > 0
+    for grid in (first, again):
+        assert np.array_equal(grid.probs, fresh.probs) and np.array_equal(grid.tail, fresh.tail)
+    assert not np.array_equal(other.probs, fresh.probs)
+    for t in tables:
+        assert np.array_equal(t.values, table.values) and np.array_equal(t.reached, table.reached)
+        assert np.array_equal(t.prior, table.prior)
+
+
+def test_models_are_looked_up_by_their_own_names():
+    from remontada.models import DEFAULT_MODEL, DEFAULT_TIE_MODEL, MODELS
+
+    assert sorted(MODELS) == ["dixon-coles", "elo"] and len(MODELS) == 2
+    assert all(MODELS[name].name == name for name in MODELS)
+    assert DEFAULT_MODEL in MODELS and DEFAULT_TIE_MODEL in MODELS and "poisson" not in MODELS
+
+
+def test_kept_summaries_come_back_exactly():
+    from remontada.knockout.extra_time import ShootoutEdge
+    from remontada.models.inplay.kernels import kept_summary, results_kept_in
+
+    edge = ShootoutEdge(223, 413, 223 / 413, 0.1 + 0.2, None, 0.1234567890123, 0, 0, None, None, None, None)
+    kept = _Kept()
+    assert kept_summary(ShootoutEdge, {"before": "x"}, lambda: edge) == edge and not kept.entries  # nothing kept
+    with results_kept_in(kept):
+        assert kept_summary(ShootoutEdge, {"before": "x"}, lambda: edge) == edge
+        again = kept_summary(ShootoutEdge, {"before": "x"}, lambda: None)
+    assert kept.hits == 1 and again == edge and again is not edge

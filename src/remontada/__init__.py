@@ -21,30 +21,104 @@ The public API, by layer:
 * errors — :class:`RemontadaError` and its subclasses.
 """
 
+import importlib
+import typing
+
 from remontada._version import __version__
-from remontada.data.bundle import export_parquet, load_parquet, open_store
-from remontada.data.ingest import ImportReport, import_file, import_paths
-from remontada.data.queries import conflicts, duplicate_teams, find_team, matches, rejects, status, ties, unresolved
-from remontada.data.rules import LegScore, Rules, TieOutcome, decide, parse_rules, rules_for
-from remontada.data.store import Store
-from remontada.errors import (
-    AmbiguousTeamError,
-    DataError,
-    RemontadaError,
-    SchedulerError,
-    SchemaError,
-    StoreBusyError,
-    StoreError,
-    UnknownFormatError,
-    UnknownTeamError,
-)
-from remontada.evaluation.backtest import Backtest, BacktestSpec, Candidate, run_backtest
-from remontada.knockout.engine import TieProbabilities, single_match, two_legs
-from remontada.knockout.forecast import TieForecast, TieForecaster
-from remontada.knockout.precedents import base_rates, precedents
-from remontada.live.forecast import Curve, LiveForecast, LiveForecaster, WhatIf
-from remontada.models.forecast import Forecaster, MatchForecast
-from remontada.models.grid import ScoreGrid, poisson_grid
+
+if typing.TYPE_CHECKING:
+    from remontada.data.bundle import export_parquet, load_parquet, open_store
+    from remontada.data.ingest import ImportReport, import_file, import_paths
+    from remontada.data.queries import conflicts, duplicate_teams, find_team, matches, rejects, status, ties, unresolved
+    from remontada.data.rules import LegScore, Rules, TieOutcome, decide, parse_rules, rules_for
+    from remontada.data.store import Store
+    from remontada.errors import (
+        AmbiguousTeamError,
+        DataError,
+        RemontadaError,
+        SchedulerError,
+        SchemaError,
+        StoreBusyError,
+        StoreError,
+        UnknownFormatError,
+        UnknownTeamError,
+    )
+    from remontada.evaluation.backtest import Backtest, BacktestSpec, Candidate, run_backtest
+    from remontada.knockout.engine import TieProbabilities, single_match, two_legs
+    from remontada.knockout.forecast import TieForecast, TieForecaster
+    from remontada.knockout.precedents import base_rates, precedents
+    from remontada.live.forecast import Curve, LiveForecast, LiveForecaster, WhatIf
+    from remontada.models.forecast import Forecaster, MatchForecast
+    from remontada.models.grid import ScoreGrid, poisson_grid
+
+# The public names are imported on first use (PEP 562), so that ``import remontada`` (and the command
+# line, which imports only what its command needs) does not pay for the whole library up front.
+_WHERE: dict[str, str] = {
+    "AmbiguousTeamError": "remontada.errors",
+    "Backtest": "remontada.evaluation.backtest",
+    "BacktestSpec": "remontada.evaluation.backtest",
+    "Candidate": "remontada.evaluation.backtest",
+    "Curve": "remontada.live.forecast",
+    "DataError": "remontada.errors",
+    "Forecaster": "remontada.models.forecast",
+    "ImportReport": "remontada.data.ingest",
+    "LegScore": "remontada.data.rules",
+    "LiveForecast": "remontada.live.forecast",
+    "LiveForecaster": "remontada.live.forecast",
+    "MatchForecast": "remontada.models.forecast",
+    "RemontadaError": "remontada.errors",
+    "Rules": "remontada.data.rules",
+    "SchedulerError": "remontada.errors",
+    "SchemaError": "remontada.errors",
+    "ScoreGrid": "remontada.models.grid",
+    "Store": "remontada.data.store",
+    "StoreBusyError": "remontada.errors",
+    "StoreError": "remontada.errors",
+    "TieForecast": "remontada.knockout.forecast",
+    "TieForecaster": "remontada.knockout.forecast",
+    "TieOutcome": "remontada.data.rules",
+    "TieProbabilities": "remontada.knockout.engine",
+    "UnknownFormatError": "remontada.errors",
+    "UnknownTeamError": "remontada.errors",
+    "WhatIf": "remontada.live.forecast",
+    "base_rates": "remontada.knockout.precedents",
+    "conflicts": "remontada.data.queries",
+    "decide": "remontada.data.rules",
+    "duplicate_teams": "remontada.data.queries",
+    "export_parquet": "remontada.data.bundle",
+    "find_team": "remontada.data.queries",
+    "import_file": "remontada.data.ingest",
+    "import_paths": "remontada.data.ingest",
+    "load_parquet": "remontada.data.bundle",
+    "matches": "remontada.data.queries",
+    "open_store": "remontada.data.bundle",
+    "parse_rules": "remontada.data.rules",
+    "poisson_grid": "remontada.models.grid",
+    "precedents": "remontada.knockout.precedents",
+    "rejects": "remontada.data.queries",
+    "rules_for": "remontada.data.rules",
+    "run_backtest": "remontada.evaluation.backtest",
+    "single_match": "remontada.knockout.engine",
+    "status": "remontada.data.queries",
+    "ties": "remontada.data.queries",
+    "two_legs": "remontada.knockout.engine",
+    "unresolved": "remontada.data.queries",
+}
+
+
+def __getattr__(name: str) -> object:
+    try:
+        module = _WHERE[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return list(__all__)
+
 
 __all__ = [
     "AmbiguousTeamError",

@@ -27,8 +27,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from scipy.stats import binomtest, chi2
-
 from remontada.data.store import Store
 
 __all__ = ["MIN_EXTRA_TIMES", "ExtraTimeRate", "ShootoutEdge", "extra_time_rate", "shootout_edge"]
@@ -131,6 +129,8 @@ def extra_time_rate(store: Store, *, before: dt.date | None = None) -> ExtraTime
     if matches < MIN_EXTRA_TIMES or expected <= 0:
         return ExtraTimeRate(1.0, None, None, None, matches, goals, expected, fallback=True)
     estimate = goals / expected
+    from scipy.stats import chi2  # scipy.stats is slow to import: only when a rate is worked out
+
     lo = float(chi2.ppf(0.025, 2 * goals)) / 2 / expected if goals else 0.0
     hi = float(chi2.ppf(0.975, 2 * goals + 2)) / 2 / expected
     return ExtraTimeRate(estimate, estimate, lo, hi, matches, goals, expected, fallback=False)
@@ -139,6 +139,8 @@ def extra_time_rate(store: Store, *, before: dt.date | None = None) -> ExtraTime
 def _rate(wins: int, n: int) -> tuple[float | None, float | None, float | None, float | None]:
     if n == 0:
         return None, None, None, None
+    from scipy.stats import binomtest
+
     test = binomtest(wins, n, 0.5)
     interval = test.proportion_ci(confidence_level=0.95, method="wilson")
     return wins / n, float(interval.low), float(interval.high), float(test.pvalue)

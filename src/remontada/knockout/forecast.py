@@ -36,6 +36,7 @@ from remontada.memo import Memo
 from remontada.models import DEFAULT_TIE_MODEL
 from remontada.models.forecast import Forecaster
 from remontada.models.grid import ScoreGrid
+from remontada.models.inplay.kernels import kept_summary
 from remontada.models.inplay.process import Intensity
 from remontada.models.inplay.timing import fit_timing
 
@@ -270,7 +271,9 @@ class TieForecaster:
             )
 
         def evidence() -> Conditions:
-            rate, edge = extra_time_rate(self.store, before=day), shootout_edge(self.store, before=day)
+            # kept when the caller asks (results_kept_in: the tie and live commands), else worked out
+            rate = kept_summary(ExtraTimeRate, {"before": day}, lambda: extra_time_rate(self.store, before=day))
+            edge = kept_summary(ShootoutEdge, {"before": day}, lambda: shootout_edge(self.store, before=day))
             return Conditions(rate, edge, self._timing.get(day.year, timing))
 
         return self._conditions.get(day, evidence)
@@ -375,9 +378,11 @@ class TieForecaster:
         rates, leg1_rates = played.leg2_rates, played.leg1_rates
         base = None
         if score is not None and score[0] != score[1] and chosen.legs == 2:
-            base = base_rate(
-                self.store, deficit=abs(score[0] - score[1]), lost_at="home" if score[0] < score[1] else "away",
-                before=day, rules=chosen.name if chosen.name in ERAS else None,
+            deficit, lost_at = abs(score[0] - score[1]), "home" if score[0] < score[1] else "away"
+            era = chosen.name if chosen.name in ERAS else None
+            base = kept_summary(
+                BaseRate, {"deficit": deficit, "lost_at": lost_at, "before": day, "rules": era},
+                lambda: base_rate(self.store, deficit=deficit, lost_at=lost_at, before=day, rules=era),
             )  # fmt: skip
         comp_name = None
         if comp_id is not None:

@@ -30,7 +30,6 @@ import math
 from dataclasses import dataclass
 
 import pandas as pd
-from scipy.stats import binomtest
 
 from remontada.data.queries import find_competition
 from remontada.data.rules import rules_for
@@ -225,6 +224,8 @@ def _wilson(ties: int, overturned: int) -> tuple[float, float, float]:
     """The rate and its 95% Wilson score interval (NaN when there are no ties)."""
     if ties == 0:
         return math.nan, math.nan, math.nan
+    from scipy.stats import binomtest  # scipy.stats is slow to import: only when a rate is worked out
+
     ci = binomtest(overturned, ties).proportion_ci(confidence_level=0.95, method="wilson")
     return overturned / ties, float(ci.low), float(ci.high)
 

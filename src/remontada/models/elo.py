@@ -91,7 +91,6 @@ from typing import Literal, Self
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import minimize, minimize_scalar
 
 from remontada.models.base import MatchModel, Rates, select_before
 from remontada.models.grid import dixon_coles_tau
@@ -509,6 +508,8 @@ def _fit_goal_map(
         grad: Array = design.T @ (lam - home_goals) + sign * (design.T @ (mu - away_goals)) + theta
         return value, grad
 
+    from scipy.optimize import minimize  # slow to import: only when fitting
+
     c0, c1, h, e = minimize(objective, np.zeros(4), jac=True, method="BFGS").x
     return float(c0), float(c1), float(h), float(e)
 
@@ -522,5 +523,7 @@ def _fit_rho(home_goals: Array, away_goals: Array, home_rate: Array, away_rate: 
     def objective(rho: float) -> float:
         tau = dixon_coles_tau(lam, mu, rho)[rows, i, j]
         return -float(np.sum(np.log(np.maximum(tau, 1e-12))))
+
+    from scipy.optimize import minimize_scalar
 
     return float(minimize_scalar(objective, bounds=(-0.2, 0.2), method="bounded").x)

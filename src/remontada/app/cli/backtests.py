@@ -6,7 +6,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -24,20 +24,12 @@ from remontada.app.cli.common import (
     print_table,
 )
 from remontada.app.plain import records
-from remontada.data.ingest import ImportReport, import_file
 from remontada.errors import DataError
-from remontada.evaluation import parallel
-from remontada.evaluation.backtest import (
-    MARKET,
-    Backtest,
-    BacktestInputs,
-    BacktestSpec,
-    load_backtest,
-    parse_candidate,
-    save_predictions,
-    walk_backtest,
-)
 from remontada.models import DEFAULT_MODEL
+
+if TYPE_CHECKING:
+    from remontada.data.ingest import ImportReport
+    from remontada.evaluation.backtest import Backtest, BacktestInputs
 
 SchedulerOption = Annotated[
     str | None,
@@ -68,6 +60,9 @@ def _seasons(text: str | None) -> tuple[str, ...] | None:
 
 def _run_backtest(inputs: BacktestInputs, scheduler: str | None, workers: int | None) -> Backtest:
     """Walk forward with a progress bar; no store is open meanwhile (other commands can use it)."""
+    from remontada.evaluation import parallel
+    from remontada.evaluation.backtest import walk_backtest
+
     where = parallel.describe(scheduler, workers)
     with Progress(
         TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -114,6 +109,8 @@ def backtest(
     as_json: JsonOption = False,
 ) -> None:
     """Walk-forward backtest of models, against the market's de-vigged prices on the same matches."""
+    from remontada.evaluation.backtest import MARKET, BacktestSpec, load_backtest, parse_candidate, save_predictions
+
     candidates = tuple(parse_candidate(m) for m in model or [DEFAULT_MODEL])
     check_output(out_path, "--out")
     check_output_dir(png_dir, "--png-dir")
@@ -159,6 +156,8 @@ def _backtest_store(
     The files are imported first: into ``--db`` if given, else into a temporary store
     made from the bundled data (kept until the block ends).
     """
+    from remontada.data.ingest import import_file
+
     with tempfile.TemporaryDirectory() as tmp:
         path = db if db is not None or not data else Path(tmp) / "backtest.duckdb"
         if not data:
@@ -181,6 +180,8 @@ def _backtest_store(
 
 
 def _print_backtest(result: Backtest, summary: dict[str, Any]) -> None:
+    from remontada.evaluation.backtest import MARKET
+
     spec = result.spec
     scope = "the file's matches" if spec.match_ids is not None else (", ".join(spec.competitions or ["all"]))
     out.print(
@@ -238,6 +239,8 @@ def tune(
     as_json: JsonOption = False,
 ) -> None:
     """Pick a model setting by walk-forward score: each value is a backtest, on the same matches."""
+    from remontada.evaluation.backtest import BacktestSpec, load_backtest, parse_candidate
+
     name, sep, values = param.partition("=")
     if not sep or not values:
         raise typer.BadParameter(f"--param {param!r}: write NAME=V1,V2,...")

@@ -7,7 +7,7 @@ import io
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import pandas as pd
 import typer
@@ -17,10 +17,11 @@ from rich.text import Text
 
 from remontada.app.plain import plain
 from remontada.data.bundle import open_store
-from remontada.data.io.base import decode
 from remontada.data.store import Store, check_store_path, default_path
 from remontada.errors import DataError
-from remontada.knockout.forecast import TieForecast
+
+if TYPE_CHECKING:
+    from remontada.knockout.forecast import TieForecast
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Forecast football knockout ties.")
 
@@ -133,6 +134,8 @@ def print_warnings(warnings: tuple[str, ...]) -> None:
 
 def read_batch(path: Path) -> pd.DataFrame:
     """A batch file's rows as text cells; a file that is not CSV text is a clear error naming it."""
+    from remontada.data.io.base import decode
+
     try:
         text = decode(path.read_bytes(), path)
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
@@ -24,10 +24,10 @@ from remontada.app.cli.common import (
 )
 from remontada.app.plain import records
 from remontada.data import queries
-from remontada.data.bundle import check_export_dir, export_parquet, load_parquet
-from remontada.data.ingest import ImportReport, import_paths, order_for_import
-from remontada.data.links import link_teams, links, plan_link, unlink
 from remontada.errors import DataError
+
+if TYPE_CHECKING:
+    from remontada.data.ingest import ImportReport
 
 data_app = typer.Typer(no_args_is_help=True, help="Import, inspect and export the match store.")
 
@@ -47,6 +47,9 @@ def data_import(
     as_json: JsonOption = False,
 ) -> None:
     """Import files (football-data, openfootball, engsoccerdata, internationals, or a parquet export)."""
+    from remontada.data.bundle import load_parquet
+    from remontada.data.ingest import import_paths, order_for_import
+
     exports = [p for p in paths if p.is_dir() and (p / "manifest.json").is_file()]
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -138,6 +141,8 @@ def data_link(
     as_json: JsonOption = False,
 ) -> None:
     """Make two teams one: everything of DUPLICATE moves to TEAM (see `data unresolved`; undo: `data unlink`)."""
+    from remontada.data.links import link_teams, plan_link
+
     with open_db(db) as store:
         plan = plan_link(store, duplicate, team)
         if not yes:
@@ -174,6 +179,8 @@ def data_unlink(
     as_json: JsonOption = False,
 ) -> None:
     """Undo a `data link`: the two teams and their matches come back exactly as they were."""
+    from remontada.data.links import unlink
+
     with open_db(db) as store:
         report = unlink(store, link)
     if as_json:
@@ -189,6 +196,8 @@ def data_links(
     as_json: JsonOption = False,
 ) -> None:
     """Every name linked to a team, by an import or by `data link`, with its evidence."""
+    from remontada.data.links import links
+
     with open_db(db) as store:
         frame = links(store, team=team)
     if as_json:
@@ -266,6 +275,8 @@ def data_export(
     as_json: JsonOption = False,
 ) -> None:
     """Export every table as parquet (loadable again with `data import DIR`)."""
+    from remontada.data.bundle import check_export_dir, export_parquet
+
     check_export_dir(parquet, force=force)
     check_output_dir(parquet, "--parquet")
     with open_db(db, read_only=True) as store:

@@ -14,9 +14,6 @@ from remontada.app.cli.common import (
     print_tie,
 )
 from remontada.app.plain import records
-from remontada.knockout.forecast import TieForecaster
-from remontada.knockout.precedents import famous_comebacks
-from remontada.live.forecast import LiveForecaster
 
 BERGAMO = dt.date(2024, 4, 18)
 
@@ -24,6 +21,10 @@ BERGAMO = dt.date(2024, 4, 18)
 @app.command()
 def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
     """The story remontada was born from: Liverpool v Atalanta, Europa League 2023-24 quarter-final."""
+    from remontada.knockout.forecast import TieForecaster
+    from remontada.knockout.precedents import famous_comebacks
+    from remontada.live.forecast import LiveForecaster
+
     with open_db(db) as store:
         ties = TieForecaster(store)
         forecast = ties.tie("Liverpool (ENG)", "Atalanta (ITA)", date=BERGAMO)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -24,8 +24,10 @@ from remontada.app.cli.common import (
     read_batch,
     write_csv,
 )
-from remontada.live.forecast import Curve, LiveForecast, LiveForecaster, parse_events, parse_what_if
 from remontada.models import DEFAULT_TIE_MODEL
+
+if TYPE_CHECKING:
+    from remontada.live.forecast import Curve, LiveForecast
 
 MinuteOption = Annotated[str, typer.Option("--at", help="Minutes played: 67, 45+2, 90+3, up to 120 in extra time.")]
 
@@ -75,6 +77,9 @@ def live(
     as_json: JsonOption = False,
 ) -> None:
     """The chances now, during a match or a tie: who goes through, the result, and what-ifs."""
+    from remontada.live.forecast import LiveForecaster, parse_what_if
+    from remontada.models.inplay.kernels import results_kept_in
+
     check_output(out_path, "--out")
     with open_db(db, read_only=True) as store:
         forecaster = LiveForecaster(store, model)
@@ -88,8 +93,9 @@ def live(
             "minute": at, "score": score, "reds": red or [], "leg1": leg1, "date": parse_date(date), "rules": rules,
             "competition": competition, "neutral": neutral,
         }  # fmt: skip
-        now = forecaster.live(team_a, team_b, **asked)
-        scenarios = [forecaster.live(team_a, team_b, **asked, what_if=(parse_what_if(t),)) for t in what_if or []]
+        with results_kept_in(forecaster.ties.forecaster.cache):  # asked again, the in-play results are read back
+            now = forecaster.live(team_a, team_b, **asked)
+            scenarios = [forecaster.live(team_a, team_b, **asked, what_if=(parse_what_if(t),)) for t in what_if or []]
     if as_json:
         emit_json({"now": now.as_dict(), "what_if": [s.as_dict() for s in scenarios]})
         return
@@ -190,6 +196,8 @@ def replay(
     as_json: JsonOption = False,
 ) -> None:
     """The chance minute by minute over a whole match, for its goals and red cards."""
+    from remontada.live.forecast import LiveForecaster, parse_events, parse_what_if
+
     check_output(png, "--png")
     with open_db(db, read_only=True) as store:
         curve = LiveForecaster(store, model).replay(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -25,7 +25,9 @@ from remontada.app.cli.common import (
 from remontada.app.plain import records
 from remontada.data import queries
 from remontada.models import DEFAULT_MODEL
-from remontada.models.forecast import Forecaster, MatchForecast, team_ratings
+
+if TYPE_CHECKING:
+    from remontada.models.forecast import MatchForecast
 
 ModelOption = Annotated[str, typer.Option("--model", help="Match model: dixon-coles (default) or elo.")]
 
@@ -62,6 +64,8 @@ def match(
     as_json: JsonOption = False,
 ) -> None:
     """Forecast a match: 1X2, expected goals, likeliest scores (or a whole CSV with --batch)."""
+    from remontada.models.forecast import Forecaster
+
     check_output(out_path, "--out")
     with open_db(db, read_only=True) as store:
         forecaster = Forecaster(store, model)
@@ -120,6 +124,8 @@ def ratings(
     as_json: JsonOption = False,
 ) -> None:
     """Team ratings as of a date, strongest first."""
+    from remontada.models.forecast import Forecaster, team_ratings
+
     with open_db(db) as store:
         forecaster = Forecaster(store, model)
         day = parse_date(as_of) or forecaster.latest_date()

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from remontada.app.briefing import Briefing, build_briefing
 from remontada.app.cli.common import (
     DbOption,
     JsonOption,
@@ -25,11 +24,12 @@ from remontada.app.cli.common import (
     out,
     parse_date,
 )
-from remontada.data.bundle import open_store
 from remontada.data.store import check_store_path, default_path
 from remontada.errors import DataError
-from remontada.live.forecast import LiveForecaster
 from remontada.models import DEFAULT_TIE_MODEL
+
+if TYPE_CHECKING:
+    from remontada.app.briefing import Briefing
 
 
 @app.command()
@@ -50,6 +50,9 @@ def brief(
     as_json: JsonOption = False,
 ) -> None:
     """The pre-match briefing: the comeback's chance, the result needed, precedents, early goals, what-ifs."""
+    from remontada.app.briefing import build_briefing
+    from remontada.live.forecast import LiveForecaster
+
     check_output(html_path, "--html")
     with open_db(db, read_only=True) as store:
         briefing = build_briefing(
@@ -110,6 +113,7 @@ def serve(
 
     from remontada.app.web import create_app
     from remontada.app.web.app import HOSTS_VARIABLE
+    from remontada.data.bundle import open_store
 
     hosts = [f"[{host}]" if ":" in host else host, *(allowed_host or [])]  # an IPv6 address is [bracketed] in Host
     check_store_path(db or default_path())

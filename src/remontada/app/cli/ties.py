@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -25,9 +25,10 @@ from remontada.app.cli.common import (
     write_csv,
 )
 from remontada.app.plain import plain, records
-from remontada.knockout.forecast import TieForecast, TieForecaster
-from remontada.knockout.precedents import base_rates, precedents
 from remontada.models import DEFAULT_TIE_MODEL
+
+if TYPE_CHECKING:
+    from remontada.knockout.forecast import TieForecast
 
 
 @app.command()
@@ -63,6 +64,9 @@ def tie(
     as_json: JsonOption = False,
 ) -> None:
     """Who goes through a knockout tie: by route, the results that do it, and the precedents."""
+    from remontada.knockout.forecast import TieForecaster
+    from remontada.models.inplay.kernels import results_kept_in
+
     check_output(out_path, "--out")
     with open_db(db, read_only=True) as store:
         forecaster = TieForecaster(store, model)
@@ -81,9 +85,10 @@ def tie(
             return
         if team_a is None or team_b is None:
             raise typer.BadParameter("give TEAM_A and TEAM_B, or --competition/--season/--round, or --batch FILE")
-        forecast = forecaster.tie(
-            team_a, team_b, leg1=leg1, date=parse_date(date), rules=rules, competition=competition, neutral=neutral
-        )
+        with results_kept_in(forecaster.forecaster.cache):  # asked again, the in-play chain's results are read back
+            forecast = forecaster.tie(
+                team_a, team_b, leg1=leg1, date=parse_date(date), rules=rules, competition=competition, neutral=neutral
+            )
     if as_json:
         emit_json(forecast.as_dict())
         return
@@ -122,6 +127,8 @@ def precedents_command(
     as_json: JsonOption = False,
 ) -> None:
     """How often a first-leg deficit was overturned, by era, and the comebacks themselves."""
+    from remontada.knockout.precedents import base_rates, precedents
+
     with open_db(db, read_only=True) as store:
         frame = precedents(
             store, deficit=deficit, lost_at=lost_at, competition=competition, since=since, before=parse_date(before)

@@ -27,15 +27,16 @@ and the state effects only move goals between situations.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numba import njit
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import minimize, minimize_scalar
 
 from remontada.models.grid import DEFAULT_MAX_GOALS, ScoreGrid
+from remontada.models.inplay import kernels
+from remontada.models.inplay.kernels import MINUTES, STATES, state_index
 from remontada.models.numerics import numerical_hessian
 
 __all__ = [
@@ -52,12 +53,8 @@ __all__ = [
 ]
 
 Array = NDArray[np.float64]
-MINUTES = 90
-STATES = 5
-"""A side's state is its margin in the match or tie, clipped to -2..2 (index margin + 2)."""
 SLOTS = ((1, 15), (16, 30), (31, 44), (45, 45), (46, 60), (61, 75), (76, 89), (90, 90))
 """The minutes sharing one time-profile value; 45 and 90 stand for their stoppage time too."""
-_MAX_PER_MINUTE = 3  # goals one side can score in one minute in the chain (the rest of the mass is put on 3)
 
 
 def _slot_of_minute() -> NDArray[np.intp]:
@@ -94,25 +91,6 @@ class Intensity:
         """Constant rates whatever the minute or the score: the chain is then plain Poisson."""
         zero = np.zeros(STATES)
         return cls(np.ones(MINUTES), zero, zero, zero, zero, 0, 0)
-
-
-@njit(cache=True)
-def state_index(home_goals: int, away_goals: int, lead: int, away_rule: bool, away_goals_home: int) -> int:
-    """The home side's state index (0..4) at a score of this match, given the tie.
-
-    ``lead`` is the home side's lead brought into this match (0 outside a tie; a
-    second leg's first-leg margin), so its margin in the tie is ``lead + home_goals -
-    away_goals``; under the away-goals rule a level tie counts as +1 or -1 by who has
-    the more away goals (``away_goals_home``: the home side's from the first leg,
-    against the away side's ``away_goals`` in this match). Clipped to -2..2.
-    """
-    d = lead + home_goals - away_goals
-    if d == 0 and away_rule:
-        if away_goals > away_goals_home:
-            d = -1
-        elif away_goals < away_goals_home:
-            d = 1
-    return min(max(d, -2), 2) + 2
 
 
 def _design() -> tuple[Array, NDArray[np.intp], NDArray[np.intp]]:
@@ -211,6 +189,8 @@ def fit_intensity(
         return value, np.concatenate([grad_beta, [grad_sd]])
 
     start = np.concatenate([np.zeros(x.shape[1]), [np.log(0.2)]])
+    from scipy.optimize import minimize  # slow to import: only when fitting
+
     fit = minimize(objective, start, jac=True, method="L-BFGS-B", options={"gtol": 1e-9, "maxiter": 2000})
     params = fit.x
     hessian = numerical_hessian(lambda p: objective(p)[1], params)
@@ -254,124 +234,13 @@ def match_spread(
         top = ll.max(1, keepdims=True)
         return -float(np.sum(top[:, 0] + np.log(np.exp(ll - top).sum(1))))
 
+    from scipy.optimize import minimize_scalar
+
     best = float(minimize_scalar(negative, bounds=(np.log(0.01), np.log(2.0)), method="bounded").x)
     step = 1e-3
     curvature = (negative(best + step) - 2 * negative(best) + negative(best - step)) / step**2
     sd = float(np.exp(best))
     return sd, sd / np.sqrt(curvature) if curvature > 0 else float("nan")
-
-
-@njit(cache=True)
-def _minute_pmfs(
-    minute: int,
-    rate_h: float,
-    rate_a: float,
-    profile: Array,
-    home_state: Array,
-    away_state: Array,
-    ph: Array,
-    pa: Array,
-    lam: Array,
-    mu: Array,
-) -> None:  # pragma: no cover - compiled; checked through its callers
-    """Each side's goals in one minute by the home side's state: fills ``ph[s]``/``pa[s]`` (0..3, the rest on 3).
-
-    ``lam[s]`` and ``mu[s]`` get the two rates. Five states, not every score: the
-    cells of the score grid look their state up (:func:`state_index`).
-    """
-    k_max = ph.shape[1] - 1
-    for s in range(STATES):
-        lam[s] = rate_h * profile[minute] * np.exp(home_state[s])
-        mu[s] = rate_a * profile[minute] * np.exp(away_state[4 - s])
-        ph[s, 0], pa[s, 0] = np.exp(-lam[s]), np.exp(-mu[s])
-        for k in range(1, k_max + 1):
-            ph[s, k] = ph[s, k - 1] * lam[s] / k
-            pa[s, k] = pa[s, k - 1] * mu[s] / k
-        ph[s, k_max] = 1.0 - ph[s, :k_max].sum()
-        pa[s, k_max] = 1.0 - pa[s, :k_max].sum()
-
-
-@njit(cache=True)
-def _chain(
-    probs: Array,
-    tail: Array,
-    expected: Array,
-    rate_h: Array,
-    rate_a: Array,
-    profile: Array,
-    home_state: Array,
-    away_state: Array,
-    lead: NDArray[np.int64],
-    away_rule: NDArray[np.bool_],
-    away_goals_home: NDArray[np.int64],
-    start: int,
-    stop: int,
-) -> None:  # pragma: no cover - compiled; checked through final_score_grid
-    """Advance each fixture's score distribution from minute ``start`` to ``stop``, in place.
-
-    Mass leaving the grid goes to ``tail``; ``expected`` adds up each side's expected
-    goals over the minutes run (exact, whatever the grid truncates).
-    """
-    n, size = probs.shape[0], probs.shape[1]
-    k_max = _MAX_PER_MINUTE
-    ph, pa = np.empty((STATES, k_max + 1)), np.empty((STATES, k_max + 1))
-    lam, mu = np.empty(STATES), np.empty(STATES)
-    for f in range(n):
-        grid = probs[f]
-        for minute in range(start, stop):
-            _minute_pmfs(minute, rate_h[f], rate_a[f], profile, home_state, away_state, ph, pa, lam, mu)
-            new = np.zeros((size, size))
-            for h in range(size):
-                for a in range(size):
-                    p = grid[h, a]
-                    if p == 0.0:
-                        continue
-                    s = state_index(h, a, lead[f], away_rule[f], away_goals_home[f])
-                    expected[f, 0] += p * lam[s]
-                    expected[f, 1] += p * mu[s]
-                    for k in range(k_max + 1):
-                        for m in range(k_max + 1):
-                            q = p * ph[s, k] * pa[s, m]
-                            if h + k < size and a + m < size:
-                                new[h + k, a + m] += q
-                            else:
-                                tail[f] += q
-            grid[:, :] = new
-
-
-@njit(cache=True)
-def _values(
-    out: Array,
-    rate_h: float,
-    rate_a: float,
-    profile: Array,
-    home_state: Array,
-    away_state: Array,
-    lead: int,
-    away_rule: bool,
-    away_goals_home: int,
-) -> None:  # pragma: no cover - compiled; checked through live_table
-    """Fill ``out[m]`` (value at the start of minute ``m + 1``) backwards from ``out[90]``, the final whistle.
-
-    The value of a score is the chance-weighted value of the scores the next minute
-    can lead to (the birth process run backwards); goals beyond the grid stay on its
-    edge, a negligible approximation for real rates.
-    """
-    size = out.shape[1]
-    k_max = _MAX_PER_MINUTE
-    ph, pa = np.empty((STATES, k_max + 1)), np.empty((STATES, k_max + 1))
-    lam, mu = np.empty(STATES), np.empty(STATES)
-    for minute in range(MINUTES - 1, -1, -1):
-        _minute_pmfs(minute, rate_h, rate_a, profile, home_state, away_state, ph, pa, lam, mu)
-        nxt = out[minute + 1]
-        for h in range(size):
-            for a in range(size):
-                s = state_index(h, a, lead, away_rule, away_goals_home)
-                v = 0.0
-                for k in range(k_max + 1):
-                    for m in range(k_max + 1):
-                        v += ph[s, k] * pa[s, m] * nxt[min(h + k, size - 1), min(a + m, size - 1)]
-                out[minute, h, a] = v
 
 
 def _run(
@@ -386,13 +255,19 @@ def _run(
     stop: int = MINUTES,
 ) -> tuple[ScoreGrid, Array]:
     probs = np.ascontiguousarray(start_probs, dtype=float).copy()
-    tail = np.zeros(len(probs))
-    expected = np.zeros((len(probs), 2))
-    _chain(
-        probs, tail, expected, rate_h, rate_a, intensity.profile, intensity.home_state, intensity.away_state,
-        lead, away_rule, away_goals_home, start, stop,
-    )  # fmt: skip
-    return ScoreGrid(probs, tail), expected
+
+    def run() -> dict[str, NDArray[Any]]:
+        tail = np.zeros(len(probs))
+        expected = np.zeros((len(probs), 2))
+        kernels.chain(
+            probs, tail, expected, rate_h, rate_a, intensity.profile, intensity.home_state, intensity.away_state,
+            lead, away_rule, away_goals_home, start, stop,
+        )  # fmt: skip
+        return {"probs": probs, "tail": tail, "expected": expected}
+
+    inputs = (probs, rate_h, rate_a, intensity, lead, away_rule, away_goals_home, start, stop)
+    out = kernels.kept("chain", inputs, run)
+    return ScoreGrid(out["probs"], out["tail"]), out["expected"]
 
 
 def _kickoff(n: int, size: int) -> Array:
@@ -557,13 +432,34 @@ def live_table(
     multiply the rates of the minutes to come, not those the score so far came from
     (build a new table when a red card changes them).
     """
+    inputs = (home_rate, away_rate, intensity, terminal, lead, away_rule, away_goals_home, home_factor, away_factor)
+    out = kernels.kept(
+        "live-table",
+        (*inputs, QUADRATURE),
+        lambda: dataclasses.asdict(_live_table(*inputs)),
+        code=(_live_table, _node_rates, _run, _kickoff),
+    )
+    return LiveTable(out["values"], out["reached"], out["prior"])
+
+
+def _live_table(
+    home_rate: float,
+    away_rate: float,
+    intensity: Intensity,
+    terminal: Array,
+    lead: int,
+    away_rule: bool,
+    away_goals_home: int,
+    home_factor: float,
+    away_factor: float,
+) -> LiveTable:
     size = terminal.shape[0]
     prior, base_h, base_a = _node_rates(np.array([home_rate], float), np.array([away_rate], float), intensity, size)
     k = len(prior)
     values = np.empty((k, MINUTES + 1, size, size))
     for node in range(k):
         values[node, MINUTES] = terminal
-        _values(
+        kernels.values(
             values[node], float(base_h[node] * home_factor), float(base_a[node] * away_factor), intensity.profile,
             intensity.home_state, intensity.away_state, int(lead), bool(away_rule), int(away_goals_home),
         )  # fmt: skip
@@ -572,7 +468,7 @@ def live_table(
     state = np.full(k, lead, np.int64), np.full(k, bool(away_rule)), np.full(k, away_goals_home, np.int64)
     reached[:, 0] = probs
     for minute in range(MINUTES):
-        _chain(
+        kernels.chain(
             probs, tail, expected, base_h, base_a, intensity.profile, intensity.home_state, intensity.away_state,
             *state, minute, minute + 1,
         )  # fmt: skip

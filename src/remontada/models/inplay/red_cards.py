@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import minimize
 from scipy.special import logsumexp, xlogy
 
 from remontada.models.inplay.process import MINUTES
@@ -238,6 +237,8 @@ def fit_red_cards(
     goals_all = goals0 + goals1
     exposure_all = exposure0 + np.bincount(side.ravel(), rate.ravel(), 2) * mass
     start = np.concatenate([np.log(np.maximum(goals_all, 0.5) / exposure_all), [0.0, 0.0]])
+    from scipy.optimize import minimize  # slow to import: only when fitting
+
     fit = minimize(objective, start, jac=True, method="L-BFGS-B", options={"gtol": 1e-8, "maxiter": 500})
     hessian = numerical_hessian(lambda p: objective(p)[1], fit.x)
     se = np.sqrt(np.clip(np.diag(np.linalg.pinv(hessian)), 0.0, None))
