@@ -139,3 +139,16 @@ def test_a_lone_carriage_return_in_the_header_is_a_clear_refusal(tmp_path):
     bad.write_bytes(b"\r,home_team,away_team,winner,first_shooter\n2022-12-18,Argentina,France,Argentina,France\n")
     with pytest.raises(UnknownFormatError, match="not in a format remontada recognises"):
         detect(bad)
+
+
+def test_a_date_in_year_0_is_a_rejected_row(tmp_path):
+    """Found by the importer fuzz: football-data ``Date`` 0000-01-01 parsed, then broke the season's arithmetic."""
+    lines = FOOTBALL_DATA.read_text(encoding="utf-8-sig").split("\n")
+    cells = lines[1].split(",")
+    original = cells[1]
+    cells[1] = "0000-01-01"
+    lines[1] = ",".join(cells)
+    bad = tmp_path / "N1.csv"
+    bad.write_text("\n".join(lines), encoding="utf-8")
+    assert original != cells[1]
+    assert _reasons(_parse(bad))[2] == "Date: '0000-01-01' is not a date (dd/mm/yy, dd/mm/yyyy or yyyy-mm-dd)"

@@ -7,7 +7,6 @@ minutes of extra time are live forecasts one by one.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -38,28 +37,18 @@ CURVE_ROOM = 5
 
 def curve(
     forecaster: LiveForecaster,
-    team_a: str,
-    team_b: str,
+    match: _Match,
     *,
     goals: list[tuple[int, str]],
-    reds: list[tuple[int, str]] | None = None,
-    leg1: str | tuple[int, int] | None = None,
-    date: dt.date | None = None,
-    rules: str | None = None,
-    competition: str | None = None,
-    neutral: bool = False,
-    what_if: tuple[WhatIf, ...] = (),
+    reds: list[tuple[int, str]] | None,
+    what_if: tuple[WhatIf, ...],
 ) -> Curve:
-    """The chances minute by minute over a whole match for a timeline of goals and red cards.
+    """The chances minute by minute over the resolved ``match`` (see :meth:`LiveForecaster.replay`).
 
-    ``goals`` and ``reds`` are ``(minute, team)`` (:func:`parse_events`); the tie
-    is found as in :meth:`live` (``date`` defaults to the second leg of the
-    latest tie the store holds between A and B, A at home first). Minutes 91-120
-    are drawn when the goals leave the tie level after 90 minutes.
+    Up to minute 90 every value comes from the backward tables of the red-card state
+    at that minute; minutes 91-120, when the goals leave the tie level after 90, are
+    live forecasts one by one.
     """
-    if date is None:
-        date = forecaster.ties.last_second_leg(*forecaster.ties.forecaster.pair(team_a, team_b))
-    match = forecaster._match(team_a, team_b, leg1, date, rules, competition, neutral)
     scored = [(m, forecaster._side(t, match, "goals")) for m, t in goals]
     sent_off = [(m, forecaster._side(t, match, "reds")) for m, t in (reds or [])]
     room = DEFAULT_MAX_GOALS + CURVE_ROOM

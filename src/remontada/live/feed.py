@@ -29,21 +29,7 @@ Array = NDArray[np.float64]
 def feed(
     forecaster: LiveForecaster, rows: pd.DataFrame, *, source: str = "batch", keep_going: bool = False
 ) -> pd.DataFrame:
-    """Forecast every row of a live batch (the columns are DESIGN.md's).
-
-    Columns: ``date, home, away[, neutral], minute, home_goals, away_goals[,
-    home_red, away_red][, leg1_home_goals, leg1_away_goals][, rules]``. Leg-1
-    goals, from this match's home side's point of view, make the row the second
-    leg of a tie (the home side was away in the first leg), under the stored
-    tie's rules on that date, or the ``rules`` column's, else two legs without
-    away goals; a ``rules`` column without leg-1 goals makes the row a first leg
-    or a one-match knockout with the home side as side A; otherwise the row is a
-    match outside any tie. Output adds ``p_home, p_draw, p_away`` and, for ties,
-    ``p_home_advances``. Rows of one match (a live feed) whose score or red
-    cards go down as the clock goes on are bad rows too. Bad rows are all
-    reported together as a :class:`BatchError` (rows counted with the header as
-    row 1), or with ``keep_going`` left empty with an ``error``.
-    """
+    """Every row of a live batch forecast, every bad row reported (see :meth:`LiveForecaster.batch`)."""
     needed = ("date", "home", "away", "minute", "home_goals", "away_goals")
     missing = [c for c in needed if c not in rows.columns]
     if missing:

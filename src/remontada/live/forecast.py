@@ -168,19 +168,10 @@ class LiveForecaster:
         latest tie the store holds between A and B, A at home first). Minutes 91-120
         are drawn when the goals leave the tie level after 90 minutes.
         """
-        return curve(
-            self,
-            team_a,
-            team_b,
-            goals=goals,
-            reds=reds,
-            leg1=leg1,
-            date=date,
-            rules=rules,
-            competition=competition,
-            neutral=neutral,
-            what_if=what_if,
-        )
+        if date is None:
+            date = self.ties.last_second_leg(*self.ties.forecaster.pair(team_a, team_b))
+        match = self._match(team_a, team_b, leg1, date, rules, competition, neutral)
+        return curve(self, match, goals=goals, reds=reds, what_if=what_if)
 
     def batch(self, rows: pd.DataFrame, *, source: str = "batch", keep_going: bool = False) -> pd.DataFrame:
         """Forecast every row of a live batch (the columns are DESIGN.md's).

@@ -39,6 +39,8 @@ DbOption = Annotated[
 
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
+BatchOutOption = Annotated[str, typer.Option("--out", help="Where the batch output goes ('-' for stdout).")]
+KeepGoingOption = Annotated[bool, typer.Option("--keep-going", help="Forecast the good rows of a bad batch.")]
 
 
 def open_db(db: Path | None, *, empty: bool = False, read_only: bool = False) -> Store:

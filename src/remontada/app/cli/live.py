@@ -9,8 +9,10 @@ import typer
 from rich.table import Table
 
 from remontada.app.cli.common import (
+    BatchOutOption,
     DbOption,
     JsonOption,
+    KeepGoingOption,
     LiveDateOption,
     RulesOption,
     TieModelOption,
@@ -71,8 +73,8 @@ def live(
             "[,leg1_home_goals,leg1_away_goals] rows.",
         ),
     ] = None,
-    out_path: Annotated[str, typer.Option("--out", help="Where the batch output goes ('-' for stdout).")] = "-",
-    keep_going: Annotated[bool, typer.Option("--keep-going", help="Forecast the good rows of a bad batch.")] = False,
+    out_path: BatchOutOption = "-",
+    keep_going: KeepGoingOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:

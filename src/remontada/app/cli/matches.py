@@ -9,8 +9,10 @@ import typer
 from rich.table import Table
 
 from remontada.app.cli.common import (
+    BatchOutOption,
     DbOption,
     JsonOption,
+    KeepGoingOption,
     app,
     check_output,
     emit_json,
@@ -50,8 +52,8 @@ def match(
     as_of: AsOfOption = None,
     model: ModelOption = DEFAULT_MODEL,
     batch: Annotated[Path | None, typer.Option("--batch", help="CSV with date,home,away[,neutral] rows.")] = None,
-    out_path: Annotated[str, typer.Option("--out", help="Where the batch output goes ('-' for stdout).")] = "-",
-    keep_going: Annotated[bool, typer.Option("--keep-going", help="Forecast the good rows of a bad batch.")] = False,
+    out_path: BatchOutOption = "-",
+    keep_going: KeepGoingOption = False,
     refit: Annotated[
         str,
         typer.Option(

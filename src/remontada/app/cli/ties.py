@@ -9,8 +9,10 @@ import typer
 from rich.table import Table
 
 from remontada.app.cli.common import (
+    BatchOutOption,
     DbOption,
     JsonOption,
+    KeepGoingOption,
     RulesOption,
     TieModelOption,
     app,
@@ -58,8 +60,8 @@ def tie(
     batch: Annotated[
         Path | None, typer.Option("--batch", help="CSV with date,team_a,team_b,leg1_a,leg1_b[,rules] rows.")
     ] = None,
-    out_path: Annotated[str, typer.Option("--out", help="Where the batch output goes ('-' for stdout).")] = "-",
-    keep_going: Annotated[bool, typer.Option("--keep-going", help="Forecast the good rows of a bad batch.")] = False,
+    out_path: BatchOutOption = "-",
+    keep_going: KeepGoingOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:

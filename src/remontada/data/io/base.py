@@ -28,6 +28,8 @@ import pandas as pd
 from remontada.errors import DataError
 
 __all__ = [
+    "FIRST_DATE",
+    "LAST_DATE",
     "GOALS",
     "MATCHES",
     "ODDS",
@@ -42,6 +44,7 @@ __all__ = [
     "decode",
     "nul_line",
     "read_csv_rows",
+    "plausible_dates",
     "read_text",
 ]
 
@@ -107,13 +110,22 @@ def _goals(name: str, required: bool = False) -> Column:
     )
 
 
+FIRST_DATE, LAST_DATE = pd.Timestamp("1850-01-01"), pd.Timestamp("2100-01-01")
+"""The dates a football result can have: anything outside is damage (a year 0 parses, and breaks date arithmetic)."""
 _DATE_OK = Column(
     "date",
     "date",
     True,
-    _between(pd.Timestamp("1850-01-01"), pd.Timestamp("2100-01-01")),  # type: ignore[arg-type]
+    _between(FIRST_DATE, LAST_DATE),  # type: ignore[arg-type]
     "a date between 1850 and 2100",
 )
+
+
+def plausible_dates(dates: pd.Series) -> pd.Series:
+    """Parsed dates with those outside 1850-2100 made missing, so that they are rejected as not dates."""
+    return dates.where((dates >= FIRST_DATE) & (dates < LAST_DATE))
+
+
 _LINE = Column("line", "int", True)
 _RAW = Column("raw", "str", True)
 _TEAM_KINDS = frozenset({"club", "national"})
@@ -380,7 +392,8 @@ def _coerce(s: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
     if kind == "date":
         if pd.api.types.is_datetime64_any_dtype(s):
             return s.astype("datetime64[s]"), present
-        return pd.to_datetime(text.where(present), errors="coerce", format="ISO8601").astype("datetime64[s]"), present
+        parsed = pd.to_datetime(text.where(present), errors="coerce", format="ISO8601").astype("datetime64[s]")
+        return plausible_dates(parsed), present
     raise ValueError(kind)
 
 

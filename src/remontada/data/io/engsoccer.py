@@ -89,7 +89,7 @@ from typing import ClassVar, NamedTuple
 import pandas as pd
 
 from remontada.data.competitions import season_label
-from remontada.data.io.base import NEGATIVE_SCORE, REJECTS, Importer, ParsedFile, read_csv_rows
+from remontada.data.io.base import NEGATIVE_SCORE, REJECTS, Importer, ParsedFile, plausible_dates, read_csv_rows
 from remontada.data.io.rounds import canonical_round
 from remontada.errors import DataError
 
@@ -378,7 +378,7 @@ def _cup(path: Path, rows: pd.DataFrame, competition: str) -> tuple[str, pd.Data
     two_legged = (leg_no == 2).groupby(tie_key).transform("any")
     unsure = tie == "check_replay_data"
     if unsure.any():
-        dates = pd.to_datetime(columns["date"], errors="coerce", format="ISO8601")
+        dates = plausible_dates(pd.to_datetime(columns["date"], errors="coerce", format="ISO8601"))
         order = dates.where(leg_no == 0).groupby(tie_key).rank(method="first")
         replay_no = replay_no.where(~unsure, _int(order).fillna(1) - 1)
     leg = _replay_leg(replay_no).where(~(two_legged & leg_no.isin([1, 2])), leg_no.astype(str))

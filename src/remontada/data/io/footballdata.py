@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from remontada.data.competitions import season_label, season_of
-from remontada.data.io.base import ODDS, REJECTS, Importer, ParsedFile, read_csv_rows
+from remontada.data.io.base import ODDS, REJECTS, Importer, ParsedFile, plausible_dates, read_csv_rows
 from remontada.errors import DataError
 
 __all__ = [
@@ -225,7 +225,7 @@ def _parse_dates(text: pd.Series) -> pd.Series:
             "day": pd.to_numeric(parts["day"]).fillna(pd.to_numeric(parts["iso_day"])),
         }
     )
-    return pd.to_datetime(fields, errors="coerce").astype("datetime64[s]")
+    return plausible_dates(pd.to_datetime(fields, errors="coerce").astype("datetime64[s]"))
 
 
 def _named_season(path: Path) -> int | None:

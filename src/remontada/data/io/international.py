@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from remontada.data.competitions import season_of
-from remontada.data.io.base import Importer, ParsedFile, read_csv_rows
+from remontada.data.io.base import Importer, ParsedFile, plausible_dates, read_csv_rows
 from remontada.errors import DataError
 
 __all__ = ["InternationalImporter"]
@@ -70,7 +70,7 @@ def _first_problem(checks: _Checks, index: pd.Index) -> pd.Series:
 
 def _dates(cells: pd.DataFrame) -> tuple[pd.Series, _Checks]:
     """Parse the ``date`` column; return the dates and the checks that explain a bad one."""
-    dates = pd.to_datetime(cells["date"], format="%Y-%m-%d", errors="coerce").astype("datetime64[s]")
+    dates = plausible_dates(pd.to_datetime(cells["date"], format="%Y-%m-%d", errors="coerce").astype("datetime64[s]"))
     return dates, [
         (_missing(cells["date"]), "date: missing"),
         (dates.isna(), "date: " + cells["date"].map(repr) + " is not a date (yyyy-mm-dd)"),
