@@ -4,7 +4,7 @@ The interface follows scikit-learn's conventions: hyperparameters in ``__init__`
 only; :meth:`MatchModel.fit` validates its input, uses only matches strictly before
 ``as_of``, and returns the model; learned values end in ``_``; predicting before
 fitting raises :class:`NotFittedError`. Models know nothing of files or the store:
-they take a :data:`MATCH_COLUMNS` frame (see :func:`remontada.models.data.training_matches`).
+they take a :data:`MATCH_COLUMNS` frame (see :func:`remontada.data.queries.training_matches`).
 
 A fitted model turns fixtures (team ids, venue) into goal rates and a ``rho`` (the
 Dixon-Coles low-score dependence, 0 for models without it); :meth:`MatchModel.grids`
