@@ -41,6 +41,13 @@ DbOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 BatchOutOption = Annotated[str, typer.Option("--out", help="Where the batch output goes ('-' for stdout).")]
 KeepGoingOption = Annotated[bool, typer.Option("--keep-going", help="Forecast the good rows of a bad batch.")]
+Leg1Option = Annotated[
+    str | None, typer.Option("--leg1", help="First-leg score: 'Liverpool 0-3 Atalanta' or '0-3' (A first).")
+]
+LiveLeg1Option = Annotated[
+    str | None, typer.Option("--leg1", help="First-leg score, 'Liverpool 0-3 Atalanta': the match is leg 2.")
+]
+CompetitionRulesOption = Annotated[str | None, typer.Option(help="Competition (slug or name), for its rules.")]
 
 
 def open_db(db: Path | None, *, empty: bool = False, read_only: bool = False) -> Store:

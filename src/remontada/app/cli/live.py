@@ -10,10 +10,12 @@ from rich.table import Table
 
 from remontada.app.cli.common import (
     BatchOutOption,
+    CompetitionRulesOption,
     DbOption,
     JsonOption,
     KeepGoingOption,
     LiveDateOption,
+    LiveLeg1Option,
     RulesOption,
     TieModelOption,
     app,
@@ -56,13 +58,11 @@ def live(
     red: Annotated[
         list[str] | None, typer.Option("--red", help="A side shown a red card so far (repeat for each card).")
     ] = None,
-    leg1: Annotated[
-        str | None, typer.Option("--leg1", help="First-leg score, 'Liverpool 0-3 Atalanta': the match is leg 2.")
-    ] = None,
+    leg1: LiveLeg1Option = None,
     what_if: WhatIfOption = None,
     date: LiveDateOption = None,
     rules: RulesOption = None,
-    competition: Annotated[str | None, typer.Option(help="Competition (slug or name), for its rules.")] = None,
+    competition: CompetitionRulesOption = None,
     neutral: Annotated[bool, typer.Option("--neutral", help="Played on neutral ground.")] = False,
     model: TieModelOption = DEFAULT_TIE_MODEL,
     batch: Annotated[
@@ -181,16 +181,14 @@ def replay(
     team_b: Annotated[str, typer.Argument(help="The other side.")],
     goals: Annotated[str, typer.Option("--goals", help="The goals, 'MINUTE:TEAM,...', e.g. '7:Liverpool'.")] = "",
     red: Annotated[str, typer.Option("--red", help="Red cards, 'MINUTE:TEAM,...'.")] = "",
-    leg1: Annotated[
-        str | None, typer.Option("--leg1", help="First-leg score, 'Liverpool 0-3 Atalanta': the match is leg 2.")
-    ] = None,
+    leg1: LiveLeg1Option = None,
     what_if: WhatIfOption = None,
     date: Annotated[
         str | None,
         typer.Option("--date", help="The match's date (default: the latest stored tie's second leg)."),
     ] = None,
     rules: RulesOption = None,
-    competition: Annotated[str | None, typer.Option(help="Competition (slug or name), for its rules.")] = None,
+    competition: CompetitionRulesOption = None,
     neutral: Annotated[bool, typer.Option("--neutral", help="Played on neutral ground.")] = False,
     png: Annotated[Path | None, typer.Option("--png", help="Also draw the curve to this PNG file.")] = None,
     model: TieModelOption = DEFAULT_TIE_MODEL,

@@ -11,8 +11,10 @@ from rich.table import Table
 from rich.text import Text
 
 from remontada.app.cli.common import (
+    CompetitionRulesOption,
     DbOption,
     JsonOption,
+    Leg1Option,
     LiveDateOption,
     RulesOption,
     TieModelOption,
@@ -36,12 +38,10 @@ if TYPE_CHECKING:
 def brief(
     team_a: Annotated[str, typer.Argument(help="The side at home in the first leg.", show_default=False)],
     team_b: Annotated[str, typer.Argument(help="The side at home in the second leg.", show_default=False)],
-    leg1: Annotated[
-        str | None, typer.Option("--leg1", help="First-leg score: 'Liverpool 0-3 Atalanta' or '0-3' (A first).")
-    ] = None,
+    leg1: Leg1Option = None,
     date: LiveDateOption = None,
     rules: RulesOption = None,
-    competition: Annotated[str | None, typer.Option(help="Competition (slug or name), for its rules.")] = None,
+    competition: CompetitionRulesOption = None,
     html_path: Annotated[
         Path | None, typer.Option("--html", help="Write the briefing as one printable HTML page to this file.")
     ] = None,

@@ -13,6 +13,7 @@ from remontada.app.cli.common import (
     DbOption,
     JsonOption,
     KeepGoingOption,
+    Leg1Option,
     RulesOption,
     TieModelOption,
     app,
@@ -39,9 +40,7 @@ def tie(
     team_b: Annotated[
         str | None, typer.Argument(help="The side at home in the second leg.", show_default=False)
     ] = None,
-    leg1: Annotated[
-        str | None, typer.Option("--leg1", help="First-leg score: 'Liverpool 0-3 Atalanta' or '0-3' (A first).")
-    ] = None,
+    leg1: Leg1Option = None,
     date: Annotated[
         str | None, typer.Option("--date", help="Forecast with data strictly before this date (the second leg's).")
     ] = None,
