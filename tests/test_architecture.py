@@ -11,7 +11,7 @@ from importlinter.cli import lint_imports
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "remontada"
-ROOMS = {"app", "data", "evaluation", "knockout", "live", "models"}
+ROOMS = {"app", "data", "evaluation", "knockout", "live", "models", "tournaments"}
 LOOSE = {"__init__.py", "__main__.py", "_version.py", "errors.py", "memo.py"}
 LONGEST = 600
 
