@@ -1,0 +1,100 @@
+"""A competition's matches as a checked frame: played ones with their score, the rest to simulate.
+
+The DESIGN.md fixtures CSV is ``date,home,away[,group][,neutral][,home_goals,away_goals]``:
+a row with goals was played, a row without is simulated; ``group`` is the group's letter
+in group formats. A knockout match already played may be a row without a group (with a
+``winner`` column when the score was level). Every bad row is found before anything is
+simulated and reported with its row number (the header is row 1), and a row with a score
+on or after the forecast's date is refused: that result was not known then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from remontada.errors import BatchError, DataError
+
+__all__ = ["REQUIRED", "check_fixtures"]
+
+REQUIRED = ("date", "home", "away")
+_TRUE = {"1", "true", "yes", "y", "t"}
+_FALSE = {"0", "false", "no", "n", "f", ""}
+
+
+def check_fixtures(rows: pd.DataFrame, *, source: str = "fixtures", as_of: dt.date | None = None) -> pd.DataFrame:
+    """Validate the fixtures and return them with typed columns.
+
+    Columns out: ``date`` (a date, or None when not yet scheduled), ``home``, ``away``,
+    ``group`` (text, empty if none), ``neutral`` (True, False or None: the format's
+    default), ``home_goals``/``away_goals`` (nullable integers), ``winner`` (text).
+    Raises :class:`BatchError` listing every bad row.
+    """
+    missing = [c for c in REQUIRED if c not in rows.columns]
+    if missing:
+        raise DataError(f"{source}: missing column(s) {', '.join(missing)}; a fixtures file has "
+                        "date,home,away[,group][,neutral][,home_goals,away_goals]")  # fmt: skip
+    if ("home_goals" in rows.columns) != ("away_goals" in rows.columns):
+        raise DataError(f"{source}: give both home_goals and away_goals, or neither")
+    problems: list[tuple[int, str]] = []
+    out = []
+    for i, row in enumerate(rows.to_dict("records")):
+        line = i + 2
+        text = {
+            k: ("" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip()) for k, v in row.items()
+        }
+        home, away = text["home"], text["away"]
+        if not home or not away:
+            problems.append((line, "a match needs a home and an away team"))
+            continue
+        if home.casefold() == away.casefold():
+            problems.append((line, f"{home!r} cannot play itself"))
+            continue
+        day = None
+        if text["date"]:
+            try:
+                day = dt.date.fromisoformat(text["date"][:10])
+            except ValueError:
+                problems.append((line, f"date {text['date']!r} is not YYYY-MM-DD"))
+                continue
+        goals: list[int | None] = []
+        for side in ("home_goals", "away_goals"):
+            value = text.get(side, "")
+            try:
+                number = int(float(value)) if value else None
+            except ValueError:
+                number = -1
+            if number is not None and (number < 0 or number > 99 or str(value).count(".") > 1):
+                problems.append((line, f"{side} {value!r} is not a number of goals"))
+            goals.append(number)
+        if (goals[0] is None) != (goals[1] is None):
+            problems.append((line, "give both teams' goals, or neither"))
+            continue
+        played = goals[0] is not None
+        if played and as_of is not None and (day is None or day >= as_of):
+            when = f"on {day}" if day else "with no date"
+            problems.append((line, f"has a score but is {when}, not before the forecast's date {as_of}: "
+                                   "leave the goals out, or forecast from a later date"))  # fmt: skip
+            continue
+        neutral_text = text.get("neutral", "").lower()
+        if neutral_text not in _TRUE | _FALSE:
+            problems.append((line, f"neutral {text['neutral']!r} is not yes or no"))
+            continue
+        winner = text.get("winner", "")
+        if winner and winner.casefold() not in (home.casefold(), away.casefold()):
+            problems.append((line, f"winner {winner!r} is neither {home!r} nor {away!r}"))
+            continue
+        out.append({
+            "row": line, "date": day, "home": home, "away": away, "group": text.get("group", "").upper(),
+            "neutral": None if neutral_text == "" else neutral_text in _TRUE,
+            "home_goals": goals[0], "away_goals": goals[1], "winner": winner,
+        })  # fmt: skip
+    if problems:
+        raise BatchError(source, problems)
+    frame = pd.DataFrame(out, columns=["row", "date", "home", "away", "group", "neutral", "home_goals", "away_goals",
+                                       "winner"])  # fmt: skip
+    for side in ("home_goals", "away_goals"):
+        frame[side] = frame[side].astype("Int64")
+    return frame
