@@ -127,7 +127,7 @@ class TournamentForecaster:
             table_rows = rows.iloc[:0]
         matches = _complete_round_robin(fmt, table_rows, teams)
         ko_rows = rows[(rows["group"] == "") & rows["home_goals"].notna()] if fmt.groups is not None else rows.iloc[:0]
-        known = list(known) + [_settled(r, source) for r in ko_rows.to_dict("records")]
+        known = list(known) + [_settled(r, source) for r in ko_rows.to_dict("records")]  # type: ignore[arg-type]
         ids = self._team_ids(teams)
         return self._run(fmt, teams, ids, tables, matches, index, as_of, sims, seed, conditions, scheduler, on_done,
                          known)  # fmt: skip
@@ -167,7 +167,7 @@ class TournamentForecaster:
         frame["date"] = pd.to_datetime(frame["date"]).dt.date
         as_of = as_of or max(frame["date"]) + dt.timedelta(days=1)
         if kind and kind[0] == "league":
-            chosen = load_format(fmt) if fmt is not None else _league_format(comp)
+            chosen = fmt if isinstance(fmt, Format) else load_format(fmt) if fmt is not None else _league_format(comp)
             rows = frame[["date", "home", "away", "neutral", "home_goals", "away_goals"]].copy()
             unplayed = rows["date"] >= as_of
             rows["home_goals"] = rows["home_goals"].astype("Int64").mask(unplayed)
@@ -291,8 +291,8 @@ class TournamentForecaster:
         continental = fmt.name.startswith("uefa") or any(r.rules.name.startswith("uefa") for r in fmt.rounds)
         home = np.array([index[h.casefold()] for h in matches["home"]], np.int64)
         away = np.array([index[a.casefold()] for a in matches["away"]], np.int64)
-        home_goals = matches["home_goals"].astype("Int64").fillna(-1).to_numpy(np.int64)
-        away_goals = matches["away_goals"].astype("Int64").fillna(-1).to_numpy(np.int64)
+        home_goals = np.asarray(matches["home_goals"].astype("Int64").fillna(-1).to_numpy(), dtype=np.int64)
+        away_goals = np.asarray(matches["away_goals"].astype("Int64").fillna(-1).to_numpy(), dtype=np.int64)
         neutral = np.array([fmt.neutral if n is None or pd.isna(n) else bool(n) for n in matches["neutral"]], bool)
         todo = np.flatnonzero(home_goals < 0)
         rates = model.rates(team_ids[home[todo]], team_ids[away[todo]], neutral[todo], continental)
@@ -316,7 +316,8 @@ class TournamentForecaster:
         stages = plan.stages
         league = fmt.league
         importance = _importance(plan, counts, dates)
-        stand_for = (fmt.groups or fmt.league).criteria.lots if (fmt.groups or fmt.league) else ""
+        table = fmt.groups or fmt.league
+        stand_for = table.criteria.lots if table is not None else ""
         unknown = [teams[i] for i in range(len(teams)) if not model.rates([ids[i]], [ids[i]]).known[0]]
         warnings = tuple(self.forecaster.warnings(as_of)) + (
             (f"no matches before {as_of} for {', '.join(unknown)}: rated from the prior",) if unknown else ()
@@ -391,11 +392,13 @@ def _first_unplayed(rows: pd.DataFrame) -> dt.date:
     """The forecast's default date: the first match still to play, else the day after the last."""
     todo = rows[rows["home_goals"].isna() & rows["date"].notna()]
     if not todo.empty:
-        return min(todo["date"])
+        first: dt.date = min(todo["date"])
+        return first
     dated = rows["date"].dropna()
     if dated.empty:
         raise DataError("the fixtures have no dates: give --as-of")
-    return max(dated) + dt.timedelta(days=1)
+    last: dt.date = max(dated)
+    return last + dt.timedelta(days=1)
 
 
 def _entrants(fmt: Format, rows: pd.DataFrame, source: str) -> tuple[list[str], tuple[Ints, ...], Format]:

@@ -548,9 +548,9 @@ class _Reader:
         elif slot.kind in ("position", "drawn"):  # a place in the league, or in the entry list of a knockout
             if groups is not None:
                 raise self.fail(where, f"slot {slot.text!r} names a place, but the format has groups")
-            bad_positions = [p for p in (slot.positions or (slot.position,)) if league and p > league.size]
-            if bad_positions:
-                raise self.fail(where, f"slot {slot.text!r}: the league has {league.size} places")
+            size = league.size if league is not None else None
+            if size is not None and any(p > size for p in (slot.positions or (slot.position,))):
+                raise self.fail(where, f"slot {slot.text!r}: the league has {size} places")
         elif slot.tie not in ids:
             raise self.fail(where, f"slot {slot.text!r} names tie {slot.tie!r}, which no earlier round has")
         elif slot.kind == "loser" and not rounds:

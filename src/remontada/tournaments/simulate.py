@@ -132,7 +132,8 @@ class _Layout:
             matches.append(np.flatnonzero(same & (team_table[plan.home] == t)))
         sizes = [len(t) for t in plan.tables]
         empty = np.zeros(0, np.int64)
-        rows, groups, columns = np.zeros(1, np.int64), np.zeros((1, 1), np.int64), ()
+        rows, groups = np.zeros(1, np.int64), np.zeros((1, 1), np.int64)
+        columns: tuple[str, ...] = ()
         if fmt.thirds is not None and fmt.groups is not None:
             names = fmt.groups.names
             columns = tuple(next(iter(fmt.thirds.table.values())))
@@ -207,7 +208,7 @@ def simulate_chunk(plan: Plan, task: tuple[int, int, int]) -> Counts:
     stats = np.zeros((sims, n, N_STATS))
     drawn = np.zeros(sims, np.bool_)
     if plan.tables:
-        c = lay.criteria
+        c: CompiledCriteria = lay.criteria
         _rank_tables(
             home_goals, away_goals, plan.home, plan.away, lay.table_teams, lay.team_start, lay.table_matches,
             lay.match_start, lay.points, c.codes, c.starts, c.lengths, c.reapply, lots, pos_team, stats, drawn,
@@ -237,8 +238,7 @@ def simulate_chunk(plan: Plan, task: tuple[int, int, int]) -> Counts:
         home, away = _pairings(plan, round_, pos_team, thirds, results, u_shuffle, draw_seed + r)
         reached[rows, home, stages.index(round_.stage)] = True
         reached[rows, away, stages.index(round_.stage)] = True
-        p = plan.advance[round_.rules.name][home, away]
-        won = ko[:, offset : offset + round_.size] < p
+        won = ko[:, offset : offset + round_.size] < plan.advance[round_.rules.name][home, away]
         winners, losers = np.where(won, home, away), np.where(won, away, home)
         for t, tie in enumerate(round_.ties):
             results[tie.id] = (winners[:, t], losers[:, t])
@@ -307,16 +307,16 @@ def _pairings(
     columns: dict[str, int] = {}  # each drawn slot's first column in ``shuffle``
     taken: dict[str, int] = {}  # how many of the round's ties have taken one of its places
     for t, tie in enumerate(round_.ties):
-        for out, slot, other in ((home, tie.home, tie.away), (away, tie.away, tie.home)):
+        for side, slot, other in ((home, tie.home, tie.away), (away, tie.away, tie.home)):
             if slot.kind == "drawn":  # the ties naming these places take one each, in a random order
-                first = columns.setdefault(slot.text, sum(len(s.split("/")) for s in columns))
+                start = columns.setdefault(slot.text, sum(len(s.split("/")) for s in columns))
                 k = taken.get(slot.text, 0)
                 taken[slot.text] = k + 1
-                order = np.argsort(shuffle[:, first : first + len(slot.positions)], axis=1)[:, k]
+                order = np.argsort(shuffle[:, start : start + len(slot.positions)], axis=1)[:, k]
                 places = np.array(slot.positions, np.int64) - 1
-                out[:, t] = pos_team[np.arange(sims), 0, places[order]]
+                side[:, t] = pos_team[np.arange(sims), 0, places[order]]
             else:
-                out[:, t] = _team(plan, slot, pos_team, thirds, results, other.text)
+                side[:, t] = _team(plan, slot, pos_team, thirds, results, other.text)
     return home, away
 
 

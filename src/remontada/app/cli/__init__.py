@@ -26,6 +26,7 @@ from remontada.app.cli import data  # noqa: F401
 from remontada.app.cli import matches  # noqa: F401
 from remontada.app.cli import ties  # noqa: F401
 from remontada.app.cli import live  # noqa: F401
+from remontada.app.cli import tournaments  # noqa: F401
 from remontada.app.cli import serve  # noqa: F401
 from remontada.app.cli import backtests  # noqa: F401
 from remontada.app.cli import demo  # noqa: F401

@@ -1,0 +1,223 @@
+"""Whole competitions: ``remontada tournament`` and ``remontada tournament formats``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from remontada.app.cli.common import (
+    DbOption,
+    JsonOption,
+    TieModelOption,
+    app,
+    check_output,
+    emit_json,
+    err,
+    open_db,
+    out,
+    parse_date,
+    print_warnings,
+    read_batch,
+    write_atomic,
+)
+from remontada.models import DEFAULT_TIE_MODEL
+
+if TYPE_CHECKING:
+    from remontada.tournaments.results import TournamentForecast
+
+tournament_app = typer.Typer(
+    no_args_is_help=False,
+    help="Every team's chance of every stage of a whole competition (groups, league, bracket).",
+)
+app.add_typer(tournament_app, name="tournament")
+
+PROGRESS_FROM = 50_000
+"""Runs of at least this many simulations show a progress bar."""
+
+
+@tournament_app.callback(invoke_without_command=True)
+def tournament(
+    ctx: typer.Context,
+    format_: Annotated[
+        str | None,
+        typer.Option(
+            "--format", help="A built-in format (see 'tournament formats') or a .toml file.", show_default=False
+        ),
+    ] = None,
+    fixtures: Annotated[
+        Path | None,
+        typer.Option(
+            "--fixtures", help="CSV: date,home,away[,group][,neutral][,home_goals,away_goals].", show_default=False
+        ),
+    ] = None,
+    competition: Annotated[
+        str | None, typer.Option("--competition", help="Or a competition in the store (slug or name).")
+    ] = None,
+    season: Annotated[
+        str | None, typer.Option("--season", help="With --competition: the season, e.g. 2023-24.")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Forecast with matches strictly before this date (YYYY-MM-DD).")
+    ] = None,
+    sims: Annotated[int, typer.Option("--sims", min=1, max=10_000_000, help="Simulations.")] = 100_000,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed: the same seed, the same answer.")] = 0,
+    condition: Annotated[
+        list[str] | None,
+        typer.Option("--if", help="Force a result: 'Liverpool beat Atalanta', 'A draw with B', 'A 2-1 B'. Repeat."),
+    ] = None,
+    model: TieModelOption = DEFAULT_TIE_MODEL,
+    out_path: Annotated[
+        Path | None, typer.Option("--out", help="Write one row per team to this CSV.", show_default=False)
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", help="'processes' or a Dask scheduler address (default: one core).", show_default=False
+        ),
+    ] = None,
+    db: DbOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Simulate what is left of a competition: each team's chance of each stage, with its Monte Carlo error.
+
+    Give a format and a fixtures file (played rows have goals; the rest are simulated), or
+    a competition and season from the store. Examples:
+
+      remontada tournament --competition uefa-el --season 2023-24 --as-of 2024-04-18
+
+      remontada tournament --competition uefa-el --season 2023-24 --as-of 2024-04-18 --if "Liverpool beat Atalanta"
+
+      remontada tournament --format euro-24 --fixtures euro.csv --as-of 2024-06-14
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from_file = format_ is not None or fixtures is not None
+    from_store = competition is not None or season is not None
+    if from_file == from_store or (from_file and (format_ is None or fixtures is None)):
+        raise typer.BadParameter(
+            "give --format and --fixtures, or --competition and --season (see 'remontada tournament --help')"
+        )
+    if from_store and (competition is None or season is None):
+        raise typer.BadParameter("--competition needs --season, e.g. --season 2023-24")
+    check_output(out_path, "--out")
+    day = parse_date(as_of)
+    from remontada.tournaments.forecast import TournamentForecaster
+    from remontada.tournaments.formats import load_format
+
+    chosen = load_format(format_) if format_ is not None else None  # a bad format fails before the store opens
+    rows = read_batch(fixtures) if fixtures is not None else None
+    store = open_db(db, read_only=True)
+    forecaster = TournamentForecaster(store, model)
+    with _progress(sims, json_) as on_done:
+        if rows is not None and chosen is not None:
+            result = forecaster.forecast(
+                chosen, rows, as_of=day, sims=sims, seed=seed, conditions=condition or (),
+                scheduler=scheduler or "inline", on_done=on_done, source=str(fixtures),
+            )  # fmt: skip
+        else:
+            assert competition is not None and season is not None
+            result = forecaster.competition(
+                competition, season, as_of=day, sims=sims, seed=seed, conditions=condition or (),
+                scheduler=scheduler or "inline", on_done=on_done,
+            )  # fmt: skip
+    if out_path is not None:
+        write_atomic(out_path, result.table().to_csv(index=False, float_format="%.6f"))
+    if json_:
+        emit_json(result.as_dict())
+        return
+    _print(result)
+
+
+@tournament_app.command("formats")
+def formats(json_: JsonOption = False) -> None:
+    """The built-in competition formats: their teams, stages and sources."""
+    from remontada.tournaments.formats import builtin_formats
+
+    known = builtin_formats()
+    if json_:
+        emit_json([{"name": f.name, "title": f.title, "teams": f.teams, "stages": list(f.stages), "source": f.source}
+                   for f in known.values()])  # fmt: skip
+        return
+    table = Table(title="Built-in formats (--format NAME, or a .toml file of your own)", header_style="bold")
+    for col in ("name", "teams", "stages", "title"):
+        table.add_column(col, overflow="fold")
+    for f in known.values():
+        table.add_row(f.name, str(f.teams or ""), ", ".join(f.stages), f.title)
+    out.print(table)
+
+
+@contextmanager
+def _progress(sims: int, quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr for long runs (``None``: no callback for short ones)."""
+    if sims < PROGRESS_FROM or quiet:
+        yield None
+        return
+    columns = (TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("chunks", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def _print(f: TournamentForecast) -> None:
+    """The stage table, the likeliest opponents of the favourites, and the matches that matter most."""
+    title = f"{f.title} — as of {f.as_of} ({f.sims:,} simulations, seed {f.seed}, model {f.model})"
+    table = Table(title=title, header_style="bold")
+    table.add_column("team")
+    frame = f.table()
+    columns = list(f.stages) + (["expected_points"] + [z[0] for z in f.zones] if f.league else [])
+    for col in columns:
+        table.add_column(col.replace("_", " "), justify="right")
+    worst = 0.0
+    for _, row in frame.iterrows():
+        cells = []
+        for col in columns:
+            value = float(row[col])
+            if col == "expected_points":
+                cells.append(f"{value:.1f}")
+            else:
+                cells.append(_percent(value))
+                worst = max(worst, float(row.get(f"{col}_se", 0.0)))
+        table.add_row(str(row["team"]), *cells)
+    out.print(table)
+    out.print(Text(f"  Monte Carlo error: at most ±{100 * 1.96 * worst:.2f} points (95%)", style="dim"))
+    for text in f.conditions:
+        out.print(Text(f"  if {text}", style="bold"))
+    if f.rounds:
+        for team in frame["team"].head(3):
+            met = f.opponents(str(team))
+            if met:
+                names = ", ".join(f"{name} {_percent(p)}" for name, p in met[:4])
+                out.print(Text(f"  if {team} go through, next: {names}"))
+    if f.importance:
+        out.print(Text("  matches that matter most:", style="bold"))
+        for m in f.importance[:5]:
+            win, draw, loss = m.home_p
+            stage = m.stage.replace("_", " ")
+            chances = f"{_percent(win)} / {_percent(draw)} / {_percent(loss)}"
+            out.print(
+                Text(f"    {m.home} v {m.away}: {m.home}'s chance of {stage} {chances} if they win / draw / lose")
+            )
+    if f.lots_share > 0:
+        share = _percent(f.lots_share)
+        out.print(Text(f"  a drawing of lots ({f.lots_stand_for}) was needed in {share} of simulations", style="dim"))
+    print_warnings(f.warnings)
+
+
+def _percent(p: float) -> str:
+    if p == 0:
+        return "–"
+    if p < 0.001:
+        return "<0.1%"
+    if p > 0.999 and p < 1:
+        return ">99.9%"
+    return f"{100 * p:.1f}%"
+
+
+__all__ = ["tournament_app"]
