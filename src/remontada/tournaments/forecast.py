@@ -348,6 +348,8 @@ class TournamentForecaster:
             played = play(model, ids[a[off]], ids[b[off]], rules, conditions, neutral=neutral, continental=continental)
             assert played.probabilities is not None
             matrix[off] = played.probabilities.p_a
+            if neutral and rules.legs == 1:  # the in-play model's home and away profiles differ by about 1%
+                matrix = (matrix + 1 - matrix.T) / 2  # on neutral ground, whoever is named first: P(a) + P(b) = 1
             out[rules.name] = matrix
         return out
 
