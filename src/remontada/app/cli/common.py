@@ -93,12 +93,12 @@ def check_folder(folder: Path, what: str) -> None:
 
 
 def emit_json(payload: Any) -> None:
-    """The store at ``db`` (the default one if ``None``), created from the bundled data if it does not exist yet."""
+    """Print ``payload`` as indented JSON (dates, numpy and pandas values as plain values)."""
     typer.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=plain))
 
 
 def print_table(frame: pd.DataFrame, title: str, limit: int | None = None) -> None:
-    """Print ``payload`` as indented JSON (dates, numpy and pandas values as plain values)."""
+    """Print a data frame as a Rich table under ``title`` (its first ``limit`` rows)."""
     table = Table(title=title, header_style="bold")
     for col in frame.columns:
         table.add_column(str(col), overflow="fold")
@@ -116,7 +116,7 @@ TieModelOption = Annotated[
 
 
 def parse_date(text: str | None) -> dt.date | None:
-    """Print a data frame as a Rich table under ``title`` (its first ``limit`` rows)."""
+    """A ``YYYY-MM-DD`` option as a date (``None`` stays ``None``); anything else is a bad parameter."""
     if text is None:
         return None
     try:
