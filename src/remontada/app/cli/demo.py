@@ -16,6 +16,7 @@ from remontada.app.cli.common import (
 from remontada.app.plain import records
 
 BERGAMO = dt.date(2024, 4, 18)
+DEMO_SIMS = 100_000
 
 
 @app.command()
@@ -24,6 +25,7 @@ def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
     from remontada.knockout.forecast import TieForecaster
     from remontada.knockout.precedents import famous_comebacks
     from remontada.live.forecast import LiveForecaster
+    from remontada.tournaments.forecast import TournamentForecaster
 
     with open_db(db) as store:
         ties = TieForecaster(store)
@@ -32,11 +34,18 @@ def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
             "Liverpool (ENG)", "Atalanta (ITA)", goals=[(7, "Liverpool (ENG)")], date=BERGAMO
         )
         famous = famous_comebacks(store, deficit=3, before=BERGAMO)
+        cup = TournamentForecaster(store, ties=ties)
+        europa = cup.competition("uefa-el", "2023-24", as_of=BERGAMO, sims=DEMO_SIMS, seed=0)
+        through = cup.competition(
+            "uefa-el", "2023-24", as_of=BERGAMO, sims=DEMO_SIMS, seed=0, conditions=["Liverpool beat Atalanta"]
+        )
     if as_json:
         payload = {
             "tie": forecast.as_dict(),
             "bergamo": curve.as_dict(),
             "comebacks_from_three_down": records(famous),
+            "europa_league": europa.as_dict(),
+            "europa_league_if_liverpool_go_through": through.as_dict(),
         }
         emit_json(payload)
         return
@@ -55,3 +64,14 @@ def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
     for row in famous.to_dict("records"):
         out.print(f"  {row['season']} {row['competition']} {row['round'] or ''}: {row['leg1']}, then {row['leg2']}")
     out.print("[dim]  all of them: remontada precedents --deficit 3[/dim]")
+    k = europa.stages.index("winner")
+    won, won_through = europa.p[europa.index("Liverpool"), k], through.p[through.index("Liverpool"), k]
+    semi = ", ".join(f"{name} {p:.0%}" for name, p in through.opponents("Liverpool"))
+    out.print(
+        f"\n[bold]And then?[/bold] That morning Liverpool's chance of winning the Europa League was {won:.1%}; "
+        f"if they went through, {won_through:.1%} (semi-final against {semi}; {DEMO_SIMS:,} simulations)."
+    )
+    out.print(
+        "[dim]  every team: remontada tournament --competition uefa-el --season 2023-24 --as-of 2024-04-18 "
+        '[--if "Liverpool beat Atalanta"][/dim]'
+    )
