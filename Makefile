@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared/data
 
-.PHONY: demo test lint bench accuracy market-accuracy tie-accuracy inplay-accuracy bundle clean
+.PHONY: demo test lint bench accuracy market-accuracy tie-accuracy inplay-accuracy tournament-accuracy bundle clean
 
 # The library and its command line (what `make demo` needs) ...
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -52,6 +52,10 @@ tie-accuracy: $(VENV)/.dev-installed
 # The in-play model against a time-scaled Poisson baseline, from the score at a minute.
 inplay-accuracy: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/inplay_accuracy.py
+
+# Past World Cups, EUROs and Gold Cups, walk-forward, against equal strength and Opta; writes docs/tournament-accuracy.md.
+tournament-accuracy: $(VENV)/.dev-installed
+	$(BIN)/python benchmarks/tournament_accuracy.py --data $(SHARED)/international
 
 # Rebuild the bundled copy of ../shared/data that the package ships.
 bundle: $(VENV)/.installed
