@@ -523,7 +523,9 @@ class _Reader:
         if len(pots) != 2 or not all(isinstance(p, list) for p in pots) or len(pots[0]) != len(pots[1]):
             raise self.fail(f"{where}.pots", "should be two lists of slots of the same length")
         first, second = (tuple(self.slot(s, f"{where}.pots") for s in pot) for pot in pots)
-        # interleave so that tie i is (first[i], second[i]) before the draw reorders the second pot
+        groupless = [s.text for s in first + second if s.kind != "group"]
+        if "group" in avoid and groupless:
+            raise self.fail(f"{where}.avoid", f"'group' needs slots that name a group (1A, 2B), not {groupless[0]!r}")
         return Draw((first, second), None, avoid)
 
     def check_slot(
