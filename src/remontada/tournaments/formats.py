@@ -445,9 +445,11 @@ class _Reader:
                 ties = [self.tie(text, f"{where}ties[{i}]") for i, text in enumerate(texts)]
             else:
                 draw = self.draw(self.get(item, "draw", dict, where), f"{where}draw")
-                size = len(draw.slots) // 2
-                slots = draw.slots
-                ties = [Tie(str(numbered + i + 1), slots[2 * i], slots[2 * i + 1]) for i in range(size)]
+                if draw.pots is not None:  # tie i: the i-th of the first pot v the i-th of the second, before the draw
+                    pairs = list(zip(*draw.pots, strict=True))
+                else:
+                    pairs = list(zip(draw.open[0::2], draw.open[1::2], strict=True)) if draw.open else []
+                ties = [Tie(str(numbered + i + 1), home, away) for i, (home, away) in enumerate(pairs)]
             if not ties:
                 raise self.fail(f"{where}ties", "a round needs at least one tie")
             for i, tie in enumerate(ties):
@@ -521,7 +523,9 @@ class _Reader:
         if len(pots) != 2 or not all(isinstance(p, list) for p in pots) or len(pots[0]) != len(pots[1]):
             raise self.fail(f"{where}.pots", "should be two lists of slots of the same length")
         first, second = (tuple(self.slot(s, f"{where}.pots") for s in pot) for pot in pots)
-        # interleave so that tie i is (first[i], second[i]) before the draw reorders the second pot
+        groupless = [s.text for s in first + second if s.kind != "group"]
+        if "group" in avoid and groupless:
+            raise self.fail(f"{where}.avoid", f"'group' needs slots that name a group (1A, 2B), not {groupless[0]!r}")
         return Draw((first, second), None, avoid)
 
     def check_slot(

@@ -365,19 +365,31 @@ def _rank_thirds(
     pos_team: Ints, stats: Floats, team_table: Ints, count: int, points: Ints, codes: Ints, starts: Ints,
     lengths: Ints, reapply: NDArray[np.bool_], lots: Floats, mask: Ints, drawn: NDArray[np.bool_],
 ) -> None:  # fmt: skip
-    """Rank the third-placed teams across groups; ``mask[sim]`` has a bit for each group whose third went through."""
+    """Rank the third-placed teams across groups; ``mask[sim]`` has a bit for each group whose third went through.
+
+    Only who goes through matters (the allocation table reads the set), so a drawing of
+    lots counts only where it decided that set: where the reversed keys would have
+    sent another third through.
+    """
     groups = pos_team.shape[1]
     order = np.empty(groups, np.int64)
     none = np.zeros(0, np.int64)
     for s in range(pos_team.shape[0]):
         thirds = pos_team[s, :, 2].copy()
-        if rank_table(thirds, none, none, none, none, points, stats[s], codes, starts, lengths, reapply, lots[s],
-                      order):  # fmt: skip
-            drawn[s] = True
+        drew = rank_table(thirds, none, none, none, none, points, stats[s], codes, starts, lengths, reapply, lots[s],
+                          order)  # fmt: skip
         bits = 0
         for i in range(count):
             bits |= 1 << team_table[order[i]]
         mask[s] = bits
+        if drew:  # did the lots decide who is through? then reversed keys send another third through
+            rank_table(thirds, none, none, none, none, points, stats[s], codes, starts, lengths, reapply, -lots[s],
+                       order)  # fmt: skip
+            other = 0
+            for i in range(count):
+                other |= 1 << team_table[order[i]]
+            if other != bits:
+                drawn[s] = True
 
 
 @numba.njit(cache=True)
