@@ -176,9 +176,9 @@ def test_pages_show_the_apis_numbers(client):
 
 def test_openapi_documents_every_endpoint(client):
     spec = client.get("/openapi.json").json()
-    assert {"/api/tie", "/api/live", "/api/curve", "/api/round", "/api/team"} <= set(spec["paths"])
+    assert {"/api/tie", "/api/live", "/api/curve", "/api/round", "/api/team", "/api/competition"} <= set(spec["paths"])
     docs = client.get("/docs")
-    assert docs.status_code == 200 and docs.text.count('data-testid="endpoint"') == 5
+    assert docs.status_code == 200 and docs.text.count('data-testid="endpoint"') == 6
     assert "http://" not in docs.text and "https://" not in docs.text  # no outside assets: it works offline
 
 
@@ -218,6 +218,7 @@ def test_the_api_never_answers_500(client):
         "/api/live": TIE,
         "/api/curve": TIE,
         "/api/team": {"name": "Liverpool", "date": "2024-04-18"},
+        "/api/competition": {"competition": "uefa-el", "season": "2023-24", "date": "2024-04-18"},
     }
     strategies = [schema.as_strategy(), schema.as_strategy(GenerationMode.NEGATIVE)]
     for path, query in real.items():
@@ -277,6 +278,7 @@ def test_every_route_sends_what_its_openapi_spec_says(client):
         "/api/curve": TIE,
         "/api/round": {"competition": "uefa-el", "season": "2023-24", "round": "Quarterfinals"},
         "/api/team": {"name": "Liverpool", "date": "2024-04-18"},
+        "/api/competition": {"competition": "uefa-el", "season": "2023-24", "date": "2024-04-18"},
     }
     assert set(real) == {p for p in client.get("/openapi.json").json()["paths"] if p.startswith("/api")}
     statuses: dict[str, set[int]] = {path: set() for path in real}

@@ -192,6 +192,48 @@ def test_pages_work_under_the_content_security_policy(server, page):
     no_violations(page)
 
 
+def test_the_competition_page_follows_its_form(server, page):
+    """The Europa League 2023-24 on 18 April: the stage table; then "if Liverpool beat Atalanta" from the form."""
+    query = {"competition": "uefa-el", "season": "2023-24", "date": "2024-04-18"}
+    page.goto(f"{server}/competition?" + urlencode(query), timeout=SLOW)
+    table = page.locator("#stages")
+    assert table.is_visible() and page.get_by_test_id("stage-row").count() == 8
+    semis = page.locator("#stages thead th").all_text_contents().index("Semifinals")
+
+    def liverpool() -> float:
+        row = page.get_by_test_id("stage-row").filter(has_text="Liverpool")
+        return float(row.locator("td").nth(semis - 1).get_attribute("data-value"))
+
+    before = liverpool()
+    assert (
+        before
+        == next(t for t in api(server, "/api/competition", **query)["teams"] if t["team"] == "Liverpool")["p"][
+            "semifinals"
+        ]
+    )
+    assert 0 < before < 0.5
+    shot(page, "competition")
+    page.locator("#condition").fill("Liverpool beat Atalanta")
+    page.locator("#competition-submit").click()
+    page.wait_for_selector('[data-testid="condition"]', timeout=SLOW)
+    assert "if=Liverpool+beat+Atalanta" in page.url and "date=2024-04-18" in page.url  # the state is the URL
+    assert liverpool() == 1.0 and page.get_by_test_id("condition").text_content().strip().startswith("Liverpool beat")
+    assert page.locator("#stages").is_visible()
+    shot(page, "competition-if")
+    no_violations(page)
+    page.goto(f"{server}/competition?competition=eng-1&season=2023-24&date=2024-01-01", timeout=SLOW)
+    assert page.locator("#positions").is_visible() and page.get_by_test_id("position-row").count() == 20
+    shot(page, "competition-league")
+    page.goto(server + "/", timeout=SLOW)
+    page.locator("#competition-pick").select_option("eng-1")
+    assert page.locator("#competition-season").input_value() == "2023-24"
+    assert page.locator("#competition-date").input_value() == "2023-12-30"  # halfway through the season
+    page.locator("#competition-submit").click()
+    page.wait_for_selector("#positions", timeout=SLOW)
+    assert "competition=eng-1" in page.url and "date=2023-12-30" in page.url
+    no_violations(page)
+
+
 def test_team_names_are_shown_as_text_and_never_run(evil_server, page):
     """Issue 12: a team named like markup ran script when the in-play curve was drawn."""
     evil, script = EVIL_NAMES

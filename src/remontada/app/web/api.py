@@ -1,26 +1,34 @@
 """The JSON API under ``/api``: each endpoint is one library call and its ``as_dict()``.
 
-The functions beside the routes (:func:`tie_forecast`, :func:`live_forecast`, ...) are
+The functions beside the routes (:func:`tie_forecast`, :func:`competition_forecast`, ...) are
 what the pages call too, so a page and the API always show the same numbers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import Annotated, Any, TypeVar
 
 import pandas as pd
 from fastapi import APIRouter, Query
+from pydantic import StringConstraints
 
 from remontada.app.plain import plain, records
 from remontada.app.web.deps import Day, Engines, EnginesDep
-from remontada.data.queries import find_team, matches, two_legged_ties
+from remontada.data.queries import find_competition, find_team, matches, two_legged_ties
 from remontada.errors import DataError
 from remontada.live.forecast import parse_events, parse_what_if
 from remontada.models.elo import EloModel
+from remontada.tournaments.forecast import parse_condition
+from remontada.tournaments.results import TournamentForecast
 
 __all__ = [
+    "MAX_CONDITIONS",
     "MAX_EVENTS",
+    "SIMS",
+    "competition_forecast",
     "curve_forecast",
     "live_forecast",
     "round_forecasts",
@@ -29,8 +37,14 @@ __all__ = [
     "tie_forecast",
 ]
 
+T = TypeVar("T")
 MAX_EVENTS = 30
 """The most goal (or red-card) events one curve request may list."""
+
+MAX_CONDITIONS = 4
+"""The most ``if`` conditions one competition request may force."""
+SIMS = 10_000
+"""Simulations of a competition forecast unless the request says (the library's default)."""
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -56,6 +70,25 @@ WhatIfQ = Annotated[
 ]
 Events = Annotated[
     str | None, Query(max_length=1000, description="A timeline 'MINUTE:TEAM,...', e.g. '7:Liverpool,90+2:Atalanta'.")
+]
+CompetitionName = Annotated[
+    str, Query(description="Competition slug or name, e.g. uefa-el (a cup from its knockout rounds) or eng-1.", **NAME)
+]
+Season = Annotated[
+    str, Query(pattern=r"^\d{4}(-\d{2})?$", description="Season: 2023-24, or a year (2024) for a calendar season.")
+]
+Sims = Annotated[
+    int, Query(ge=1_000, le=200_000, description="Simulations: more give smaller Monte Carlo errors and take longer.")
+]
+Seed = Annotated[int, Query(ge=0, le=2**32 - 1, description="Random seed: the same inputs and seed, the same numbers.")]
+Conditions = Annotated[
+    list[Annotated[str, StringConstraints(max_length=120)]] | None,
+    Query(
+        alias="if",
+        max_length=MAX_CONDITIONS,
+        description="A result forced in every simulation, e.g. 'Liverpool beat Atalanta' ('A draw with B', "
+        f"'A lose to B', 'A 2-1 B'); repeat it for more, at most {MAX_CONDITIONS}.",
+    ),
 ]
 
 
@@ -145,6 +178,54 @@ async def round_forecasts(engines: Engines, competition: str, season: str, round
         ("round", competition, season, round),
         lambda: [f.as_dict() for f in engines.ties.round(competition, season, round)],
     )
+
+
+async def competition_forecast(
+    engines: Engines,
+    competition: str,
+    season: str,
+    *,
+    date: dt.date | None = None,
+    sims: int = SIMS,
+    seed: int = 0,
+    conditions: Sequence[str] = (),
+) -> tuple[tuple[Any, ...], TournamentForecast]:
+    """:meth:`TournamentForecaster.competition`, and the key it is remembered by (for answers made from it).
+
+    The competition is resolved to its id first (so a slug and a name share one
+    answer); blank conditions are left out and the others' wording checked at once.
+    """
+    comp = await engines.answer(("competition-id", competition), lambda: _competition_id(engines, competition))
+    wanted = tuple(c.strip() for c in conditions if c.strip())
+    for text in wanted:
+        _condition(partial(parse_condition, text))
+    key = ("competition", comp, season, date, sims, seed, wanted)
+    forecast = await engines.answer(
+        key,
+        lambda: _condition(
+            lambda: engines.tournaments.competition(comp, season, as_of=date, sims=sims, seed=seed, conditions=wanted)
+        ),
+    )
+    return key, forecast
+
+
+def _competition_id(engines: Engines, text: str) -> str:
+    """The competition's id, or a :class:`DataError` naming the parameter."""
+    try:
+        return find_competition(engines.store, text)
+    except DataError as exc:
+        raise DataError(f"competition: {exc}") from None
+
+
+def _condition(compute: Callable[[], T]) -> T:
+    """``compute()``, its errors about a condition naming the query's parameter (``if``, not the CLI's ``--if``)."""
+    try:
+        return compute()
+    except DataError as exc:
+        message = str(exc)
+        if message.startswith("--if "):
+            raise DataError("if: " + message.removeprefix("--if ")) from None
+        raise
 
 
 async def team_history(
@@ -281,3 +362,27 @@ async def get_team(
 ) -> dict[str, Any]:
     """Ratings after each match (``history.dates``, ``history.ratings``; Elo) and the latest results."""
     return await team_history(engines, name, date=date, results=results)
+
+
+@router.get("/competition", summary="A whole competition: each team's chance of each stage")
+async def get_competition(
+    engines: EnginesDep,
+    competition: CompetitionName,
+    season: Season,
+    date: Day = None,
+    sims: Sims = SIMS,
+    seed: Seed = 0,
+    conditions: Conditions = None,
+) -> dict[str, Any]:
+    """``TournamentForecast.as_dict()``: ``teams[].p[stage]`` with its Monte Carlo error ``se``, and more.
+
+    In a league each team also has its ``positions``, ``expected_points`` and ``zones``; ``importance`` lists the
+    upcoming matches that matter most.
+
+    A cup is forecast from its knockout round under way on ``date`` (default: the day after the season's last
+    match), a league from its table then, every match still to play simulated ``sims`` times.
+    """
+    key, forecast = await competition_forecast(
+        engines, competition, season, date=date, sims=sims, seed=seed, conditions=conditions or ()
+    )
+    return await engines.answer(("competition-json", *key), forecast.as_dict)

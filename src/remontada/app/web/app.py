@@ -40,6 +40,7 @@ from remontada.errors import DataError, RemontadaError
 from remontada.knockout.forecast import TieForecaster
 from remontada.live.forecast import LiveForecaster
 from remontada.models import DEFAULT_TIE_MODEL
+from remontada.tournaments.forecast import TournamentForecaster
 
 __all__ = ["HOSTS_VARIABLE", "LOCAL_HOSTS", "SECURITY_HEADERS", "Problem", "create_app", "from_environment"]
 
@@ -107,7 +108,8 @@ def create_app(
         open_store(path).close()
     store = ThreadStore(open_store(path, read_only=True))
     ties = TieForecaster(store, model)
-    engines = Engines(store, ties, LiveForecaster(store, ties=ties), wait=wait)
+    live, tournaments = LiveForecaster(store, ties=ties), TournamentForecaster(store, ties=ties)
+    engines = Engines(store, ties, live, tournaments, wait=wait)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -117,7 +119,8 @@ def create_app(
     app = FastAPI(
         title="remontada",
         version=__version__,
-        description="Football knockout ties: who goes through, before the tie, between the legs and live.",
+        description="Football knockout ties: who goes through, before the tie, between the legs and live; "
+        "whole competitions: each team's chance of each stage.",
         lifespan=lifespan,
         docs_url=None,  # FastAPI's Swagger and ReDoc pages load their scripts from a CDN: /docs is served here
         redoc_url=None,

@@ -22,6 +22,7 @@ from remontada.errors import DataError, RemontadaError
 from remontada.knockout.forecast import TieForecaster
 from remontada.live.forecast import LiveForecaster
 from remontada.memo import Memo
+from remontada.tournaments.forecast import TournamentForecaster
 
 __all__ = [
     "ANSWERS_KEPT",
@@ -106,6 +107,7 @@ class Engines:
     store: Store
     ties: TieForecaster
     live: LiveForecaster
+    tournaments: TournamentForecaster
     wait: float = ANSWER_WAIT
     first: dt.date = field(init=False)
     last: dt.date = field(init=False)
@@ -164,6 +166,20 @@ class Engines:
             )
 
         return await self.answer(("rounds",), compute)
+
+    async def competitions(self) -> pd.DataFrame:
+        """Every league and continental cup's seasons, with their first and last match (for the picker; cached)."""
+
+        def compute() -> pd.DataFrame:
+            return self.store.df(
+                """SELECT c.competition_id, any_value(c.name) AS competition, m.season,
+                          min(m.date) AS first, max(m.date) AS last
+                   FROM matches m JOIN competitions c USING (competition_id)
+                   WHERE c.kind = 'league' OR (c.kind = 'continental' AND m.knockout)
+                   GROUP BY c.competition_id, m.season ORDER BY competition, m.season"""
+            )
+
+        return await self.answer(("competitions",), compute)
 
     def close(self) -> None:
         """Stop taking work (what is running finishes) and close the store."""

@@ -1,4 +1,4 @@
-"""Server-rendered pages: pick a tie or a round, a tie with its in-play panel, a round, a team.
+"""Server-rendered pages: the pickers; a tie (with its in-play panel), a round, a team, a whole competition.
 
 Every number comes from the same functions as the API (:mod:`remontada.app.web.api`);
 this module only arranges them for people (and scales charts to pixels).
@@ -16,18 +16,27 @@ from fastapi.responses import HTMLResponse
 
 from remontada.app.plain import percent
 from remontada.app.web.api import (
+    MAX_CONDITIONS,
     NAME,
+    SIMS,
+    CompetitionName,
     CompetitionQ,
+    Conditions,
     Leg1,
     Neutral,
     RulesQ,
+    Season,
+    Seed,
+    Sims,
     TeamA,
     TeamB,
+    competition_forecast,
     live_forecast,
     round_forecasts,
     team_history,
     tie_forecast,
 )
+from remontada.app.web.competition import competition_view
 from remontada.app.web.deps import Day, Engines, EnginesDep, templates
 from remontada.knockout.precedents import famous_comebacks
 
@@ -35,6 +44,7 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 EXAMPLE = {"team_a": "Liverpool", "team_b": "Atalanta", "date": "2024-04-18"}
+COMPETITION_EXAMPLE = {"competition": "uefa-el", "season": "2023-24", "date": "2024-04-18"}
 
 
 templates.env.filters["pct"] = percent
@@ -50,11 +60,21 @@ async def index(request: Request, engines: EnginesDep) -> HTMLResponse:
         entry["seasons"].setdefault(str(row["season"]), []).append(str(row["round"]))
     competitions = sorted(((k, v["name"]) for k, v in tree.items()), key=lambda c: c[1])
     picker = {k: v["seasons"] for k, v in tree.items()}
-    return templates.TemplateResponse(
-        request,
-        "index.html",
-        {"competitions": competitions, "picker": json.dumps(picker), "example": EXAMPLE},
-    )
+    seasons: dict[str, dict[str, Any]] = {}
+    for row in (await engines.competitions()).to_dict("records"):
+        entry = seasons.setdefault(str(row["competition_id"]), {"name": str(row["competition"]), "seasons": {}})
+        first, last = pd.Timestamp(row["first"]), pd.Timestamp(row["last"])
+        entry["seasons"][str(row["season"])] = (first + (last - first) / 2).date().isoformat()  # halfway through
+    forecastable = sorted(((k, v["name"]) for k, v in seasons.items()), key=lambda c: c[1])
+    context = {
+        "competitions": competitions,
+        "picker": json.dumps(picker),
+        "example": EXAMPLE,
+        "forecastable": forecastable,
+        "seasons": json.dumps({k: v["seasons"] for k, v in seasons.items()}),
+        "competition_example": COMPETITION_EXAMPLE,
+    }
+    return templates.TemplateResponse(request, "index.html", context)
 
 
 @router.get("/tie", response_class=HTMLResponse)
@@ -120,6 +140,36 @@ async def round_page(
     return templates.TemplateResponse(
         request, "round.html", {"ties": ties, "competition": competition, "season": season, "round": round}
     )
+
+
+@router.get("/competition", response_class=HTMLResponse)
+async def competition_page(
+    request: Request,
+    engines: EnginesDep,
+    competition: CompetitionName,
+    season: Season,
+    date: Day = None,
+    sims: Sims = SIMS,
+    seed: Seed = 0,
+    conditions: Conditions = None,
+) -> HTMLResponse:
+    """A whole competition: each team's chance of each stage, the rounds' likeliest opponents, a league's table."""
+    wanted = [c.strip() for c in conditions or () if c.strip()]  # the form's empty "add a condition" field
+    key, forecast = await competition_forecast(
+        engines, competition, season, date=date, sims=sims, seed=seed, conditions=wanted
+    )
+    query: dict[str, Any] = {"competition": competition, "season": season}
+    query |= {"date": date.isoformat()} if date else {}
+    query |= {"sims": sims} if sims != SIMS else {}
+    query |= {"seed": seed} if seed else {}
+    query |= {"if": wanted} if wanted else {}
+    names = await engines.competitions()
+    name = str(next(iter(names.loc[names["competition_id"] == key[1], "competition"]), key[1]))
+    page_key = ("competition-page", *key, json.dumps(query))
+    view = await engines.answer(page_key, lambda: competition_view(forecast, query, name))
+    context = {"view": view, "competition": competition, "season": season, "sims": sims, "seed": seed,
+               "wanted": wanted, "more": len(wanted) < MAX_CONDITIONS, "default_sims": SIMS}  # fmt: skip
+    return templates.TemplateResponse(request, "competition.html", context)
 
 
 @router.get("/team", response_class=HTMLResponse)

@@ -27,4 +27,23 @@
   competition.addEventListener("change", seasons);
   season.addEventListener("change", rounds);
   seasons();
+
+  // The competition picker: the seasons of the chosen competition, each with a date halfway through it.
+  const form = document.getElementById("competition-form");
+  const halfway = JSON.parse(form.dataset.seasons);
+  const pick = document.getElementById("competition-pick");
+  const pickSeason = document.getElementById("competition-season");
+  const day = document.getElementById("competition-date");
+  function competitionSeasons() {
+    const names = Object.keys(halfway[pick.value] || {}).sort();
+    fill(pickSeason, names, names.includes("2023-24") ? "2023-24" : names[names.length - 1]);
+  }
+  pick.addEventListener("change", () => {
+    competitionSeasons();
+    day.value = (halfway[pick.value] || {})[pickSeason.value] || "";
+  });
+  pickSeason.addEventListener("change", () => (day.value = (halfway[pick.value] || {})[pickSeason.value] || ""));
+  form.addEventListener("submit", () => (day.disabled = day.value === ""));
+  window.addEventListener("pageshow", () => (day.disabled = false));
+  competitionSeasons();
 })();
