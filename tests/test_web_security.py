@@ -32,7 +32,7 @@ with warnings.catch_warnings():
 
 from remontada.app.web import create_app
 
-WEB = Path(__file__).resolve().parents[1] / "src" / "remontada" / "web"
+WEB = Path(__file__).resolve().parents[1] / "src" / "remontada" / "app" / "web"
 EVIL, SCRIPT = EVIL_NAMES
 EVIL_TIE = {"team_a": EVIL, "team_b": SCRIPT, "date": "2023-10-01"}
 FIRST, LAST = dt.date(2023, 8, 12), dt.date(2023, 9, 16)  # the evil store's first and last matches
