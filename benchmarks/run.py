@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from tournament_bench import bench_tournament
 
 from remontada.data.bundle import open_store
 from remontada.data.datasets import SHARED_ORDER, import_shared
@@ -708,7 +709,7 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=Path("../shared/data"))
     parser.add_argument(
         "--only",
-        choices=["store", "dixon-coles", "ties", "live", "web", "cache", "batch", "five-seasons"],
+        choices=["store", "dixon-coles", "ties", "live", "web", "cache", "batch", "five-seasons", "tournament"],
         help="run one section only",
     )
     parser.add_argument("--batch-days", type=int, default=28, help="days of big-5 matches in the batch section")
@@ -734,6 +735,8 @@ def main() -> None:
         bench_five_seasons(args.shared.resolve())
     if args.only in (None, "batch"):
         bench_batch(args.shared.resolve(), args.batch_days)
+    if args.only in (None, "tournament"):
+        bench_tournament()
 
 
 if __name__ == "__main__":

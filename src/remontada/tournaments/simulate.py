@@ -28,7 +28,14 @@ from numpy.typing import NDArray
 
 from remontada.evaluation.parallel import ProgressCallback, run
 from remontada.tournaments.formats import Criteria, Format, Round, Slot
-from remontada.tournaments.standings import N_STATS, CompiledCriteria, compile_criteria, rank_table, table_stats
+from remontada.tournaments.standings import (
+    N_STATS,
+    CompiledCriteria,
+    compile_criteria,
+    rank_space,
+    rank_table_in,
+    table_stats,
+)  # fmt: skip
 
 __all__ = ["CHUNK", "Counts", "Plan", "simulate", "simulate_chunk"]
 
@@ -199,9 +206,7 @@ def simulate_chunk(plan: Plan, task: tuple[int, int, int]) -> Counts:
     uniforms = rng.random((sims, len(plan.unplayed)))
     home_goals = np.broadcast_to(plan.home_goals, (sims, len(plan.home))).copy()
     away_goals = np.broadcast_to(plan.away_goals, (sims, len(plan.home))).copy()
-    for j, m in enumerate(plan.unplayed):
-        cell = np.minimum(np.searchsorted(plan.cdf[j], uniforms[:, j], side="right"), plan.size**2 - 1)
-        home_goals[:, m], away_goals[:, m] = np.divmod(cell, plan.size)
+    _draw_scores(plan.cdf, uniforms, plan.unplayed, plan.size, home_goals, away_goals)
     # 2. the tables, and the drawing of lots where the data cannot separate teams
     lots = rng.random((sims, n))
     pos_team = np.full((sims, len(plan.tables), lay.max_size), -1, np.int64)
@@ -341,21 +346,55 @@ def _team(
 
 
 @numba.njit(cache=True)
+def _draw_scores(cdf: Floats, uniforms: Floats, unplayed: Ints, size: int, home_goals: Ints, away_goals: Ints) -> None:
+    """Each unplayed match's score in every simulation: the first cell whose cumulative probability passes the uniform.
+
+    The same cell as ``np.searchsorted(cdf[j], u, side="right")`` (capped at the last cell),
+    in one pass that writes the goals in place, simulation by simulation.
+    """
+    last = cdf.shape[1] - 1
+    for s in range(uniforms.shape[0]):
+        for j in range(unplayed.shape[0]):
+            u = uniforms[s, j]
+            lo, hi = 0, cdf.shape[1]
+            while lo < hi:
+                mid = (lo + hi) >> 1
+                if cdf[j, mid] <= u:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            cell = min(lo, last)
+            home_goals[s, unplayed[j]] = cell // size
+            away_goals[s, unplayed[j]] = cell % size
+
+
+@numba.njit(cache=True)
 def _rank_tables(
     home_goals: Ints, away_goals: Ints, home: Ints, away: Ints, table_teams: Ints, team_start: Ints,
     table_matches: Ints, match_start: Ints, points: Ints, codes: Ints, starts: Ints, lengths: Ints,
     reapply: NDArray[np.bool_], lots: Floats, pos_team: Ints, stats: Floats, drawn: NDArray[np.bool_],
 ) -> None:  # fmt: skip
-    """Rank every table of every simulation into ``pos_team[sim, table, place]``."""
+    """Rank every table of every simulation into ``pos_team[sim, table, place]``.
+
+    Nothing is allocated per simulation: the tables' teams and matches are sliced once, each
+    simulation's goals are copied into two buffers, and the ranking works in scratch arrays.
+    """
     order = np.empty(pos_team.shape[2], np.int64)
+    stack, member, h2h, space = rank_space(pos_team.shape[2], stats.shape[1], lengths)
+    table_home, table_away = home[table_matches], away[table_matches]
+    gh = np.empty(table_matches.shape[0], np.int64)
+    ga = np.empty(table_matches.shape[0], np.int64)
     for s in range(home_goals.shape[0]):
+        for i in range(table_matches.shape[0]):
+            gh[i] = home_goals[s, table_matches[i]]
+            ga[i] = away_goals[s, table_matches[i]]
         for t in range(team_start.shape[0] - 1):
             teams = table_teams[team_start[t] : team_start[t + 1]]
-            ms = table_matches[match_start[t] : match_start[t + 1]]
-            h, a = home[ms], away[ms]
-            gh, ga = home_goals[s, ms], away_goals[s, ms]
-            table_stats(h, a, gh, ga, points, teams, stats[s])
-            if rank_table(teams, h, a, gh, ga, points, stats[s], codes, starts, lengths, reapply, lots[s], order):
+            m0, m1 = match_start[t], match_start[t + 1]
+            h, a, hg, ag = table_home[m0:m1], table_away[m0:m1], gh[m0:m1], ga[m0:m1]
+            table_stats(h, a, hg, ag, points, teams, stats[s])
+            if rank_table_in(teams, h, a, hg, ag, points, stats[s], codes, starts, lengths, reapply, lots[s], order,
+                             stack, member, h2h, space):  # fmt: skip
                 drawn[s] = True
             pos_team[s, t, : teams.shape[0]] = order[: teams.shape[0]]
 
@@ -374,17 +413,19 @@ def _rank_thirds(
     groups = pos_team.shape[1]
     order = np.empty(groups, np.int64)
     none = np.zeros(0, np.int64)
+    thirds = np.empty(groups, np.int64)
+    stack, member, h2h, space = rank_space(groups, stats.shape[1], lengths)
     for s in range(pos_team.shape[0]):
-        thirds = pos_team[s, :, 2].copy()
-        drew = rank_table(thirds, none, none, none, none, points, stats[s], codes, starts, lengths, reapply, lots[s],
-                          order)  # fmt: skip
+        thirds[:] = pos_team[s, :, 2]
+        drew = rank_table_in(thirds, none, none, none, none, points, stats[s], codes, starts, lengths, reapply,
+                             lots[s], order, stack, member, h2h, space)  # fmt: skip
         bits = 0
         for i in range(count):
             bits |= 1 << team_table[order[i]]
         mask[s] = bits
         if drew:  # did the lots decide who is through? then reversed keys send another third through
-            rank_table(thirds, none, none, none, none, points, stats[s], codes, starts, lengths, reapply, -lots[s],
-                       order)  # fmt: skip
+            rank_table_in(thirds, none, none, none, none, points, stats[s], codes, starts, lengths, reapply,
+                          -lots[s], order, stack, member, h2h, space)  # fmt: skip
             other = 0
             for i in range(count):
                 other |= 1 << team_table[order[i]]

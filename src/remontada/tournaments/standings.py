@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 
 from remontada.tournaments.formats import HEAD_TO_HEAD, OVERALL, Criteria
 
-__all__ = ["STAT", "CompiledCriteria", "compile_criteria", "rank_table", "table_stats"]
+__all__ = ["STAT", "CompiledCriteria", "compile_criteria", "rank_space", "rank_table", "rank_table_in", "table_stats"]
 
 Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]
@@ -97,10 +97,13 @@ def table_stats(
 def _block_keys(
     order: Ints, s: int, e: int, codes: Ints, first: int, length: int, stats: Floats,
     home: Ints, away: Ints, home_goals: Ints, away_goals: Ints, points: Ints,
-    member: NDArray[np.int64], h2h: Floats,
+    member: NDArray[np.int64], h2h: Floats, space: Floats,
 ) -> Floats:  # fmt: skip
-    """The values of one criteria entry for the teams of ``order[s:e]``: one row per team, larger is better."""
-    keys = np.empty((e - s, length))
+    """The values of one criteria entry for the teams of ``order[s:e]``: one row per team, larger is better.
+
+    The rows are a view into ``space`` (at least ``e - s`` by ``length``), which is overwritten.
+    """
+    keys = space[: e - s, :length]
     if codes[first] < 16:
         for i in range(s, e):
             for j in range(length):
@@ -151,12 +154,37 @@ def rank_table(
     a random key per team, used only where every criterion leaves teams level.
     """
     k = teams.shape[0]
+    space = rank_space(k, stats.shape[0], lengths)
+    return rank_table_in(
+        teams, home, away, home_goals, away_goals, points, stats, codes, starts, lengths, reapply, lots, order,
+        space[0], space[1], space[2], space[3],
+    )  # fmt: skip
+
+
+@numba.njit(cache=True)
+def rank_space(k: int, n: int, lengths: Ints) -> tuple[Ints, Ints, Floats, Floats]:
+    """Scratch arrays for :func:`rank_table_in` on tables of up to ``k`` of ``n`` teams: stack, member, h2h, keys."""
+    width = 1
+    for length in lengths:
+        width = max(width, length)
+    cap = 4 * k * (lengths.shape[0] + 2) + 8
+    return np.empty((cap, 3), np.int64), np.zeros(n, np.int64), np.zeros((k, 4)), np.empty((k, width))
+
+
+@numba.njit(cache=True)
+def rank_table_in(
+    teams: Ints, home: Ints, away: Ints, home_goals: Ints, away_goals: Ints, points: Ints, stats: Floats,
+    codes: Ints, starts: Ints, lengths: Ints, reapply: NDArray[np.bool_], lots: Floats, order: Ints,
+    stack: Ints, member: Ints, h2h: Floats, space: Floats,
+) -> bool:  # fmt: skip
+    """:func:`rank_table` in scratch arrays from :func:`rank_space` (``member`` all zero), reused from call to call.
+
+    A simulation ranks a table of a few teams in microseconds, so allocating these for
+    every table would cost as much as the ranking itself.
+    """
+    k = teams.shape[0]
     order[:k] = teams
     entries = starts.shape[0]
-    cap = 4 * k * (entries + 2) + 8
-    stack = np.empty((cap, 3), np.int64)
-    member = np.zeros(stats.shape[0], np.int64)
-    h2h = np.zeros((k, 4))
     stack[0, 0], stack[0, 1], stack[0, 2] = 0, k, 0
     top = 1
     drawn = False
@@ -174,7 +202,21 @@ def rank_table(
                     j -= 1
             continue
         keys = _block_keys(
-            order, s, e, codes, starts[c], lengths[c], stats, home, away, home_goals, away_goals, points, member, h2h
+            order,
+            s,
+            e,
+            codes,
+            starts[c],
+            lengths[c],
+            stats,
+            home,
+            away,
+            home_goals,
+            away_goals,
+            points,
+            member,
+            h2h,
+            space,
         )
         for i in range(1, e - s):  # insertion sort of the block, keys alongside
             j = i
