@@ -11,6 +11,7 @@ on or after the forecast's date is refused: that result was not known then.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,13 +25,17 @@ _TRUE = {"1", "true", "yes", "y", "t"}
 _FALSE = {"0", "false", "no", "n", "f", ""}
 
 
-def check_fixtures(rows: pd.DataFrame, *, source: str = "fixtures", as_of: dt.date | None = None) -> pd.DataFrame:
-    """Validate the fixtures and return them with typed columns.
+def check_fixtures(
+    rows: pd.DataFrame, *, source: str = "fixtures", as_of: dt.date | None = None
+) -> tuple[pd.DataFrame, dt.date]:
+    """Validate the fixtures; return them with typed columns, and the forecast's date.
 
     Columns out: ``date`` (a date, or None when not yet scheduled), ``home``, ``away``,
     ``group`` (text, empty if none), ``neutral`` (True, False or None: the format's
     default), ``home_goals``/``away_goals`` (nullable integers), ``winner`` (text).
-    Raises :class:`BatchError` listing every bad row.
+    ``as_of`` defaults to the date of the first match still to play (else the day after
+    the last); a row with a score on or after it is bad. Raises :class:`BatchError`
+    listing every bad row.
     """
     missing = [c for c in REQUIRED if c not in rows.columns]
     if missing:
@@ -39,7 +44,7 @@ def check_fixtures(rows: pd.DataFrame, *, source: str = "fixtures", as_of: dt.da
     if ("home_goals" in rows.columns) != ("away_goals" in rows.columns):
         raise DataError(f"{source}: give both home_goals and away_goals, or neither")
     problems: list[tuple[int, str]] = []
-    out = []
+    out: list[dict[str, Any]] = []
     for i, row in enumerate(rows.to_dict("records")):
         line = i + 2
         text = {
@@ -72,11 +77,9 @@ def check_fixtures(rows: pd.DataFrame, *, source: str = "fixtures", as_of: dt.da
         if (goals[0] is None) != (goals[1] is None):
             problems.append((line, "give both teams' goals, or neither"))
             continue
-        played = goals[0] is not None
-        if played and as_of is not None and (day is None or day >= as_of):
-            when = f"on {day}" if day else "with no date"
-            problems.append((line, f"has a score but is {when}, not before the forecast's date {as_of}: "
-                                   "leave the goals out, or forecast from a later date"))  # fmt: skip
+        late = _late(day, goals[0] is not None, as_of)
+        if late:
+            problems.append((line, late))
             continue
         neutral_text = text.get("neutral", "").lower()
         if neutral_text not in _TRUE | _FALSE:
@@ -93,8 +96,36 @@ def check_fixtures(rows: pd.DataFrame, *, source: str = "fixtures", as_of: dt.da
         })  # fmt: skip
     if problems:
         raise BatchError(source, problems)
+    if as_of is None:  # the default date: a score after it (a match played while another waited) is still bad
+        as_of = _first_unplayed(out)
+        late_rows = [(r["row"], _late(r["date"], r["home_goals"] is not None, as_of)) for r in out]
+        problems = [(line, message) for line, message in late_rows if message]
+        if problems:
+            raise BatchError(source, problems)
     frame = pd.DataFrame(out, columns=["row", "date", "home", "away", "group", "neutral", "home_goals", "away_goals",
                                        "winner"])  # fmt: skip
     for side in ("home_goals", "away_goals"):
         frame[side] = frame[side].astype("Int64")
-    return frame
+    return frame, as_of
+
+
+def _late(day: dt.date | None, played: bool, as_of: dt.date | None) -> str:
+    """Why a row's score cannot be known on ``as_of`` (empty if it can)."""
+    if not played or as_of is None or (day is not None and day < as_of):
+        return ""
+    when = f"on {day}" if day else "with no date"
+    return (f"has a score but is {when}, not before the forecast's date {as_of}: "
+            "leave the goals out, or forecast from a later date")  # fmt: skip
+
+
+def _first_unplayed(rows: list[dict[str, Any]]) -> dt.date:
+    """The forecast's default date: the first match still to play, else the day after the last."""
+    todo = [r["date"] for r in rows if r["home_goals"] is None and r["date"] is not None]
+    if todo:
+        first: dt.date = min(todo)
+        return first
+    dated = [r["date"] for r in rows if r["date"] is not None]
+    if not dated:
+        raise DataError("the fixtures have no dates: give --as-of")
+    last: dt.date = max(dated)
+    return last + dt.timedelta(days=1)

@@ -36,7 +36,7 @@ from remontada.tournaments.brackets import bracket_rounds
 from remontada.tournaments.fixtures import check_fixtures
 from remontada.tournaments.formats import Format, load_format
 from remontada.tournaments.results import MatchImportance, TournamentForecast
-from remontada.tournaments.simulate import Plan, simulate
+from remontada.tournaments.simulate import Counts, Plan, simulate
 
 __all__ = ["Condition", "TournamentForecaster", "parse_condition"]
 
@@ -114,10 +114,7 @@ class TournamentForecaster:
         score on or after it is an error. Team names are kept as written in the file.
         """
         fmt = load_format(fmt) if isinstance(fmt, str) else fmt
-        if as_of is None:
-            rows = check_fixtures(fixtures, source=source)
-            as_of = _first_unplayed(rows)
-        rows = check_fixtures(fixtures, source=source, as_of=as_of)
+        rows, as_of = check_fixtures(fixtures, source=source, as_of=as_of)
         if rows.empty:
             raise DataError(f"{source}: no matches")
         teams, tables, fmt = _entrants(fmt, rows, source)
@@ -228,9 +225,8 @@ class TournamentForecaster:
             winner = self.store.one(
                 """SELECT w.name FROM ties t JOIN teams w ON w.team_id = t.winner_id
                    JOIN teams x ON x.team_id = t.team_a_id JOIN teams y ON y.team_id = t.team_b_id
-                   WHERE {x.name, y.name} = {?, ?} ORDER BY t.tie_id DESC LIMIT 1""".replace(
-                    "{x.name, y.name} = {?, ?}", "((x.name = ? AND y.name = ?) OR (x.name = ? AND y.name = ?))"
-                ),
+                   WHERE ((x.name = ? AND y.name = ?) OR (x.name = ? AND y.name = ?))
+                   ORDER BY t.tie_id DESC LIMIT 1""",
                 [a, b, b, a],
             )
             won = winner[0] if winner else (a if total[a] > total[b] else b if total[b] > total[a] else last["home"])
@@ -318,7 +314,7 @@ class TournamentForecaster:
         importance = _importance(plan, counts, dates)
         table = fmt.groups or fmt.league
         stand_for = table.criteria.lots if table is not None else ""
-        unknown = [teams[i] for i in range(len(teams)) if not model.rates([ids[i]], [ids[i]]).known[0]]
+        unknown = [t for t, known in zip(teams, model.rates(team_ids, team_ids).known, strict=True) if not known]
         warnings = tuple(self.forecaster.warnings(as_of)) + (
             (f"no matches before {as_of} for {', '.join(unknown)}: rated from the prior",) if unknown else ()
         )
@@ -388,19 +384,6 @@ class TournamentForecaster:
             return cond.text
         raise DataError(f"--if {cond.text!r}: no match still to play between them among the fixtures"
                         + (" (a knockout tie is won or lost, not drawn)" if is_tie else ""))  # fmt: skip
-
-
-def _first_unplayed(rows: pd.DataFrame) -> dt.date:
-    """The forecast's default date: the first match still to play, else the day after the last."""
-    todo = rows[rows["home_goals"].isna() & rows["date"].notna()]
-    if not todo.empty:
-        first: dt.date = min(todo["date"])
-        return first
-    dated = rows["date"].dropna()
-    if dated.empty:
-        raise DataError("the fixtures have no dates: give --as-of")
-    last: dt.date = max(dated)
-    return last + dt.timedelta(days=1)
 
 
 def _entrants(fmt: Format, rows: pd.DataFrame, source: str) -> tuple[list[str], tuple[Ints, ...], Format]:
@@ -502,11 +485,8 @@ def _league_format(comp: str) -> Format:
         return load_format("league")
 
 
-def _importance(plan: Plan, counts: object, dates: Sequence[dt.date | None]) -> tuple[MatchImportance, ...]:
+def _importance(plan: Plan, counts: Counts, dates: Sequence[dt.date | None]) -> tuple[MatchImportance, ...]:
     """For each watched match, each side's chance of the stage its result moves most."""
-    from remontada.tournaments.simulate import Counts
-
-    assert isinstance(counts, Counts)
     out = []
     for w, m in enumerate(plan.watch):
         seen = counts.outcomes[w]

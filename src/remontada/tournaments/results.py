@@ -157,7 +157,7 @@ class TournamentForecast:
                 out[name] = self.zone(name)
             for k in range(self.positions.shape[1]):
                 out[f"position_{k + 1}"] = self.positions[:, k]
-        key = [s for s in reversed(self.stages)] + (["expected_points"] if self.league else [])
+        key = list(reversed(self.stages)) + (["expected_points"] if self.league else [])
         return out.sort_values(key, ascending=False, kind="stable").reset_index(drop=True)
 
     def as_dict(self) -> dict[str, Any]:

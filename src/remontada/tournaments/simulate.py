@@ -303,9 +303,9 @@ def _pairings(
         first = np.stack([_team(plan, s, pos_team, thirds, results, "") for s in draw.pots[0]], axis=1)
         second = np.stack([_team(plan, s, pos_team, thirds, results, "") for s in draw.pots[1]], axis=1)
         groups = np.array([[ord(s.group or "?") for s in pot] for pot in draw.pots], np.int64)
-        association = plan.association if "association" in draw.avoid and len(plan.association) else None
-        assoc = association if association is not None else np.full(plan.n, -1, np.int64)
-        _draw_pots(first, second, groups, "group" in draw.avoid, assoc, seed)
+        keep_apart = "association" in draw.avoid and len(plan.association) > 0
+        association = plan.association if keep_apart else np.full(plan.n, -1, np.int64)
+        _draw_pots(first, second, groups, "group" in draw.avoid, association, seed)
         return first, second
     home = np.empty((sims, round_.size), np.int64)
     away = np.empty((sims, round_.size), np.int64)
