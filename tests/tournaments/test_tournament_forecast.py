@@ -128,3 +128,10 @@ def test_conditions_parse(text, parsed):
 def test_a_condition_that_does_not_parse_says_how_to_write_it():
     with pytest.raises(DataError, match="write 'A beat B'"):
         parse_condition("Liverpool")
+
+
+def test_settled_ties_go_to_their_winners_even_on_penalties(forecaster):
+    f = forecaster.competition("uefa-el", "2023-24", as_of=dt.date(2024, 4, 19), sims=2_000, seed=0)
+    semi = {team for team, p in zip(f.teams, f.p[:, 1], strict=True) if p == 1}
+    # Marseille beat Benfica on penalties after 2-2: the store's tie winner, not the aggregate, decides
+    assert semi == {"Bayer Leverkusen", "Atalanta", "AS Roma", "Olympique Marseille"}

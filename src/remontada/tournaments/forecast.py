@@ -202,7 +202,7 @@ class TournamentForecaster:
             if pair not in pairs and pair[::-1] not in pairs:
                 pairs.append(pair)
         rules = self.ties._rules(None, comp, min(here["date"]), stored=True)[0]
-        known = [self._tie_state(a, b, here, as_of, rules) for a, b in pairs]
+        known = [self._tie_state(a, b, here, as_of, rules, comp, season) for a, b in pairs]
         fmt = bracket_rounds(comp, season, current, pairs, rules, self._same)
         teams = [t for pair in pairs for t in pair]
         ids = self._team_ids(teams)
@@ -210,7 +210,9 @@ class TournamentForecaster:
         empty = pd.DataFrame(columns=["date", "home", "away", "neutral", "home_goals", "away_goals"])
         return self._run(fmt, teams, ids, (), empty, index, as_of, sims, seed, conditions, scheduler, on_done, known)
 
-    def _tie_state(self, a: str, b: str, legs: pd.DataFrame, as_of: dt.date, rules: Rules) -> _Known:
+    def _tie_state(
+        self, a: str, b: str, legs: pd.DataFrame, as_of: dt.date, rules: Rules, comp: str, season: str
+    ) -> _Known:
         """P(``a`` goes through) in a stored tie as of ``as_of``: settled, between the legs, or to play."""
         mine = legs[((legs["home"] == a) & (legs["away"] == b)) | ((legs["home"] == b) & (legs["away"] == a))]
         before = mine[mine["date"] < as_of]
@@ -226,8 +228,9 @@ class TournamentForecaster:
                 """SELECT w.name FROM ties t JOIN teams w ON w.team_id = t.winner_id
                    JOIN teams x ON x.team_id = t.team_a_id JOIN teams y ON y.team_id = t.team_b_id
                    WHERE ((x.name = ? AND y.name = ?) OR (x.name = ? AND y.name = ?))
+                     AND t.competition_id = ? AND t.season = ?
                    ORDER BY t.tie_id DESC LIMIT 1""",
-                [a, b, b, a],
+                [a, b, b, a, comp, season],
             )
             won = winner[0] if winner else (a if total[a] > total[b] else b if total[b] > total[a] else last["home"])
             return _Known(a, b, 1.0 if won == a else 0.0)
