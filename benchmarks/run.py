@@ -18,13 +18,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from timing import best_of
 from tournament_bench import bench_tournament
 
 from remontada.data.bundle import open_store
@@ -89,16 +89,6 @@ FIXTURES = 10_000
 
 class _OutOfTime(Exception):
     pass
-
-
-def _best(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    """The fastest of ``repeat`` calls (these machines are shared) and the last result."""
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, out
 
 
 def _window(matches: pd.DataFrame, leagues: tuple[str, ...]) -> pd.DataFrame:
@@ -186,7 +176,7 @@ def bench_dixon_coles(pb_timeout: float) -> None:
     fits: dict[float, DixonColesModel] = {}
     for label, xi in (("unweighted", 0.0), (f"time decay xi={XI}", XI)):
         weights = np.asarray(pb.models.dixon_coles_weights(league["date"], xi)) if xi else np.ones(len(league))
-        ours_time, ours = _best(lambda w=weights: _ours(league, w), 5)
+        ours_time, ours = best_of(lambda w=weights: _ours(league, w), 5)
         runs = [_penaltyblog(league, weights) for _ in range(5)]
         times, statuses, where = zip(*(_fit_penaltyblog(model) for model in runs), strict=True)
         pb_time, status, theirs = min(times), statuses[-1], runs[-1]
@@ -201,7 +191,7 @@ def bench_dixon_coles(pb_timeout: float) -> None:
     pooled = _window(matches, POOLED)
     weights = np.ones(len(pooled))
     what = f"{len(pooled)} matches, {_teams(pooled)} teams; {', '.join(POOLED)} 2014-15..2023-24, unweighted"
-    ours_time, ours = _best(lambda: _ours(pooled, weights), 3)
+    ours_time, ours = best_of(lambda: _ours(pooled, weights), 3)
     check = f"max |gradient| {ours.grad_norm_:.1e}, {'converged' if ours.converged_ else 'NOT converged'}"
     theirs = _penaltyblog(pooled, weights)
     pb_time, status, params = _fit_penaltyblog(theirs)
@@ -231,11 +221,11 @@ def bench_dixon_coles(pb_timeout: float) -> None:
     home = rng.integers(len(teams), size=FIXTURES)
     away = (home + rng.integers(1, len(teams), size=FIXTURES)) % len(teams)
     pairs = np.stack([teams[home], teams[away]], axis=1)
-    ours_time, grids = _best(lambda: ours.grids(pairs[:, 0], pairs[:, 1]), 5)
+    ours_time, grids = best_of(lambda: ours.grids(pairs[:, 0], pairs[:, 1]), 5)
     labels = pairs.astype(str)
     # max_goals=11 is penaltyblog's grid size (0..10); unnormalised, as ours reports the tail beyond instead
     home_labels, away_labels = labels[:, 0], labels[:, 1]
-    pb_time, their_grids = _best(
+    pb_time, their_grids = best_of(
         lambda: theirs.predict_many(home_labels, away_labels, max_goals=11, normalize=False), 2
     )
     diff = max(float(np.max(np.abs(g.grid - p))) for g, p in zip(their_grids, grids.probs, strict=True))
@@ -307,7 +297,7 @@ def _monte_carlo(
 
 
 def _tie_throughput(ties: dict[str, np.ndarray], rules: Rules) -> None:
-    between, _ = _best(
+    between, _ = best_of(
         lambda: two_legs_from_rates(
             ties["home"], ties["away"], rules, rho=TIE_RHO, leg1_score=(ties["g1"], ties["g2"]),
             extra_time_factor=ET_FACTOR,
@@ -315,7 +305,7 @@ def _tie_throughput(ties: dict[str, np.ndarray], rules: Rules) -> None:
         3,
     )  # fmt: skip
     first = {key: value[:TIES_BEFORE] for key, value in ties.items()}
-    before, _ = _best(
+    before, _ = best_of(
         lambda: two_legs_from_rates(
             first["home"], first["away"], rules, rho=TIE_RHO, leg1_rates=(first["h1"], first["a1"]),
             extra_time_factor=ET_FACTOR,
@@ -331,7 +321,7 @@ def _tie_throughput(ties: dict[str, np.ndarray], rules: Rules) -> None:
 
 def _tie_against_monte_carlo(mix: dict[str, np.ndarray], rules: Rules) -> None:
     home, away, a1, b1, rho, shootout_a = (mix[key] for key in ("home", "away", "g1", "g2", "rho", "shootout_a"))
-    exact_time, exact = _best(
+    exact_time, exact = best_of(
         lambda: (
             two_legs_from_rates(
                 home, away, rules, rho=rho, leg1_score=(a1, b1), extra_time_factor=ET_FACTOR, shootout_a=shootout_a
@@ -339,7 +329,9 @@ def _tie_against_monte_carlo(mix: dict[str, np.ndarray], rules: Rules) -> None:
         ),
         3,
     )
-    mc_time, mc = _best(lambda: _monte_carlo(home, away, rho, (a1, b1), rules, shootout_a, np.random.default_rng(7)), 3)
+    mc_time, mc = best_of(
+        lambda: _monte_carlo(home, away, rho, (a1, b1), rules, shootout_a, np.random.default_rng(7)), 3
+    )
     error = np.abs(mc - exact)
     se = np.sqrt(exact * (1 - exact) / MC_SAMPLES)
     # in standard errors, floored at that of p = 10 / samples, as the normal tail understates a handful of hits
@@ -405,17 +397,17 @@ def _bench_live_case(
     name: str, intensity: Intensity, home: float, away: float, lead: int, terminals: list[np.ndarray]
 ) -> None:
     live_table(home, away, intensity, terminals[0], lead=lead)  # compile
-    build, tables = _best(lambda: [live_table(home, away, intensity, t, lead=lead) for t in terminals], 5)
-    update, _ = _best(lambda: [t.at(67, 0, 1) for t in tables], 50)
+    build, tables = best_of(lambda: [live_table(home, away, intensity, t, lead=lead) for t in terminals], 5)
+    update, _ = best_of(lambda: [t.at(67, 0, 1) for t in tables], 50)
     timeline = [int(m >= 7) for m in range(91)]
-    curve, _ = _best(lambda: [[t.at(m, 0, timeline[m]) for m in range(91)] for t in tables], 5)
+    curve, _ = best_of(lambda: [[t.at(m, 0, timeline[m]) for m in range(91)] for t in tables], 5)
 
     def rerun(minute: int, score: tuple[int, int]) -> list[float]:
         grid = final_score_grid(home, away, intensity, minute=minute, score=score, lead=lead)
         return [float(np.sum(grid.probs * t)) for t in terminals]
 
-    naive_update, _ = _best(lambda: rerun(67, (0, 1)), 5)
-    naive_curve, _ = _best(lambda: [rerun(m, (0, timeline[m])) for m in range(0, 91, 10)], 2)
+    naive_update, _ = best_of(lambda: rerun(67, (0, 1)), 5)
+    naive_curve, _ = best_of(lambda: [rerun(m, (0, timeline[m])) for m in range(0, 91, 10)], 2)
     naive_curve *= 91 / 10  # timed on every tenth minute, scaled to all 91
     print(
         f"live {name}, {len(tables[0].prior)} balance nodes: tables {build * 1e3:.1f} ms once, then an update "
@@ -622,8 +614,8 @@ def bench_cache() -> None:
         )
         with Store.open(db, read_only=True) as store:
             day = dt.date(2024, 4, 18)
-            fresh, _ = _best(lambda: Forecaster(store, cache=FitCache(store, enabled=False)).fitted(day), 1)
-            cached, _ = _best(lambda: Forecaster(store).fitted(day), 3)
+            fresh, _ = best_of(lambda: Forecaster(store, cache=FitCache(store, enabled=False)).fitted(day), 1)
+            cached, _ = best_of(lambda: Forecaster(store).fitted(day), 3)
         print(
             f"default model fitted as of {day} on the club pool: fresh {fresh:.2f} s, "
             f"from the cache {cached * 1000:.0f} ms -> {fresh / cached:.0f}x"

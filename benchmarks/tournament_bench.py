@@ -32,10 +32,9 @@ import itertools
 import logging
 import time
 import tracemalloc
-from collections.abc import Callable
-from typing import Any
 
 import numpy as np
+from timing import best_of
 
 from remontada.data.rules import Rules
 from remontada.knockout.engine import extra_time_grid, single_match, two_legs_from_rates
@@ -249,21 +248,11 @@ def python_loop(plan: Plan, sims: int, seed: int) -> np.ndarray:
 # -- the measurements --------------------------------------------------------------------
 
 
-def _best(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    """The fastest of ``repeat`` calls (these machines are shared) and the last result."""
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, out
-
-
 def _against_loop(plan: Plan, label: str) -> float:
     """One core's time for SIMS simulations, against the Python loop scaled; returns the engine's time."""
     simulate(plan, 200, SEED)  # numba compiled (or loaded from its cache) before the clock starts
-    ours, counts = _best(lambda: simulate(plan, SIMS, SEED, scheduler="inline"), 2)
-    loop, reached = _best(lambda: python_loop(plan, LOOP_SIMS, SEED), 1)
+    ours, counts = best_of(lambda: simulate(plan, SIMS, SEED, scheduler="inline"), 2)
+    loop, reached = best_of(lambda: python_loop(plan, LOOP_SIMS, SEED), 1)
     scaled = loop * SIMS / LOOP_SIMS
     # a sanity check that the two agree: the largest gap in P(winner) between them, in percentage points
     won = plan.stages.index("winner")
