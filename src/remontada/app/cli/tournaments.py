@@ -195,15 +195,16 @@ def _print(f: TournamentForecast) -> None:
             if met:
                 names = ", ".join(f"{name} {_percent(p)}" for name, p in met[:4])
                 out.print(Text(f"  if {team} go through, next: {names}"))
-    if f.importance:
+    mattering = [m for m in f.importance if m.swing > 0]  # a result that moves no one's chance is left out
+    if mattering:
         out.print(Text("  matches that matter most:", style="bold"))
-        for m in f.importance[:5]:
-            win, draw, loss = m.home_p
+        for m in mattering[:5]:
+            # the side whose chance the result moves more, its own win / draw / loss first
+            home_moves = max(m.home_p) - min(m.home_p) >= max(m.away_p) - min(m.away_p)
+            side, (win, draw, loss) = (m.home, m.home_p) if home_moves else (m.away, m.away_p[::-1])
             stage = m.stage.replace("_", " ")
             chances = f"{_percent(win)} / {_percent(draw)} / {_percent(loss)}"
-            out.print(
-                Text(f"    {m.home} v {m.away}: {m.home}'s chance of {stage} {chances} if they win / draw / lose")
-            )
+            out.print(Text(f"    {m.home} v {m.away}: {side}'s chance of {stage} {chances} (win / draw / lose)"))
     if f.lots_share > 0:
         share = _percent(f.lots_share)
         out.print(Text(f"  a drawing of lots ({f.lots_stand_for}) was needed in {share} of simulations", style="dim"))
