@@ -49,6 +49,9 @@ _UPDATED = ("date", "kickoff", "round", "grp", "knockout", "neutral", "leg", "im
 def retire(con: duckdb.DuckDBPyConnection, match_ids: list[int]) -> int:
     """Delete the stored fixtures that these stored matches play out; return how many.
 
+    A match whose source names no group takes its fixture's group letter (a file of
+    results under ``» Group, Matchday 2`` says less than the fixture list did).
+
     Parameters
     ----------
     con
@@ -63,6 +66,14 @@ def retire(con: duckdb.DuckDBPyConnection, match_ids: list[int]) -> int:
     """
     if not match_ids:
         return 0
+    con.execute(
+        f"""
+        UPDATE matches SET grp = f.grp FROM fixtures f
+        WHERE matches.match_id IN (SELECT unnest(?::INTEGER[])) AND matches.grp IS NULL AND f.grp IS NOT NULL
+          AND {_SAME.format(a="matches", b="f")}
+        """,
+        [match_ids],
+    )
     row = con.execute(
         f"""
         DELETE FROM fixtures f WHERE EXISTS (
