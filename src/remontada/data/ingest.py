@@ -280,6 +280,7 @@ class _Ingest:
         self._reject(m[same], "home and away resolve to the same team")
         m = m[~same].rename(columns={"competition": "competition_id", "line": "source_line", "group": "grp"})
         m["date"] = m["date"].dt.date
+        m["grp"] = m["grp"].fillna(m["round"].str.extract(r"^Group ([A-Z])\b")[0])  # as GROUP_FROM_ROUND does
         m["import_id"] = self.import_id
         m["source_file"] = self.source
         return m

@@ -46,7 +46,7 @@ def data_import(
     empty: EmptyOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Import files (football-data, openfootball, engsoccerdata, internationals, or a parquet export)."""
+    """Import files (football-data, openfootball, engsoccerdata, internationals, fixtures CSV, or a parquet export)."""
     from remontada.data.bundle import load_parquet
     from remontada.data.ingest import import_paths, order_for_import
 
