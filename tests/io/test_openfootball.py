@@ -147,11 +147,11 @@ def test_awarded_match_is_a_reject_and_vitesse_is_one_name():
 def test_malformed_lines_are_rejects_with_reasons():
     p = parse("malformed.txt")
     assert list(p.matches["line"]) == [7, 24]
+    assert list(p.fixtures["line"]) == [10]  # no score: a match not played yet
     reasons = dict(zip(p.rejects["line"], p.rejects["reason"], strict=True))
     expected = {
         8: "'3:1 (0-0)' is not a score",
         9: "'x-1' is not a score",
-        10: "no score",
         11: "half-time score is more than the 90-minute score",
         12: "a.e.t. score needs the 90-minute score",
         13: "need 'a.e.t.'",

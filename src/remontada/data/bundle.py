@@ -7,9 +7,11 @@ such an export of the store built from the public data sets in ``shared/data``
 few seconds instead of re-parsing every source file. Loading checks the manifest:
 a bundle of a newer schema version, a missing or unreadable table, or a count that
 does not match, is refused, and the store is left as it was. An older export loads
-when every table it holds has the columns it has now (later migrations only added
-tables, such as the link journal), and those tables start empty; one whose tables
-have changed is refused.
+when every table it holds has the columns it has now, or its first columns (later
+migrations only added tables, such as the link journal and ``fixtures``, and nullable
+columns at the end, such as ``matches.grp``): added tables start empty, added columns
+start as ``NULL`` (the group letters of a store before migration 5 are then filled from
+the rounds, as the migration does). One whose tables have changed otherwise is refused.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any
 import duckdb
 
 from remontada._version import __version__
-from remontada.data.store import SCHEMA_VERSION, TABLES, Store
+from remontada.data.store import GROUP_FROM_ROUND, SCHEMA_VERSION, TABLES, Store
 from remontada.errors import SchemaError, StoreError
 
 __all__ = [
@@ -110,13 +112,17 @@ def load_parquet(store: Store, directory: Path) -> dict[str, int]:
     with store.transaction() as con:
         for table in expected:
             source = directory / f"{table}.parquet"
+            columns = ", ".join(_parquet_columns(store, source)) if version != SCHEMA_VERSION else "*"
+            into = table if columns == "*" else f"{table} ({columns})"
             try:
-                con.execute(f"INSERT INTO {table} SELECT * FROM read_parquet('{_quote(source)}')")
+                con.execute(f"INSERT INTO {into} SELECT {columns} FROM read_parquet('{_quote(source)}')")
             except duckdb.Error as exc:
                 reason = str(exc).strip().split("\n", 1)[0]
                 raise StoreError(f"{source}: cannot load it ({reason}); nothing was loaded") from exc
             if store.count(table) != expected[table]:
                 raise StoreError(f"{source}: {store.count(table)} rows loaded, manifest says {expected[table]}")
+        if isinstance(version, int) and version < 5:
+            con.execute(GROUP_FROM_ROUND)
     return expected
 
 
@@ -127,17 +133,22 @@ def _loadable(store: Store, directory: Path, version: object, tables: list[str])
     if not isinstance(version, int) or not 1 <= version < SCHEMA_VERSION:
         return False
     for table in tables:
-        source = directory / f"{table}.parquet"
-        try:
-            found = store.con.execute(
-                f"SELECT name FROM parquet_schema('{_quote(source)}') WHERE num_children IS NULL"
-            ).fetchall()
-        except duckdb.Error as exc:
-            reason = str(exc).strip().split("\n", 1)[0]
-            raise StoreError(f"{source}: cannot read it ({reason}); nothing was loaded") from exc
-        if [r[0] for r in found] != store.columns(table):
+        found = _parquet_columns(store, directory / f"{table}.parquet")
+        if found != store.columns(table)[: len(found)]:
             return False
     return True
+
+
+def _parquet_columns(store: Store, source: Path) -> list[str]:
+    """The column names of a parquet file, in order; an unreadable file is refused."""
+    try:
+        found = store.con.execute(
+            f"SELECT name FROM parquet_schema('{_quote(source)}') WHERE num_children IS NULL"
+        ).fetchall()
+    except duckdb.Error as exc:
+        reason = str(exc).strip().split("\n", 1)[0]
+        raise StoreError(f"{source}: cannot read it ({reason}); nothing was loaded") from exc
+    return [r[0] for r in found]
 
 
 def load_bundle(store: Store) -> dict[str, int]:

@@ -7,7 +7,9 @@ A file already imported (same bytes) is skipped, so re-importing is harmless.
 The same match from two sources (same date, same home and away team) is stored once;
 the second source fills what the first lacked (a kick-off time, a half-time score)
 and is listed in ``match_sources``. Where the two disagree on a score, the stored
-value stays and the disagreement is recorded in ``conflicts``.
+value stays and the disagreement is recorded in ``conflicts``. A file's fixtures
+(matches still to play) are stored too, and its results replace the stored fixtures
+they play out (:mod:`remontada.data.fixtures`).
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ from typing import Any
 
 import pandas as pd
 
+from remontada.data import fixtures
 from remontada.data.competitions import competition
 from remontada.data.io import detect, importer_named
 from remontada.data.io.base import ParsedFile
 from remontada.data.names import AliasBook, TeamRef
-from remontada.data.resolve import Resolution, TeamResolver
+from remontada.data.resolve import Resolution, TeamResolver, side_refs, team_refs
 from remontada.data.store import Store
 from remontada.data.ties import leg_order, note_to_decided, settle, source_winner
 from remontada.errors import DataError
@@ -35,7 +38,7 @@ __all__ = ["COMPARED_FIELDS", "ImportReport", "import_file", "import_paths", "or
 _LATER_SCORES = ("ht_home_goals", "ht_away_goals", "et_home_goals", "et_away_goals", "pen_home", "pen_away")
 """Half-time, extra-time and shootout scores: not every source has them."""
 
-_FILL = ("kickoff", "round", *_LATER_SCORES, "home_red", "away_red")
+_FILL = ("kickoff", "round", "grp", *_LATER_SCORES, "home_red", "away_red")
 """Match fields a second source may fill in when the first left them empty."""
 
 COMPARED_FIELDS = ("home_goals", "away_goals", *_LATER_SCORES)
@@ -48,6 +51,8 @@ class ImportReport:
 
     ``status`` is ``imported``, ``already imported (as PATH)`` (the same bytes were
     imported before: nothing changed) or ``failed``, with the reason in ``error``.
+    ``fixtures_new``/``fixtures_moved`` count the file's fixtures stored or re-dated;
+    ``fixtures_played`` the stored fixtures its results replaced.
     """
 
     path: str
@@ -65,6 +70,9 @@ class ImportReport:
     rejects: int = 0
     conflicts: int = 0
     unresolved: int = 0
+    fixtures_new: int = 0
+    fixtures_moved: int = 0
+    fixtures_played: int = 0
 
     def as_dict(self) -> dict[str, object]:
         """The report as a plain dict (for ``--json``)."""
@@ -168,7 +176,7 @@ class _Ingest:
 
     def run(self) -> ImportReport:
         p = self.parsed
-        self.report.rows = len(p.matches) + len(p.goals) + len(p.shootouts) + len(p.aliases) + len(p.rejects)
+        self.report.rows = sum(map(len, (p.matches, p.goals, p.shootouts, p.aliases, p.fixtures, p.rejects)))
         self._competitions()
         self._aliases()
         line_to_match = self._matches()
@@ -176,6 +184,7 @@ class _Ingest:
         self._odds(line_to_match)
         self._goals()
         self._shootouts(line_to_match)
+        self._fixtures()
         self._finish()
         return self.report
 
@@ -199,7 +208,10 @@ class _Ingest:
 
     # -- steps -----------------------------------------------------------------------
     def _competitions(self) -> None:
-        m = self.parsed.matches
+        listed = [p[["competition", "knockout"]] for p in (self.parsed.matches, self.parsed.fixtures) if len(p)]
+        if not listed:
+            return
+        m = pd.concat(listed)
         knockout_only = m["knockout"].astype(bool).groupby(m["competition"]).all()
         rows = [competition(str(s), knockout=bool(k)) for s, k in sorted(knockout_only.items())]
         frame = pd.DataFrame(
@@ -224,7 +236,7 @@ class _Ingest:
         aliases = self.parsed.aliases
         if aliases.empty:
             return
-        current = _refs(aliases["team_kind"], aliases["name"], aliases["country"])
+        current = team_refs(aliases["team_kind"], aliases["name"], aliases["country"])
         result = self.resolver.resolve(list(dict.fromkeys(current)), None)
         for ref, alias in zip(current, aliases["alias"], strict=True):
             other = TeamRef(ref.kind, alias, ref.country)
@@ -249,28 +261,35 @@ class _Ingest:
             self._insert("unresolved", frame)
             self.report.unresolved += len(frame)
 
-    def _matches(self) -> dict[int, int]:
-        """Store the file's matches; return source line -> match id (new or merged)."""
-        m = self.parsed.matches.copy()
-        if m.empty:
-            return {}
-        refs_home = _refs(m["team_kind"], m["home"], _country(m, "home_country"))
-        refs_away = _refs(m["team_kind"], m["away"], _country(m, "away_country"))
+    def _team_ids(self, m: pd.DataFrame, *, played: bool = True) -> pd.DataFrame:
+        """Resolve the sides to team ids (one team on both sides: a reject); fixtures give no overlap evidence."""
+        m = m.copy()
+        refs_home, refs_away = side_refs(m, "home"), side_refs(m, "away")
         refs = list(dict.fromkeys(refs_home + refs_away))
         index = {r: i for i, r in enumerate(refs)}
         m["home_ref"] = [index[r] for r in refs_home]
         m["away_ref"] = [index[r] for r in refs_away]
-        result = self.resolver.resolve(refs, m)
+        result = self.resolver.resolve(refs, m if played else None)
+        if not played:
+            fixtures.doubt_new_teams(result)
         self._record_resolution(result)
         m["home_id"] = [result.ids[r] for r in refs_home]
         m["away_id"] = [result.ids[r] for r in refs_away]
-        self.tie_refs = {r: result.ids[r] for r in refs}
+        self.tie_refs.update({r: result.ids[r] for r in refs})
         same = m["home_id"] == m["away_id"]
         self._reject(m[same], "home and away resolve to the same team")
-        m = m[~same].rename(columns={"competition": "competition_id", "line": "source_line"})
+        m = m[~same].rename(columns={"competition": "competition_id", "line": "source_line", "group": "grp"})
         m["date"] = m["date"].dt.date
+        m["grp"] = m["grp"].fillna(m["round"].str.extract(r"^Group ([A-Z])\b")[0])  # as GROUP_FROM_ROUND does
         m["import_id"] = self.import_id
         m["source_file"] = self.source
+        return m
+
+    def _matches(self) -> dict[int, int]:
+        """Store the file's matches; return source line -> match id (new or merged)."""
+        if self.parsed.matches.empty:
+            return {}
+        m = self._team_ids(self.parsed.matches)
 
         first = ~m.duplicated(["date", "home_id", "away_id"])
         line_to_match = self._merge_existing(m[first])
@@ -286,7 +305,15 @@ class _Ingest:
         sources["source_file"] = self.source
         self._insert("match_sources", sources)
         self.matches = m
+        self.report.fixtures_played = fixtures.retire(self.con, list(line_to_match.values()))
         return line_to_match
+
+    def _fixtures(self) -> None:
+        """Store the file's fixtures (see :mod:`remontada.data.fixtures`)."""
+        if self.parsed.fixtures.empty:
+            return
+        f = self._team_ids(self.parsed.fixtures, played=False)
+        self.report.fixtures_new, self.report.fixtures_moved = fixtures.store(self.store, f)
 
     def _find_stored(self, m: pd.DataFrame) -> pd.DataFrame:
         """The stored matches with the same date, home and away team as rows of ``m``."""
@@ -565,22 +592,3 @@ def _swap_sides(m: pd.DataFrame) -> pd.DataFrame:
     """The same matches written the other way round (home as away)."""
     renames = {a: b for pair in _SIDES for a, b in (pair, pair[::-1])}
     return m.rename(columns=renames)
-
-
-def _country(m: pd.DataFrame, column: str) -> pd.Series:
-    """A side's country: the source's tag, else, for a club, its domestic competition's country.
-
-    An untagged ``Liverpool FC`` in a Premier League file is the English club; in a
-    competition of no one country the name stays without one (see
-    :meth:`~remontada.data.resolve.TeamResolver.lookup`).
-    """
-    home_of = m["competition"].map(lambda slug: competition(str(slug)).country)
-    return m[column].where(m[column].notna() | (m["team_kind"] != "club"), home_of)
-
-
-def _refs(kinds: pd.Series, names: pd.Series, countries: pd.Series) -> list[TeamRef]:
-    """Team references from parallel columns (a missing country is ``None``)."""
-    return [
-        TeamRef(k, n, None if pd.isna(c) else c)
-        for k, n, c in zip(kinds.tolist(), names.tolist(), countries.tolist(), strict=True)
-    ]

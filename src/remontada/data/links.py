@@ -3,8 +3,8 @@
 When a name was imported as a new team but is really an existing one (``data
 unresolved`` lists such names with their candidates), linking moves everything of
 the duplicate onto the real team in one transaction: its matches (a match now stored
-twice is merged, scores compared, as at import), ties, goals, shootouts and
-spellings. The spelling is remembered, so later imports resolve it directly.
+twice is merged, scores compared, as at import), fixtures, ties, goals, shootouts
+and spellings. The spelling is remembered, so later imports resolve it directly.
 
 Linking is refused where the store itself shows two teams: a club and a national
 team, teams of two countries, or two teams that played each other (``Everton`` and
@@ -100,8 +100,13 @@ def link_teams(store: Store, duplicate: str, team: str) -> LinkReport:
     with store.transaction() as con:
         link_id = _record(store, plan)
         _journal(store, link_id, "before")
-        for column in ("home_id", "away_id"):
-            con.execute(f"UPDATE matches SET {column} = ? WHERE {column} = ?", [keep, drop])
+        for table, column in (
+            ("matches", "home_id"),
+            ("matches", "away_id"),
+            ("fixtures", "home_id"),
+            ("fixtures", "away_id"),
+        ):
+            con.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", [keep, drop])
         merged, conflicts = _merge_duplicate_matches(store, keep)
         for table, column in (
             ("ties", "team_a_id"),
@@ -202,6 +207,7 @@ _WHERE = {
     "shootouts": "match_id IN (SELECT match_id FROM link_matches)",
     "odds": "match_id IN (SELECT match_id FROM link_matches)",
     "ties": "tie_id IN (SELECT tie_id FROM link_ties)",
+    "fixtures": "home_id IN (SELECT team_id FROM link_teams) OR away_id IN (SELECT team_id FROM link_teams)",
     "tie_legs": "tie_id IN (SELECT tie_id FROM link_ties) OR match_id IN (SELECT match_id FROM link_matches)",
 }
 """The rows of each journaled table a link of the teams in ``link_teams`` can touch.

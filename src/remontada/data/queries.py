@@ -14,6 +14,7 @@ from remontada.data.store import Store
 from remontada.errors import AmbiguousTeamError, DataError, UnknownTeamError
 
 __all__ = [
+    "competition_matches",
     "conflicts",
     "duplicate_teams",
     "find_competition",
@@ -331,19 +332,85 @@ def _training_query(columns: str, pool: str, before: dt.date | None) -> tuple[st
 
 
 def status(store: Store) -> pd.DataFrame:
-    """Per competition and season: matches, ties, date range, and the import's rejects."""
+    """Per competition and season: matches, ties, fixtures (matches still to play) and the date range.
+
+    A season with fixtures but no match played yet is listed too (``matches`` 0); the
+    date range spans both.
+    """
     return store.df(
         """
         WITH m AS (
             SELECT competition_id, season, count(*) AS matches, min(date) AS first, max(date) AS last
             FROM matches GROUP BY ALL),
+        f AS (
+            SELECT competition_id, season, count(*) AS fixtures, min(date) AS first, max(date) AS last
+            FROM fixtures GROUP BY ALL),
         t AS (SELECT competition_id, season, count(*) AS ties FROM ties GROUP BY ALL)
-        SELECT c.name AS competition, m.season, m.matches, coalesce(t.ties, 0) AS ties, m.first, m.last
-        FROM m JOIN competitions c USING (competition_id)
+        SELECT c.name AS competition, season, coalesce(m.matches, 0) AS matches, coalesce(t.ties, 0) AS ties,
+               coalesce(f.fixtures, 0) AS fixtures, least(m.first, f.first) AS first,
+               greatest(m.last, f.last) AS last
+        FROM m FULL JOIN f USING (competition_id, season)
+        JOIN competitions c USING (competition_id)
         LEFT JOIN t USING (competition_id, season)
-        ORDER BY c.kind, c.name, m.season
+        ORDER BY c.kind, c.name, season
         """
     )
+
+
+def competition_matches(store: Store, competition: str, season: str, as_of: dt.date | None = None) -> pd.DataFrame:
+    """A season of a competition as a whole-competition forecast needs it: played matches and fixtures.
+
+    Parameters
+    ----------
+    store
+        The match store.
+    competition
+        A slug (``uefa-cl``) or a name (``Champions League``), as :func:`find_competition` reads it.
+    season
+        ``2023-24``, or a calendar year for internationals.
+    as_of
+        If given, the season as it stood on the morning of that day: every match on or
+        after ``as_of`` is returned as not played, its goals missing, so that nothing
+        from that day or later leaks into a forecast made then.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per match, ordered by date (then kick-off): ``date``, ``kickoff``,
+        ``home_id``, ``away_id``, ``home``, ``away`` (team names), ``neutral``,
+        ``round``, ``group`` (the group letter, or missing), ``home_goals``,
+        ``away_goals`` (nullable integers after 90 minutes; missing when not played),
+        ``played``, ``knockout``, ``leg`` (1 or 2 for a leg of a two-legged tie, else
+        missing), ``match_id`` (stored matches) and ``fixture_id`` (fixtures).
+    """
+    competition_id = find_competition(store, competition)
+    frame = store.df(
+        """
+        SELECT m.date, m.kickoff, m.home_id, m.away_id, h.name AS home, a.name AS away, m.neutral, m.round,
+               m.grp AS "group", m.home_goals, m.away_goals, true AS played, m.knockout,
+               TRY_CAST(l.leg AS SMALLINT) AS leg, m.match_id, CAST(NULL AS INTEGER) AS fixture_id
+        FROM matches m JOIN teams h ON h.team_id = m.home_id JOIN teams a ON a.team_id = m.away_id
+        LEFT JOIN tie_legs l ON l.match_id = m.match_id
+        WHERE m.competition_id = ? AND m.season = ?
+        UNION ALL
+        SELECT f.date, f.kickoff, f.home_id, f.away_id, h.name, a.name, f.neutral, f.round, f.grp, NULL, NULL,
+               false, f.knockout, f.leg, NULL, f.fixture_id
+        FROM fixtures f JOIN teams h ON h.team_id = f.home_id JOIN teams a ON a.team_id = f.away_id
+        WHERE f.competition_id = ? AND f.season = ?
+        ORDER BY date, kickoff NULLS FIRST, match_id NULLS LAST, fixture_id
+        """,
+        [competition_id, season, competition_id, season],
+    )
+    for column in ("home_goals", "away_goals", "leg", "match_id", "fixture_id", "home_id", "away_id"):
+        frame[column] = frame[column].astype("Int64")
+    for column in ("played", "neutral", "knockout"):
+        frame[column] = frame[column].astype(bool)
+    frame["date"] = pd.to_datetime(frame["date"])
+    if as_of is not None:
+        later = (frame["date"] >= pd.Timestamp(as_of)).to_numpy()
+        frame.loc[later, "played"] = False
+        frame.loc[later, ["home_goals", "away_goals"]] = pd.NA
+    return frame.reset_index(drop=True)
 
 
 def rejects(store: Store, *, source: str | None = None) -> pd.DataFrame:

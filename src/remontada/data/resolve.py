@@ -29,10 +29,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from remontada.data.competitions import competition
 from remontada.data.names import AliasBook, TeamRef, candidates
 from remontada.data.store import Store
 
-__all__ = ["MIN_FIXTURES", "Resolution", "TeamResolver"]
+__all__ = ["MIN_FIXTURES", "Resolution", "TeamResolver", "side_refs", "team_refs"]
 
 MIN_FIXTURES = 3
 """Agreeing fixtures that link a name to a stored team (two do when they are all the name has)."""
@@ -391,3 +392,25 @@ def _sides(rows: pd.DataFrame) -> pd.DataFrame:
     home = rows.loc[rows["h_id"].isna(), ["row", "h_ref"]].rename(columns={"h_ref": "ref"})
     away = rows.loc[rows["a_id"].isna(), ["row", "a_ref"]].rename(columns={"a_ref": "ref"})
     return pd.concat([home, away], ignore_index=True)
+
+
+def side_refs(m: pd.DataFrame, side: str) -> list[TeamRef]:
+    """The team references of one side (``home`` or ``away``) of a canonical match or fixture frame.
+
+    A side's country is the source's tag, else, for a club, its domestic competition's
+    country: an untagged ``Liverpool FC`` in a Premier League file is the English club;
+    in a competition of no one country the name stays without one (see
+    :meth:`TeamResolver.lookup`).
+    """
+    tagged = m[f"{side}_country"]
+    home_of = m["competition"].map(lambda slug: competition(str(slug)).country)
+    countries = tagged.where(tagged.notna() | (m["team_kind"] != "club"), home_of)
+    return team_refs(m["team_kind"], m[side], countries)
+
+
+def team_refs(kinds: pd.Series, names: pd.Series, countries: pd.Series) -> list[TeamRef]:
+    """Team references from parallel columns (a missing country is ``None``)."""
+    return [
+        TeamRef(k, n, None if pd.isna(c) else c)
+        for k, n, c in zip(kinds.tolist(), names.tolist(), countries.tolist(), strict=True)
+    ]

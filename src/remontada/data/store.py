@@ -29,14 +29,31 @@ import platformdirs
 
 from remontada.errors import SchemaError, StoreBusyError, StoreError
 
-__all__ = ["JOURNALED", "MIGRATIONS", "SCHEMA_VERSION", "TABLES", "Store", "check_store_path", "default_path"]
+__all__ = [
+    "GROUP_FROM_ROUND",
+    "JOURNALED",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "TABLES",
+    "Store",
+    "check_store_path",
+    "default_path",
+]
 
 _SCORE = "SMALLINT"
-JOURNALED = (
+GROUP_FROM_ROUND = r"""
+    UPDATE matches SET grp = regexp_extract(round, '^Group ([A-Z])\b', 1)
+    WHERE grp IS NULL AND regexp_matches(round, '^Group [A-Z]\b');
+"""
+"""Give stored group matches the letter their round names (``Group C`` -> ``C``): migration 5 runs it, and
+so does loading an export written before it."""
+_JOURNALED_4 = (
     "teams", "team_aliases", "unresolved", "matches", "match_sources", "conflicts", "ties", "tie_legs", "goals",
     "shootouts", "odds",
 )  # fmt: skip
-"""The tables ``data link`` changes; the link journal keeps their touched rows (migration 4)."""
+"""The tables migration 4 gave a journal table (frozen: a migration must build the same tables whenever it runs)."""
+JOURNALED = (*_JOURNALED_4, "fixtures")
+"""The tables ``data link`` changes; the link journal keeps their touched rows (migrations 4 and 5)."""
 MIGRATIONS: list[str] = [
     f"""
     CREATE TABLE imports (
@@ -113,8 +130,20 @@ MIGRATIONS: list[str] = [
     + "".join(
         f"CREATE TABLE journal_{t} AS SELECT CAST(NULL AS INTEGER) AS link_id, CAST(NULL AS VARCHAR) AS phase, * "
         f"FROM {t} LIMIT 0;\n"
-        for t in JOURNALED
+        for t in _JOURNALED_4
     ),
+    """
+    CREATE TABLE fixtures (
+        fixture_id INTEGER PRIMARY KEY, date DATE NOT NULL, kickoff VARCHAR, competition_id VARCHAR NOT NULL,
+        season VARCHAR NOT NULL, round VARCHAR, grp VARCHAR, knockout BOOLEAN NOT NULL, home_id INTEGER NOT NULL,
+        away_id INTEGER NOT NULL, neutral BOOLEAN NOT NULL, leg SMALLINT, import_id INTEGER NOT NULL,
+        source_file VARCHAR NOT NULL, source_line INTEGER NOT NULL);
+    CREATE TABLE journal_fixtures AS SELECT CAST(NULL AS INTEGER) AS link_id, CAST(NULL AS VARCHAR) AS phase, *
+    FROM fixtures LIMIT 0;
+    ALTER TABLE matches ADD COLUMN grp VARCHAR;
+    ALTER TABLE journal_matches ADD COLUMN grp VARCHAR;
+    """
+    + GROUP_FROM_ROUND,
 ]
 """Schema migrations: entry ``i`` takes a store from version ``i`` to ``i + 1``.
 
@@ -124,7 +153,11 @@ MIGRATIONS: list[str] = [
    evidence) and the link journal: one ``journal_<table>`` per table a ``data link``
    changes, holding the rows it touched before and after (``phase``), so that ``data
    unlink`` restores them exactly. A later migration that changes one of those tables
-   changes its journal table the same way."""
+   changes its journal table the same way;
+5. ``fixtures``, the matches still to play (a result replaces its fixture), journaled
+   like ``matches``; and ``matches.grp``, the group letter of a group-stage match
+   (``NULL`` elsewhere), filled for stored matches from rounds named ``Group A``.
+   ``group`` is an SQL keyword, hence ``grp``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = (
@@ -133,6 +166,7 @@ TABLES = (
     "teams",
     "team_aliases",
     "matches",
+    "fixtures",
     "match_sources",
     "conflicts",
     "ties",

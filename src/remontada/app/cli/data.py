@@ -46,7 +46,7 @@ def data_import(
     empty: EmptyOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Import files (football-data, openfootball, engsoccerdata, internationals, or a parquet export)."""
+    """Import files (football-data, openfootball, engsoccerdata, internationals, fixtures CSV, or a parquet export)."""
     from remontada.data.bundle import load_parquet
     from remontada.data.ingest import import_paths, order_for_import
 
@@ -104,15 +104,16 @@ def _print_imports(loaded: dict[str, dict[str, int]], reports: list[ImportReport
 
 @data_app.command("status")
 def data_status(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Per competition and season: matches, ties, date range; and the rejects per file."""
+    """Per competition and season: matches, ties, fixtures still to play, date range; and the rejects per file."""
     with open_db(db, read_only=True) as store:
         frame = queries.status(store)
         per_file = store.df("SELECT source_file, count(*) AS rejects FROM rejects GROUP BY ALL ORDER BY 1")
-        totals = {t: store.count(t) for t in ("matches", "ties", "teams", "goals", "odds", "rejects", "conflicts")}
+        tables = ("matches", "ties", "fixtures", "teams", "goals", "odds", "rejects", "conflicts")
+        totals = {t: store.count(t) for t in tables}
     if as_json:
         emit_json({"totals": totals, "competitions": records(frame), "rejects_per_file": records(per_file)})
         return
-    print_table(frame, "matches and ties per competition and season")
+    print_table(frame, "matches, ties and fixtures per competition and season")
     if len(per_file):
         print_table(per_file, "rejected rows per file")
     out.print(", ".join(f"{v} {k}" for k, v in totals.items()))

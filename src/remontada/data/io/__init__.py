@@ -12,6 +12,7 @@ from pathlib import Path
 
 from remontada.data.io.base import Importer, decode, nul_line
 from remontada.data.io.engsoccer import EngsoccerImporter
+from remontada.data.io.fixtures_csv import FixturesCsvImporter
 from remontada.data.io.footballdata import FootballDataImporter
 from remontada.data.io.international import InternationalImporter
 from remontada.data.io.openfootball import OpenFootballImporter
@@ -24,6 +25,7 @@ IMPORTERS: tuple[Importer, ...] = (
     EngsoccerImporter(),
     InternationalImporter(),
     OpenFootballImporter(),
+    FixturesCsvImporter(),
 )
 """Every importer, in the order detection asks them."""
 

@@ -36,6 +36,7 @@ __all__ = [
     "REJECTS",
     "SHOOTOUTS",
     "ALIASES",
+    "FIXTURES",
     "Column",
     "Importer",
     "ParsedFile",
@@ -127,6 +128,8 @@ def plausible_dates(dates: pd.Series) -> pd.Series:
 
 
 _LINE = Column("line", "int", True)
+_KICKOFF = Column("kickoff", "str", check=lambda s: s.str.fullmatch(r"[0-2]\d:[0-5]\d"), check_text="HH:MM")
+_GROUP = Column("group", "str", check=lambda s: s.str.fullmatch(r"[A-Z]"), check_text="a group letter A..Z")
 _RAW = Column("raw", "str", True)
 _TEAM_KINDS = frozenset({"club", "national"})
 
@@ -136,10 +139,11 @@ MATCHES = Table(
         _LINE,
         _RAW,
         _DATE_OK,
-        Column("kickoff", "str", check=lambda s: s.str.fullmatch(r"[0-2]\d:[0-5]\d"), check_text="HH:MM"),
+        _KICKOFF,
         Column("competition", "str", True),
         Column("season", "str", True),
         Column("round", "str"),
+        _GROUP,
         Column("knockout", "bool", True),
         Column("leg", "str", allowed=frozenset({"1", "2", "replay", "replay2", "replay3", "replay4", "replay5"})),
         Column("tie_key", "str"),
@@ -168,7 +172,33 @@ MATCHES = Table(
 ``score_includes_et``, when the source only gives the final score), ``ht_*`` at half
 time, ``et_*`` after extra time (cumulative, including the 90 minutes), ``pen_*`` the
 shootout. ``tie_key`` groups the legs (and replays) of one knockout tie within a
-file; ``tie_winner``/``decided_note`` carry what the source says about the tie."""
+file; ``tie_winner``/``decided_note`` carry what the source says about the tie.
+``group`` is the letter of a group-stage match's group, when the source gives it."""
+
+FIXTURES = Table(
+    "fixtures",
+    (
+        _LINE,
+        _RAW,
+        _DATE_OK,
+        _KICKOFF,
+        Column("competition", "str", True),
+        Column("season", "str", True),
+        Column("round", "str"),
+        _GROUP,
+        Column("knockout", "bool", True),
+        Column("leg", "int", check=_between(1, 2), check_text="leg 1 or 2"),
+        Column("team_kind", "str", True, allowed=_TEAM_KINDS),
+        Column("home", "str", True),
+        Column("away", "str", True),
+        Column("home_country", "str"),
+        Column("away_country", "str"),
+        Column("neutral", "bool", True),
+    ),
+)
+"""One row per match not played yet (a fixture): who meets whom, when, in which round
+and group. ``leg`` is 1 or 2 for a leg of a two-legged tie, else missing. The store
+drops a fixture when its result is imported."""
 
 GOALS = Table(
     "goals",
@@ -248,11 +278,19 @@ class ParsedFile:
     shootouts: pd.DataFrame = field(default_factory=SHOOTOUTS.empty)
     odds: pd.DataFrame = field(default_factory=ODDS.empty)
     aliases: pd.DataFrame = field(default_factory=ALIASES.empty)
+    fixtures: pd.DataFrame = field(default_factory=FIXTURES.empty)
     rejects: pd.DataFrame = field(default_factory=REJECTS.empty)
 
     def tables(self) -> list[tuple[Table, str]]:
         """The canonical tables with their attribute names, rejects excluded."""
-        return [(MATCHES, "matches"), (GOALS, "goals"), (SHOOTOUTS, "shootouts"), (ODDS, "odds"), (ALIASES, "aliases")]
+        return [
+            (MATCHES, "matches"),
+            (GOALS, "goals"),
+            (SHOOTOUTS, "shootouts"),
+            (ODDS, "odds"),
+            (ALIASES, "aliases"),
+            (FIXTURES, "fixtures"),
+        ]
 
 
 class Importer(ABC):

@@ -18,7 +18,15 @@ score:
 - ``3-2 a.e.t. (2-2, 0-2)``: 3-2 after extra time, 2-2 after 90 minutes, 0-2 at half
   time; ``1-0 a.e.t. (0-0)``: only the 90-minute score (0-0, so half time was 0-0 too);
 - ``4-2 pen. 1-1 a.e.t. (1-1, 1-1)``: shootout 4-2, then as above;
-- ``[cancelled]`` or ``3-0 [awarded]``: no match was played; such lines are rejects.
+- ``[cancelled]`` or ``3-0 [awarded]``: no match was played; such lines are rejects;
+- nothing (``Liverpool FC (ENG) v Atalanta (ITA)``, with or without a kick-off): a
+  match not played yet, which becomes a row of ``fixtures``, with its round, group
+  and leg worked out as for a played match.
+
+A match of a group stage gets its group's letter (``group``) from its round
+(``» Group C``) or, under a round that names no letter (``» Group, Matchday 3``), from
+the file's group lines (``Group C | Arsenal FC  PSV  Sevilla FC  RC Lens``: both
+teams in one group); without either it has none.
 
 How the gaps are filled:
 
@@ -62,7 +70,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from remontada.data.competitions import season_label
-from remontada.data.io.base import MATCHES, NEGATIVE_SCORE, REJECTS, Importer, ParsedFile, read_text
+from remontada.data.io.base import FIXTURES, MATCHES, NEGATIVE_SCORE, REJECTS, Importer, ParsedFile, read_text
 from remontada.data.io.rounds import Fixture, canonical_round, is_table_round, knockout_shape
 from remontada.errors import DataError
 
@@ -104,6 +112,9 @@ _DATE_RANGE = re.compile(
     rf"#\s*Date\s+{_DAY.format(p='a_')}(?:\s+(?P<a_year>\d{{4}}))?\s*-\s*{_DAY.format(p='b_')}\s+(?P<b_year>\d{{4}}).*"
 )
 _ROUND_LINE = re.compile(r"\s*»\s*(?P<round>.*?)\s*")
+_GROUP_LINE = re.compile(r"\s*Group\s+(?P<letter>[A-Z])\s*\|\s*(?P<teams>.*?)\s*")
+_ROUND_GROUP = re.compile(r"Group (?P<letter>[A-Z])\b")
+_TAG = re.compile(r"\s*\([A-Z]{3}\)\s*$")
 _KICKOFF = re.compile(r"\s*(?P<hour>[0-2]?\d)[.:](?P<minute>[0-5]\d)\s+(?P<rest>.*)")
 _TAGGED = re.compile(
     r"(?P<home>\S.*?)\s*\((?P<home_country>[A-Z]{3})\)\s+v\s+(?P<away>\S.*?)\s*\((?P<away_country>[A-Z]{3})\)"
@@ -154,6 +165,7 @@ class _Match:
     leg: str | None = None
     tie_key: str | None = None
     neutral: bool = False
+    played: bool = True
 
 
 class OpenFootballImporter(Importer):
@@ -162,15 +174,16 @@ class OpenFootballImporter(Importer):
     The competition and season come from the ``= UEFA Europa League 2023/24``
     heading (slug ``uefa-el``, season ``"2023-24"``); a file without them in its
     heading falls back on openfootball's names, ``2023-24/el.txt``. Every match line
-    becomes a row of ``matches`` or a reject with its reason, and so does any line
-    that is not a heading, comment, round, date or match.
+    becomes a row of ``matches`` (scored), of ``fixtures`` (no score yet) or a reject
+    with its reason, and so does any line that is not a heading, comment, round, group,
+    date or match.
     """
 
     name: ClassVar[str] = "openfootball"
     description: ClassVar[str] = "openfootball Football.TXT ('= UEFA Europa League 2023/24', '» Final', 'A v B 2-1')"
 
     def sniff(self, path: Path, head: str) -> bool:
-        """Whether ``head`` has scored ``A v B 2-1`` lines and a ``= ...`` heading or ``»`` round lines.
+        """Whether ``head`` has ``A v B`` match lines and a ``= ...`` heading or ``»`` round lines.
 
         Parameters
         ----------
@@ -187,7 +200,7 @@ class OpenFootballImporter(Importer):
         lines = head.lstrip("\ufeff").replace("\r", "").split("\n")
         heading = any(_HEADING.fullmatch(t) for t in lines)
         rounds = any(_ROUND_LINE.fullmatch(t) for t in lines)
-        return (heading or rounds) and any(_is_scored_match(t) for t in lines)
+        return (heading or rounds) and any(_match_line(t) is not None for t in lines)
 
     def _parse(self, path: Path) -> ParsedFile:
         lines = read_text(path).split("\n")
@@ -202,12 +215,15 @@ class OpenFootballImporter(Importer):
         day_error = "there is no date line above it"
         previous: dt.date | None = None
         kickoff: str | None = None
+        groups: dict[str, str] = {}
         for number, text in enumerate(lines, start=1):
             stripped = text.strip()
             if not stripped or stripped.startswith(("=", "#")):
                 continue
             if m := _ROUND_LINE.fullmatch(text):
                 round_label, knockout = canonical_round(m["round"], qualifying=qualifying)
+            elif m := _GROUP_LINE.fullmatch(text):
+                groups.update((_TAG.sub("", team), m["letter"]) for team in re.split(r"\s{2,}", m["teams"]))
             elif m := _DATE_LINE.fullmatch(text):
                 kickoff = None
                 try:
@@ -221,22 +237,26 @@ class OpenFootballImporter(Importer):
                 kickoff = teams.kickoff or kickoff
                 reasons = []
                 try:
-                    score = _read_score(teams.score)
+                    score = _read_score(teams.score) if teams.score else {}
                 except ValueError as err:
                     score, reasons = {}, [str(err)]
                 if day is None:
                     reasons.append(f"no date: {day_error}")
-                matches.append(
-                    _Match(number, text, day, kickoff, round_label, knockout, teams, score, "; ".join(reasons) or None)
+                match = _Match(
+                    number, text, day, kickoff, round_label, knockout, teams, score, "; ".join(reasons) or None
                 )
+                match.played = teams.score is not None
+                matches.append(match)
         _knockout_by_shape(matches)
         _pair_ties(matches, competition, season, neutral_singles=competition.startswith("uefa-") and not qualifying)
         rejects.extend((m.line, m.raw, m.reason) for m in matches if m.reason)
-        rows = [_row(m, competition, season) for m in matches if not m.reason]
+        rows = [_row(m, competition, season, groups) for m in matches if not m.reason and m.played]
+        fixtures = [_fixture_row(m, competition, season, groups) for m in matches if not m.reason and not m.played]
         return ParsedFile(
             path,
             self.name,
             matches=pd.DataFrame(rows) if rows else MATCHES.empty(),
+            fixtures=pd.DataFrame(fixtures) if fixtures else FIXTURES.empty(),
             rejects=pd.DataFrame(rejects, columns=REJECTS.names) if rejects else REJECTS.empty(),
         )
 
@@ -455,8 +475,19 @@ def _pair_ties(matches: list[_Match], competition: str, season: str, *, neutral_
             match.neutral = neutral
 
 
-def _row(match: _Match, competition: str, season: str) -> dict[str, Any]:
+def _row(match: _Match, competition: str, season: str, groups: dict[str, str]) -> dict[str, Any]:
     """Return the ``MATCHES`` row of a match that was read without a problem."""
+    return {
+        **_fixture_row(match, competition, season, groups),
+        "leg": match.leg,
+        "tie_key": match.tie_key,
+        **match.score,
+        "score_includes_et": False,
+    }
+
+
+def _fixture_row(match: _Match, competition: str, season: str, groups: dict[str, str]) -> dict[str, Any]:
+    """Return the ``FIXTURES`` row of a match line without a score (the shared part of a ``MATCHES`` row)."""
     assert match.date is not None  # matches without a date are rejects
     return {
         "line": match.line,
@@ -466,15 +497,23 @@ def _row(match: _Match, competition: str, season: str) -> dict[str, Any]:
         "competition": competition,
         "season": season,
         "round": match.round,
+        "group": _group(match, groups),
         "knockout": match.knockout,
-        "leg": match.leg,
-        "tie_key": match.tie_key,
+        "leg": match.leg if match.leg in ("1", "2") else None,
         "team_kind": "club",
         "home": match.teams.home,
         "away": match.teams.away,
         "home_country": match.teams.home_country,
         "away_country": match.teams.away_country,
         "neutral": match.neutral,
-        **match.score,
-        "score_includes_et": False,
     }
+
+
+def _group(match: _Match, groups: dict[str, str]) -> str | None:
+    """A group match's letter: its round's (``Group C``), else its two teams' group in the file's group lines."""
+    if match.round is None or not is_table_round(match.round):
+        return None
+    if m := _ROUND_GROUP.match(match.round):
+        return m["letter"]
+    home, away = groups.get(match.teams.home), groups.get(match.teams.away)
+    return home if home is not None and home == away else None
