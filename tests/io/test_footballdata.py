@@ -487,9 +487,12 @@ def test_all_shared_football_data_files(shared_data: Path) -> None:
     if not files:
         pytest.skip(f"no shared data in {root}")
     matches = odds = 0
+    shots_rejected = []
     for path in files:
         parsed = parse(path)
-        assert parsed.rejects.empty, (path, parsed.rejects.head())
+        shots = parsed.rejects["reason"].str.contains("the (?:home|away) side's shots are kept out")
+        shots_rejected += [f"{path.parent.name}/{path.stem}:{line}" for line in parsed.rejects.loc[shots, "line"]]
+        assert parsed.rejects[~shots].empty, (path, parsed.rejects.head())
         assert parsed.matches["competition"].notna().all() and parsed.matches["season"].notna().all()
         if path.stem.startswith("season-"):
             start = int(path.stem[7:9])
@@ -499,3 +502,46 @@ def test_all_shared_football_data_files(shared_data: Path) -> None:
         matches += len(parsed.matches)
         odds += len(parsed.odds)
     assert (len(files), matches, odds) == (168, 72340, 132558)
+    # the real files' only damage: five sides with more shots on target than shots, in three matches
+    assert shots_rejected == ["premier-league/season-0001:82"] * 2 + ["premier-league/season-0001:319"] * 2 + [
+        "premier-league/season-2122:10"
+    ]
+
+
+# --- match statistics --------------------------------------------------------------------------------
+
+STATS_HEADER = "Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HS,AS,HST,AST,HC,AC,HY,AY\n"
+
+
+def test_statistics_are_kept() -> None:
+    m = parse(SAMPLES / "premier-league" / "season-2324.csv").matches
+    burnley = m.iloc[0]
+    assert [burnley[c] for c in ("home_shots", "away_shots", "home_shots_on_target", "away_shots_on_target")] == [
+        6, 17, 1, 8,
+    ]  # fmt: skip
+    assert [burnley[c] for c in ("home_corners", "away_corners", "home_yellow", "away_yellow")] == [6, 5, 0, 0]
+
+
+def test_bad_statistics_are_rejected_and_the_match_kept(tmp_path: Path) -> None:
+    text = STATS_HEADER + (
+        "2023-08-11,Burnley,Man City,0,3,A,x,-6,1,8,6,5,0,0\n"  # no number, negative
+        "2023-08-12,Arsenal,Brighton,1,1,D,4,3.5,5,1,,,1,1\n"  # more on target than shots; not whole; blanks
+        "2023-08-13,Chelsea,Fulham,4,0,H,9,3,2,0,7,2,1,1\n"  # four goals from two on target: own goals, no error
+    )
+    parsed = parse(write(tmp_path, "premier-league/season-2324.csv", text))
+    m = parsed.matches
+    assert m["line"].tolist() == [2, 3, 4]
+    assert reasons(parsed) == [
+        (2, "HS: 'x' is not a count 0..100; the match is kept without it"),
+        (2, "AS: '-6' is negative; the match is kept without it"),
+        (3, "AS: '3.5' is not a count 0..100; the match is kept without it"),
+        (3, "HST 5 is more than HS 4: the home side's shots are kept out"),
+    ]
+    assert m[["home_shots", "away_shots"]].iloc[:2].isna().all().all()
+    assert m["home_shots_on_target"].isna().tolist() == [False, True, False]
+    assert m["away_shots_on_target"].tolist()[:2] == [8, 1] and m["home_corners"].isna().tolist() == [
+        False,
+        True,
+        False,
+    ]
+    assert m.iloc[2][["home_goals", "home_shots_on_target"]].tolist() == [4, 2]

@@ -26,7 +26,7 @@ import pandas as pd
 from remontada.data import fixtures
 from remontada.data.competitions import competition
 from remontada.data.io import detect, importer_named
-from remontada.data.io.base import ParsedFile
+from remontada.data.io.base import MATCH_STATISTICS, ParsedFile
 from remontada.data.names import AliasBook, TeamRef
 from remontada.data.resolve import Resolution, TeamResolver, side_refs, team_refs
 from remontada.data.store import Store
@@ -38,7 +38,7 @@ __all__ = ["COMPARED_FIELDS", "ImportReport", "import_file", "import_paths", "or
 _LATER_SCORES = ("ht_home_goals", "ht_away_goals", "et_home_goals", "et_away_goals", "pen_home", "pen_away")
 """Half-time, extra-time and shootout scores: not every source has them."""
 
-_FILL = ("kickoff", "round", "grp", *_LATER_SCORES, "home_red", "away_red")
+_FILL = ("kickoff", "round", "grp", *_LATER_SCORES, "home_red", "away_red", *MATCH_STATISTICS)
 """Match fields a second source may fill in when the first left them empty."""
 
 COMPARED_FIELDS = ("home_goals", "away_goals", *_LATER_SCORES)
@@ -585,6 +585,7 @@ _SIDES = [
     ("et_home_goals", "et_away_goals"),
     ("pen_home", "pen_away"),
     ("home_red", "away_red"),
+    *zip(MATCH_STATISTICS[::2], MATCH_STATISTICS[1::2], strict=True),
 ]
 
 

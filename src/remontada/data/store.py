@@ -53,6 +53,13 @@ _JOURNALED_4 = (
 )  # fmt: skip
 """The tables migration 4 gave a journal table (frozen: a migration must build the same tables whenever it runs)."""
 JOURNALED = (*_JOURNALED_4, "fixtures")
+_STATISTICS_6 = (
+    "home_shots", "away_shots", "home_shots_on_target", "away_shots_on_target",
+    "home_corners", "away_corners", "home_yellow", "away_yellow",
+)  # fmt: skip
+"""The per-match counts migration 6 adds to ``matches`` (missing where the source has none): shots,
+shots on target, corners and yellow cards, each side's (red cards are ``home_red``/``away_red``). Frozen, like
+``_JOURNALED_4``: an importer's list is :data:`remontada.data.io.base.MATCH_STATISTICS`."""
 """The tables ``data link`` changes; the link journal keeps their touched rows (migrations 4 and 5)."""
 MIGRATIONS: list[str] = [
     f"""
@@ -144,6 +151,11 @@ MIGRATIONS: list[str] = [
     ALTER TABLE journal_matches ADD COLUMN grp VARCHAR;
     """
     + GROUP_FROM_ROUND,
+    "".join(
+        f"ALTER TABLE {table} ADD COLUMN {column} {_SCORE};\n"
+        for table in ("matches", "journal_matches")
+        for column in _STATISTICS_6
+    ),
 ]
 """Schema migrations: entry ``i`` takes a store from version ``i`` to ``i + 1``.
 
@@ -157,7 +169,9 @@ MIGRATIONS: list[str] = [
 5. ``fixtures``, the matches still to play (a result replaces its fixture), journaled
    like ``matches``; and ``matches.grp``, the group letter of a group-stage match
    (``NULL`` elsewhere), filled for stored matches from rounds named ``Group A``.
-   ``group`` is an SQL keyword, hence ``grp``."""
+   ``group`` is an SQL keyword, hence ``grp``;
+6. the match statistics (``_STATISTICS_6``): shots, shots on target, corners and
+   yellow cards per side, as football-data.co.uk's files give them."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = (

@@ -42,6 +42,8 @@ __all__ = [
     "ParsedFile",
     "Table",
     "NEGATIVE_SCORE",
+    "MATCH_STATISTICS",
+    "MAX_COUNT",
     "decode",
     "nul_line",
     "read_csv_rows",
@@ -51,6 +53,14 @@ __all__ = [
 
 MAX_GOALS = 40
 """No senior match on record has more than 36 goals for one side (Arbroath 36-0, 1885)."""
+MATCH_STATISTICS = (
+    "home_shots", "away_shots", "home_shots_on_target", "away_shots_on_target",
+    "home_corners", "away_corners", "home_yellow", "away_yellow",
+)  # fmt: skip
+"""Per-match counts a source may give, each side's: shots, shots on target, corners, yellow cards."""
+MAX_COUNT = 100
+"""More than this many shots, corners or cards for one side in one match is damage, not football (the most
+shots on record in a big-5 match are in the forties)."""
 
 NEGATIVE_SCORE = re.compile(r"(?:^|[\s(,])-\s*\d|\d\s*-\s*-\s*\d")
 """A score written with a negative count (``-1-0``, ``2--1``): readers name it as such."""
@@ -163,6 +173,10 @@ MATCHES = Table(
         _goals("pen_away"),
         Column("home_red", "int", check=_between(0, 7), check_text="0..7 red cards"),
         Column("away_red", "int", check=_between(0, 7), check_text="0..7 red cards"),
+        *(
+            Column(name, "int", check=_between(0, MAX_COUNT), check_text=f"a count 0..{MAX_COUNT}")
+            for name in MATCH_STATISTICS
+        ),
         Column("score_includes_et", "bool", True),
         Column("tie_winner", "str"),
         Column("decided_note", "str"),

@@ -19,8 +19,13 @@ Two layouts occur in the wild, both one match per line with a header:
 
 ``FTHG``/``FTAG`` are the full-time (90 minute) goals, ``FTR`` the result (``H``,
 ``D``, ``A``), ``HTHG``/``HTAG``/``HTR`` the same at half time. League matches only:
-never neutral, never knockout. Other columns (shots, corners, fouls, cards, referee,
-attendance, ...) are not used.
+never neutral, never knockout. The match statistics are kept where a file has them
+(:data:`STATISTICS`: ``HS``/``AS`` shots, ``HST``/``AST`` shots on target, ``HC``/``AC``
+corners, ``HY``/``AY`` yellow cards); a blank cell is simply unknown, and a cell that
+is no count (``x``, ``-3``, ``7.5``), or more shots on target than shots, is a reject
+naming its column while the match is kept without that side's figures. More goals than
+shots on target is not a contradiction: own goals are nobody's shot. Other columns
+(fouls, referee, attendance, ...) are not used.
 
 Every price cell becomes a row of the ODDS table, tied to its match by the line; an
 empty cell is skipped, and a cell that is no price (``0.9``, ``x``) or an Asian
@@ -47,13 +52,23 @@ import numpy as np
 import pandas as pd
 
 from remontada.data.competitions import season_label, season_of
-from remontada.data.io.base import ODDS, REJECTS, Importer, ParsedFile, plausible_dates, read_csv_rows
+from remontada.data.io.base import (
+    MATCH_STATISTICS,
+    MAX_COUNT,
+    ODDS,
+    REJECTS,
+    Importer,
+    ParsedFile,
+    plausible_dates,
+    read_csv_rows,
+)
 from remontada.errors import DataError
 
 __all__ = [
     "BOOKMAKERS",
     "FOLDERS",
     "LEAGUES",
+    "STATISTICS",
     "FootballDataImporter",
     "OddsColumn",
     "handicap_column",
@@ -97,6 +112,10 @@ FOLDERS: dict[str, str] = {
 """Folder names of the ISO rewrite -> league code."""
 
 _REQUIRED = ("Date", "HomeTeam", "AwayTeam", "FTHG", "FTAG")
+STATISTICS: dict[str, str] = dict(
+    zip(("HS", "AS", "HST", "AST", "HC", "AC", "HY", "AY"), MATCH_STATISTICS, strict=True)
+)
+"""football-data.co.uk's statistics columns -> the match columns they fill."""
 
 # --- odds columns ---------------------------------------------------------------------------------
 
@@ -282,7 +301,7 @@ def _seasons(path: Path, dates: pd.Series) -> tuple[pd.Series, pd.Series]:
 _SLUGS = {code: slug for code, (slug, _) in LEAGUES.items()}
 _COUNTRIES = {code: country for code, (_, country) in LEAGUES.items()}
 _PRICE = next(c for c in ODDS.columns if c.name == "price")
-_OPTIONAL = ("Div", "Time", "FTR", "HTHG", "HTAG", "HTR", "HR", "AR")
+_OPTIONAL = ("Div", "Time", "FTR", "HTHG", "HTAG", "HTR", "HR", "AR", *STATISTICS)
 
 
 class FootballDataImporter(Importer):
@@ -322,6 +341,7 @@ class FootballDataImporter(Importer):
         reason = _problems(cells, dates, outside)
         bad = reason != ""
         keep = ~bad
+        statistics, stat_rejects = _statistics(cells, rows)
         parsed.matches = pd.DataFrame(
             {
                 "line": rows["line"],
@@ -343,12 +363,14 @@ class FootballDataImporter(Importer):
                 "ht_away_goals": cells["HTAG"],
                 "home_red": cells["HR"],
                 "away_red": cells["AR"],
+                **statistics,
                 "score_includes_et": False,
             }
         )[keep].reset_index(drop=True)
         parsed.odds, odds_rejects = _odds(header, rows[keep])
         row_rejects = pd.DataFrame({"line": rows.loc[bad, "line"], "raw": rows.loc[bad, "raw"], "reason": reason[bad]})
-        parsed.rejects = pd.concat([rejects, row_rejects, odds_rejects], ignore_index=True)
+        stat_rejects = stat_rejects[stat_rejects["line"].isin(rows.loc[keep, "line"])]
+        parsed.rejects = pd.concat([rejects, row_rejects, stat_rejects, odds_rejects], ignore_index=True)
         return parsed
 
 
@@ -400,6 +422,36 @@ def _problems(cells: pd.DataFrame, dates: pd.Series, outside: pd.Series) -> pd.S
     masks = [mask.to_numpy(dtype=bool, na_value=False) for mask, _ in checks]
     texts = [np.broadcast_to(np.asarray(text, dtype=object), len(cells)) for _, text in checks]
     return pd.Series(np.select(masks, texts, ""), index=cells.index)
+
+
+def _statistics(cells: pd.DataFrame, rows: pd.DataFrame) -> tuple[dict[str, pd.Series], pd.DataFrame]:
+    """The statistics columns as match columns, with a reject for every cell that is not a usable count.
+
+    A cell that is not a whole number 0..MAX_COUNT is made blank; so are both of a side's
+    shot figures when it has more shots on target than shots. Either way the match
+    itself is kept (its score is not in doubt), and the reject names the column.
+    """
+    values: dict[str, pd.Series] = {}
+    reasons: list[pd.Series] = []
+    for column, name in STATISTICS.items():
+        text = cells[column]
+        number = pd.to_numeric(text, errors="coerce")
+        ok = number.between(0, MAX_COUNT) & (number == np.floor(number))
+        wrong = (text != "") & ~ok
+        what = np.where(number < 0, "negative", f"not a count 0..{MAX_COUNT}")
+        reasons.append((column + ": " + text.map(repr) + " is " + what + "; the match is kept without it").where(wrong))
+        values[name] = number.where(ok)
+    for side, shots, target in (("home", "HS", "HST"), ("away", "AS", "AST")):
+        shot, on = values[STATISTICS[shots]], values[STATISTICS[target]]
+        over = on > shot
+        text = f"{target} " + cells[target] + f" is more than {shots} " + cells[shots]
+        reasons.append((text + f": the {side} side's shots are kept out").where(over))
+        values[STATISTICS[shots]], values[STATISTICS[target]] = shot.mask(over), on.mask(over)
+    found = pd.concat(reasons, axis=1).stack().dropna().rename("reason").reset_index(level=1, drop=True)
+    rejects = pd.DataFrame(
+        {"line": rows.loc[found.index, "line"], "raw": rows.loc[found.index, "raw"], "reason": found}
+    )
+    return {k: v.astype("Int64") for k, v in values.items()}, rejects.reset_index(drop=True)
 
 
 def _contradicts(stated: pd.Series, home: pd.Series, away: pd.Series) -> pd.Series:
