@@ -9,6 +9,7 @@ from scipy.optimize import approx_fprime
 
 from remontada.models.base import NotFittedError
 from remontada.models.dixon_coles import HEAD, DixonColesModel, _Data, _objective, team_groups
+from remontada.models.evidence import Evidence, blend
 
 
 def synthetic(n_teams=12, rounds=30, seed=0, rho=-0.1, home=0.3):
@@ -42,13 +43,20 @@ def data():
     return synthetic()
 
 
-def test_gradient_is_exact():
+@pytest.mark.parametrize("blended", [False, True])
+def test_gradient_is_exact(blended):
     frame, *_ = synthetic(n_teams=6, rounds=3, seed=3)
     teams, idx = np.unique(np.concatenate([frame.home_id, frame.away_id]), return_inverse=True)
     weights = np.random.default_rng(1).uniform(0.2, 1.0, len(frame))
     group = np.array([0, 0, 1, 1, 1, 2])  # three leagues
     frame["competition_kind"] = np.where(np.arange(len(frame)) % 3 == 0, "continental", "league")
-    d = _Data(idx[: len(frame)], idx[len(frame) :], frame, weights, group, 3)
+    targets = blend(frame, np.arange(len(frame)), weights, weights, 0.0, 0.0)
+    if blended:  # non-integer targets (goals blended with expected goals), heavier; tau still reads the score
+        noise = np.random.default_rng(4).uniform(0, 1, (3, len(frame)))
+        targets = Evidence(
+            targets.home + noise[0], targets.away + noise[1], weights + noise[2], targets.shots, targets.prices
+        )
+    d = _Data(idx[: len(frame)], idx[len(frame) :], frame, weights, group, 3, targets)
     theta = np.random.default_rng(2).normal(0, 0.2, HEAD + 2 * len(teams))
     theta[2] = -0.07
     analytic = _objective(theta, d, 0.5, 2.0)[1]

@@ -14,6 +14,7 @@ from remontada.data.store import Store
 from remontada.errors import AmbiguousTeamError, DataError, UnknownTeamError
 
 __all__ = [
+    "PRICE_COLUMNS",
     "competition_matches",
     "conflicts",
     "duplicate_teams",
@@ -289,14 +290,19 @@ def training_matches(store: Store, *, pool: str = "club", before: dt.date | None
     went to extra time are kept (their pool has no better source).
 
     Besides the model's columns each row has ``competition_kind``, the two sides'
-    countries, the half-time score (``ht_home_goals``, ``ht_away_goals``) and the red
-    cards (``home_red``, ``away_red``), missing where the source had none. Rows are in
-    date order, as a model's history lists them.
+    countries, the half-time score (``ht_home_goals``, ``ht_away_goals``), the red
+    cards (``home_red``, ``away_red``), the shots and shots on target
+    (``home_shots``, ``away_shots``, ``home_shots_on_target``, ``away_shots_on_target``)
+    and the match's own bookmaker prices (:data:`PRICE_COLUMNS`), each missing where
+    the source had none. Rows are in date order, as a model's history lists them; a
+    model fitted as of a date uses rows before it only, so a match's result and prices
+    reach only forecasts of later days.
     """
-    columns = """m.date, m.home_id, m.away_id, m.home_goals, m.away_goals, m.neutral, m.competition_id,
+    columns = f"""m.date, m.home_id, m.away_id, m.home_goals, m.away_goals, m.neutral, m.competition_id,
                c.kind AS competition_kind, t.country AS home_country, v.country AS away_country,
-               m.ht_home_goals, m.ht_away_goals, m.home_red, m.away_red"""
-    sql, params = _training_query(columns, pool, before)
+               m.ht_home_goals, m.ht_away_goals, m.home_red, m.away_red, m.home_shots, m.away_shots,
+               m.home_shots_on_target, m.away_shots_on_target, {", ".join(f"p.{c}" for c in PRICE_COLUMNS)}"""
+    sql, params = _training_query(columns, pool, before, prices=True)
     frame = store.df(sql + " ORDER BY m.date, m.match_id", params)
     frame["date"] = pd.to_datetime(frame["date"])
     return frame
@@ -313,15 +319,55 @@ def training_span(store: Store, *, pool: str = "club", before: dt.date | None = 
     return (int(row[0]), row[1]) if row else (0, None)
 
 
-def _training_query(columns: str, pool: str, before: dt.date | None) -> tuple[str, list[object]]:
-    """The query of the pool's training matches (before ``before``) selecting ``columns``, and its parameters."""
+PRICE_COLUMNS = ("price_home", "price_draw", "price_away", "price_over", "price_under")
+"""A match's decimal prices in :func:`training_matches`: home win, draw, away win, and over/under 2.5 goals.
+
+Each market's prices are one bookmaker's at one moment, complete (all of its outcomes):
+the closing prices rather than the opening ones, and of the market average (``Avg``),
+else Pinnacle, else Bet365, else any other bookmaker but the best-price ``Max`` columns
+(which mix bookmakers), as the backtests choose the market's prices."""
+
+_PRICES = """
+    WITH books AS (
+        SELECT match_id, market,
+               (CASE timing WHEN 'closing' THEN 0 ELSE 10 END)
+               + (CASE bookmaker WHEN 'Avg' THEN 0 WHEN 'PS' THEN 1 WHEN 'B365' THEN 2 ELSE 3 END) AS pref,
+               any_value(price) FILTER (selection = 'home') AS home,
+               any_value(price) FILTER (selection = 'draw') AS draw,
+               any_value(price) FILTER (selection = 'away') AS away,
+               any_value(price) FILTER (selection = 'over') AS over,
+               any_value(price) FILTER (selection = 'under') AS under
+        FROM odds
+        WHERE bookmaker NOT IN ('Max', 'BbMx') AND (market = '1x2' OR (market = 'over_under' AND point = 2.5))
+        GROUP BY match_id, market, bookmaker, timing)
+    SELECT match_id,
+           arg_min(home, pref) FILTER (market = '1x2' AND home IS NOT NULL AND draw IS NOT NULL AND away IS NOT NULL)
+               AS price_home,
+           arg_min(draw, pref) FILTER (market = '1x2' AND home IS NOT NULL AND draw IS NOT NULL AND away IS NOT NULL)
+               AS price_draw,
+           arg_min(away, pref) FILTER (market = '1x2' AND home IS NOT NULL AND draw IS NOT NULL AND away IS NOT NULL)
+               AS price_away,
+           arg_min(over, pref) FILTER (market = 'over_under' AND over IS NOT NULL AND under IS NOT NULL) AS price_over,
+           arg_min(under, pref) FILTER (market = 'over_under' AND over IS NOT NULL AND under IS NOT NULL) AS price_under
+    FROM books GROUP BY match_id
+"""
+
+
+def _training_query(
+    columns: str, pool: str, before: dt.date | None, *, prices: bool = False
+) -> tuple[str, list[object]]:
+    """The query of the pool's training matches (before ``before``) selecting ``columns``, and its parameters.
+
+    With ``prices`` each match is joined to its prices (:data:`PRICE_COLUMNS`) as ``p``.
+    """
     kind = {"club": "club", "national": "national"}.get(pool)
     if kind is None:
         raise ValueError(f"unknown pool {pool!r}: use 'club' or 'national'")
+    join = f"LEFT JOIN ({_PRICES}) p USING (match_id)" if prices else ""
     sql = f"""
         SELECT {columns}
         FROM matches m JOIN teams t ON t.team_id = m.home_id JOIN teams v ON v.team_id = m.away_id
-        JOIN competitions c USING (competition_id)
+        JOIN competitions c USING (competition_id) {join}
         WHERE t.kind = ? AND (NOT m.score_includes_et OR t.kind = 'national')
     """
     params: list[object] = [kind]

@@ -88,6 +88,22 @@ class MatchModel(ABC):
     def ratings(self) -> pd.DataFrame:
         """The fitted team ratings, indexed by team id, strongest first."""
 
+    def evidence(self, home: ArrayLike, away: ArrayLike) -> tuple[str, ...]:
+        """What the fit's forecasts of these fixtures rest on.
+
+        ``goals``, and for models that read them ``shots`` and ``prices`` (of earlier
+        matches) where they were used for either side.
+        """
+        return ("goals",)
+
+    def report(self) -> dict[str, int]:
+        """What the fit learned from, in matches.
+
+        All of them, those with shots or prices, and what was kept out, by reason
+        (empty for models that read goals only).
+        """
+        return {}
+
     def grids(
         self,
         home: ArrayLike,

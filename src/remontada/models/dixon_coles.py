@@ -45,6 +45,7 @@ from scipy.special import gammaln
 from threadpoolctl import threadpool_limits
 
 from remontada.models.base import MatchModel, Rates, select_before
+from remontada.models.evidence import Evidence, blend
 
 __all__ = ["DixonColesModel", "dixon_coles_loglik", "team_groups"]
 
@@ -64,11 +65,14 @@ class _Data:
         weight: Array,
         group: NDArray[np.intp],
         n_groups: int,
+        targets: Evidence,
     ):
-        self.home, self.away, self.n, self.w = home, away, len(group), weight
+        self.home, self.away, self.n = home, away, len(group)
         self.group, self.g = group, n_groups
-        self.yh = frame["home_goals"].to_numpy(dtype=float)
-        self.ya = frame["away_goals"].to_numpy(dtype=float)
+        self.gh = frame["home_goals"].to_numpy(dtype=float)  # the score, for the low-score correction
+        self.ga = frame["away_goals"].to_numpy(dtype=float)
+        self.wt = weight  # the score's weight, in the low-score correction
+        self.yh, self.ya, self.w = targets.home, targets.away, targets.weight  # the Poisson terms: goals or a blend
         self.venue = 1.0 - frame["neutral"].to_numpy(dtype=float)
         european = frame["competition_kind"].eq("continental") if "competition_kind" in frame else False
         self.europe = self.venue * np.asarray(european, dtype=float)
@@ -101,7 +105,7 @@ def _objective(theta: Array, d: _Data, precision: float, group_precision: float)
     att, dfc = theta[HEAD : HEAD + n], theta[HEAD + n :]
     eta_h = c + h * d.venue + e * d.europe + att[d.home] - dfc[d.away]
     eta_a = c - e * d.europe + att[d.away] - dfc[d.home]
-    loglik, g_h, g_a, g_rho = _match_terms(eta_h, eta_a, d.yh, d.ya, d.w, rho)
+    loglik, g_h, g_a, g_rho = _match_terms(eta_h, eta_a, d.yh, d.ya, d.gh, d.ga, d.w, d.wt, rho)
     grad = np.empty_like(theta)
     grad[0] = g_h.sum() + g_a.sum()
     grad[1] = (g_h * d.venue).sum()
@@ -127,12 +131,15 @@ def _objective(theta: Array, d: _Data, precision: float, group_precision: float)
 
 @njit(cache=True)
 def _match_terms(
-    eta_h: Array, eta_a: Array, yh: Array, ya: Array, w: Array, rho: float
+    eta_h: Array, eta_a: Array, yh: Array, ya: Array, gh: Array, ga: Array, w: Array, wt: Array, rho: float
 ) -> tuple[float, Array, Array, float]:
     """The weighted log-likelihood and its derivatives by each match's two log-rates and by ``rho``.
 
-    One pass over the matches (numba): the Poisson terms plus ``log tau`` of the four low
-    scores, with ``tau`` floored at 1e-12. Returns the summed log-likelihood, the
+    One pass over the matches (numba): the Poisson terms of the targets ``yh``, ``ya``
+    (the goals, or a blend with shot- and price-based expected goals:
+    :mod:`remontada.models.evidence`) plus ``log tau`` of the four low scores, read from the
+    goals ``gh``, ``ga``, with ``tau`` floored at 1e-12; the Poisson terms weighted by ``w``, the
+    correction by the score's own weight ``wt``. Returns the summed log-likelihood, the
     per-match derivatives by ``eta_h`` and ``eta_a`` (weighted), and the summed derivative
     by ``rho``. One compiled loop instead of a dozen masked numpy passes makes the objective
     several times faster (``make bench``: a batch over many dates is mostly these fits).
@@ -141,7 +148,7 @@ def _match_terms(
     g_h, g_a = np.empty(n), np.empty(n)
     loglik, g_rho = 0.0, 0.0
     for i in range(n):
-        lam, mu, x, y = math.exp(eta_h[i]), math.exp(eta_a[i]), yh[i], ya[i]
+        lam, mu, x, y = math.exp(eta_h[i]), math.exp(eta_a[i]), gh[i], ga[i]
         d_h, d_a, d_rho, tau = 0.0, 0.0, 0.0, 1.0
         if x == 0.0 and y == 0.0:
             tau = max(1.0 - lam * mu * rho, 1e-12)
@@ -156,10 +163,10 @@ def _match_terms(
         elif x == 1.0 and y == 1.0:
             tau = max(1.0 - rho, 1e-12)
             d_rho = -1.0 / tau
-        loglik += w[i] * (x * eta_h[i] - lam + y * eta_a[i] - mu + math.log(tau))
-        g_h[i] = w[i] * (x - lam + d_h)
-        g_a[i] = w[i] * (y - mu + d_a)
-        g_rho += w[i] * d_rho
+        loglik += w[i] * (yh[i] * eta_h[i] - lam + ya[i] * eta_a[i] - mu) + wt[i] * math.log(tau)
+        g_h[i] = w[i] * (yh[i] - lam) + wt[i] * d_h
+        g_a[i] = w[i] * (ya[i] - mu) + wt[i] * d_a
+        g_rho += wt[i] * d_rho
     return loglik, g_h, g_a, g_rho
 
 
@@ -259,6 +266,16 @@ class DixonColesModel(MatchModel):
         Convergence tolerance on the projected gradient.
     warm_start
         Start each fit from the previous fit's parameters (walk-forward refits).
+    shots_weight
+        Weight of each side's shot-based expected goals next to its goals (1), where a
+        match has shots (:mod:`remontada.models.evidence`); 0 ignores shots.
+    market_weight
+        Weight of the expected goals a past match's prices imply, where it has prices; 0
+        ignores prices.
+    evidence_half_life_days
+        The half-life of the shots' and prices' weights (``half_life_days`` is the goals'):
+        less noisy measures of a side's strength need less memory, so they can follow its
+        form more closely. ``None`` keeps them at full weight whatever their age.
     """
 
     name = "dixon-coles"
@@ -272,6 +289,9 @@ class DixonColesModel(MatchModel):
         max_years: float = 8.0,
         tol: float = 1e-6,
         warm_start: bool = False,
+        shots_weight: float = 0.0,
+        market_weight: float = 0.0,
+        evidence_half_life_days: float | None = 365.0,
     ) -> None:
         self.half_life_days = half_life_days
         self.prior_sd = prior_sd
@@ -279,6 +299,9 @@ class DixonColesModel(MatchModel):
         self.max_years = max_years
         self.tol = tol
         self.warm_start = warm_start
+        self.shots_weight = shots_weight
+        self.market_weight = market_weight
+        self.evidence_half_life_days = evidence_half_life_days
 
     def fit(self, matches: pd.DataFrame, as_of: dt.date | None = None, weights: ArrayLike | None = None) -> Self:
         """Fit on ``matches`` strictly before ``as_of`` (default: all of them).
@@ -286,23 +309,24 @@ class DixonColesModel(MatchModel):
         ``weights`` multiplies each match's time-decay weight (e.g. competition
         weights); it is aligned with ``matches``' rows.
         """
-        frame = select_before(matches, as_of)
-        base = np.ones(len(matches)) if weights is None else np.asarray(weights, dtype=float)
-        base = pd.Series(base, index=matches.index).loc[frame.index].to_numpy()
-        if frame.empty:
+        before = select_before(matches, as_of)
+        if before.empty:
             raise ValueError(f"no matches before {as_of} to fit on")
         # ages are counted from the day after the latest match used, so the same matches
         # give the same fit whatever day the forecast is made on
-        end = frame["date"].max() + pd.Timedelta(days=1)
-        age = (end - frame["date"]).dt.days.to_numpy(dtype=float)
-        keep = age <= self.max_years * 365.25
-        frame, age, base = frame[keep], age[keep], base[keep]
+        end = before["date"].max() + pd.Timedelta(days=1)
+        age_all = (end - matches["date"]).dt.days.to_numpy(dtype=float)
+        rows = np.flatnonzero((matches["date"] < end).to_numpy() & (age_all <= self.max_years * 365.25))
+        frame, age = matches.iloc[rows], age_all[rows]
+        base = np.ones(len(rows)) if weights is None else np.asarray(weights, dtype=float)[rows]
         weight = base if self.half_life_days is None else base * np.exp(-np.log(2) * age / self.half_life_days)
+        decay = 1.0 if self.evidence_half_life_days is None else np.exp(-np.log(2) * age / self.evidence_half_life_days)
+        targets = blend(matches, rows, weight, base * decay, self.shots_weight, self.market_weight)
         teams, idx = np.unique(np.concatenate([frame["home_id"], frame["away_id"]]), return_inverse=True)
         n = len(teams)
         labels = team_groups(frame, teams) if self.group_sd is not None else np.full(n, "all", dtype=object)
         groups, group = np.unique(labels, return_inverse=True)
-        data = _Data(idx[: len(frame)], idx[len(frame) :], frame, weight, group, len(groups))
+        data = _Data(idx[: len(frame)], idx[len(frame) :], frame, weight, group, len(groups), targets)
         theta0 = self._start(teams, groups, data)
         precision = 0.0 if self.prior_sd is None else 1.0 / self.prior_sd**2
         group_precision = 1.0 / self.group_sd**2 if self.group_sd is not None else np.inf  # one group, at 0
@@ -348,7 +372,43 @@ class DixonColesModel(MatchModel):
         self.converged_ = bool(result.success)
         self.n_matches_ = len(frame)
         self.as_of_ = as_of if as_of is not None else end.date()
+        self._report(targets, idx[: len(frame)], idx[len(frame) :])
         return self
+
+    def _report(self, targets: Evidence, home: NDArray[np.intp], away: NDArray[np.intp]) -> None:
+        """Keep what the fit learned from.
+
+        ``evidence_`` counts matches by measure and what was kept out, by reason;
+        ``team_evidence_`` counts each team's matches with shots and with prices.
+        """
+        counts = {"matches": self.n_matches_, "shots": int(targets.shots.sum()), "prices": int(targets.prices.sum())}
+        counts |= {f"kept out, {reason}": count for reason, count in sorted(targets.rejected.items())}
+        self.evidence_ = pd.Series(counts, name="matches", dtype="int64")
+        n = len(self.teams_)
+        self.team_evidence_ = pd.DataFrame(
+            {
+                kind: np.bincount(home, used, n) + np.bincount(away, used, n)
+                for kind, used in (("shots", targets.shots), ("prices", targets.prices))
+            },
+            index=self.teams_,
+        ).astype("int64")
+
+    def report(self) -> dict[str, int]:
+        """The fit's ``evidence_`` as a dict (see :meth:`MatchModel.report`)."""
+        self._check_fitted("attack_")
+        return {str(k): int(v) for k, v in getattr(self, "evidence_", pd.Series(dtype="int64")).items()}
+
+    def evidence(self, home: ArrayLike, away: ArrayLike) -> tuple[str, ...]:
+        """What the forecasts of these fixtures rest on.
+
+        ``goals``, and ``shots`` / ``prices`` where the fit used either side's shots or
+        earlier prices.
+        """
+        self._check_fitted("attack_")
+        ids = np.unique(np.concatenate([np.ravel(home), np.ravel(away)]))
+        used = getattr(self, "team_evidence_", pd.DataFrame(columns=["shots", "prices"]))
+        found = used.reindex(ids).fillna(0).sum()
+        return ("goals", *(kind for kind in ("shots", "prices") if found.get(kind, 0) > 0))
 
     def _learned_names(self) -> tuple[str, ...]:
         return ("attack_", "defence_")
@@ -396,4 +456,7 @@ class DixonColesModel(MatchModel):
         self._check_fitted("attack_")
         table = pd.DataFrame({"attack": self.attack_, "defence": self.defence_})
         table["strength"] = table["attack"] + table["defence"]
+        if self.shots_weight > 0 or self.market_weight > 0:  # what each rating rests on besides goals
+            evidence = self.team_evidence_.rename(columns=lambda c: f"matches with {c}")
+            table = table.join(evidence.loc[:, [self.shots_weight > 0, self.market_weight > 0]])
         return table.sort_values("strength", ascending=False)

@@ -45,7 +45,7 @@ __all__ = ["CACHE_BYTES", "VERSION_TABLES", "FitCache", "cache_folder", "data_ve
 
 CACHE_BYTES = 512 * 2**20
 """Most bytes the fits folder keeps (an Elo fit on all club matches is about 14 MB, a Dixon-Coles fit 50 kB)."""
-VERSION_TABLES = ("matches", "goals", "shootouts", "teams", "team_aliases", "competitions", "ties", "tie_legs")
+VERSION_TABLES = ("matches", "goals", "shootouts", "teams", "team_aliases", "competitions", "ties", "tie_legs", "odds")
 """The tables whose content :func:`data_version` digests: everything a fit, or a cached rate, reads."""
 _KEY = "__key__"
 

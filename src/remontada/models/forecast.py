@@ -69,6 +69,8 @@ class MatchForecast:
     grid: ScoreGrid
     warnings: tuple[str, ...] = ()
     """What a reader should know about the data behind it (e.g. a store far out of date)."""
+    evidence: tuple[str, ...] = ("goals",)
+    """What the sides' ratings were fitted on: ``goals``, and ``shots`` / ``prices`` (of earlier matches)."""
 
     def as_dict(self) -> dict[str, Any]:
         """The numbers a reader wants, as plain JSON-able values."""
@@ -89,6 +91,7 @@ class MatchForecast:
             "top_scores": [{"score": f"{h}-{a}", "p": p_} for h, a, p_ in self.grid.top_scores(5)],
             "grid_tail": float(self.grid.tail),
             "prior_only": self.prior_only,
+            "evidence": list(self.evidence),
             "warnings": list(self.warnings),
         }
 
@@ -96,11 +99,14 @@ class MatchForecast:
 class Forecaster:
     """Forecasts for fixtures on any date, from one store and one model."""
 
-    def __init__(self, store: Store, model: str = DEFAULT_MODEL, *, cache: FitCache | None = None) -> None:
+    def __init__(
+        self, store: Store, model: str = DEFAULT_MODEL, *, cache: FitCache | None = None, **settings: Any
+    ) -> None:
         if model not in MODELS:
             raise DataError(f"unknown model {model!r}; choose from {', '.join(sorted(MODELS))}")
         self.store = store
         self.model = model
+        self.settings = settings  # the model's hyperparameters where they differ from its defaults
         # memos, not dicts: a web server asks from many threads at once (one fit per key at a time)
         self.cache = cache or FitCache(store)
         self._frames: Memo[str, pd.DataFrame] = Memo(_POOLS)
@@ -153,7 +159,11 @@ class Forecaster:
     def _new(self) -> MatchModel:
         """A new model of this forecaster's kind, set to warm-start its refits where it can."""
         cls = MODELS[self.model]
-        return cls(**({"warm_start": True} if "warm_start" in inspect.signature(cls).parameters else {}))
+        warm = {"warm_start": True} if "warm_start" in inspect.signature(cls).parameters else {}
+        try:
+            return cls(**warm, **self.settings)
+        except TypeError as exc:
+            raise DataError(f"model {self.model}: {exc}") from exc
 
     def _fit(self, frame: pd.DataFrame, pool: str) -> MatchModel:
         earlier = [(k[1], fit) for k, fit in self._fits.finished() if k[0] == pool]
@@ -207,7 +217,7 @@ class Forecaster:
         grid = poisson_grid(rates.home[0], rates.away[0], rates.rho)
         return MatchForecast(
             names[h], names[a], neutral, day, self.model, float(rates.home[0]), float(rates.away[0]),
-            not bool(rates.known[0]), grid, self.warnings(day),
+            not bool(rates.known[0]), grid, self.warnings(day), model.evidence([h], [a]),
         )  # fmt: skip
 
     def batch(
