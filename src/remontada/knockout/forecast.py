@@ -137,6 +137,8 @@ class TieForecast:
     """What happened, when the store knows: ``winner`` (a/b), ``decided_by``, ``leg2``."""
     warnings: tuple[str, ...] = ()
     """What a reader should know about the data behind it (e.g. a store far out of date)."""
+    evidence: tuple[str, ...] = ("goals",)
+    """What the sides' ratings were fitted on: ``goals``, and ``shots`` / ``prices`` (of earlier matches)."""
 
     @property
     def cells(self) -> NDArray[np.int8] | None:
@@ -193,6 +195,7 @@ class TieForecast:
             "rates": {"home": self.rates[0], "away": self.rates[1]},
             "leg1_rates": None if self.leg1_rates is None else {"a": self.leg1_rates[0], "b": self.leg1_rates[1]},
             "prior_only": self.prior_only,
+            "evidence": list(self.evidence),
             "warnings": list(self.warnings),
             **{k: v for k, v in p.as_dict().items()},
             "extra_time": {
@@ -397,7 +400,7 @@ class TieForecaster:
             not bool(played.known.all()), played.probabilities[0], played.leg2[0], conditions.extra_time,
             conditions.shootout, base, (a, b), neutral, continental,
             known.actual if known and not hypothetical and known.leg2_date < self.forecaster.latest_date() else None,
-            self.forecaster.warnings(day),
+            self.forecaster.warnings(day), model.evidence([a], [b]),
         )  # fmt: skip
 
     def at(self, forecast: TieForecast, moment: Moment) -> Played:

@@ -203,7 +203,7 @@ def print_tie(f: TieForecast) -> None:
     out.print(f"  rules: {f.rules.describe()} [dim]({f.rules.name}, {source[f.rules_from]})[/dim]")
     if f.rules_from == "assumed":
         out.print("  [yellow]the store does not know this tie's competition: pass --rules or --competition[/yellow]")
-    out.print(f"  as of {f.as_of} ({f.model}; data strictly before that day)")
+    out.print(f"  as of {f.as_of} ({f.model}, from {' and '.join(f.evidence)}; data strictly before that day)")
     print_warnings(f.warnings)
     if f.prior_only:
         out.print("  [yellow]a side has no matches before this date: its rating is the pool average (prior)[/yellow]")

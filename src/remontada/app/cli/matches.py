@@ -87,7 +87,10 @@ def match(
 def _print_forecast(forecast: MatchForecast) -> None:
     d = forecast.as_dict()
     venue = " (neutral venue)" if forecast.neutral else ""
-    out.print(f"[bold]{forecast.home} v {forecast.away}[/bold]{venue}, as of {forecast.as_of} ({forecast.model})")
+    out.print(
+        f"[bold]{forecast.home} v {forecast.away}[/bold]{venue}, as of {forecast.as_of} "
+        f"({forecast.model}, from {' and '.join(forecast.evidence)})"
+    )
     if forecast.prior_only:
         out.print("[yellow]a side has no matches before this date: its rating is the pool average (prior)[/yellow]")
     print_warnings(forecast.warnings)
@@ -131,7 +134,9 @@ def ratings(
     with open_db(db) as store:
         forecaster = Forecaster(store, model)
         day = parse_date(as_of) or forecaster.latest_date()
-        table = team_ratings(store, forecaster.fitted(day, "national" if national else "club"))
+        fitted = forecaster.fitted(day, "national" if national else "club")
+        table = team_ratings(store, fitted)
+        report = fitted.report()
         if competition is not None:
             recent = queries.matches(store, competition=competition, before=day)
             if recent.empty:
@@ -140,7 +145,13 @@ def ratings(
             table = table[table["team_id"].isin(set(last["home_id"]) | set(last["away_id"]))]
     table = table.head(top)
     if as_json:
-        emit_json({"as_of": day.isoformat(), "model": model, "ratings": records(table)})
+        emit_json({"as_of": day.isoformat(), "model": model, "evidence": report, "ratings": records(table)})
         return
     shown = table.drop(columns=["team_id"])
     print_table(shown.round({c: 3 for c in shown.select_dtypes("float").columns}), f"{model} ratings as of {day}")
+    if report:
+        kinds = [f"{kind} in {report[kind]:,}" for kind in ("shots", "prices") if report.get(kind)]
+        out.print(f"  fitted on {report['matches']:,} matches' goals" + "".join(f", {k}" for k in kinds))
+        for reason, count in report.items():
+            if reason.startswith("kept out"):
+                out.print(f"  [yellow]{reason}: {count:,} matches[/yellow]")
