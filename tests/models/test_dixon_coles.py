@@ -54,9 +54,9 @@ def test_gradient_is_exact(blended):
     if blended:  # non-integer targets (goals blended with expected goals), heavier; tau still reads the score
         noise = np.random.default_rng(4).uniform(0, 1, (3, len(frame)))
         targets = Evidence(
-            targets.home + noise[0], targets.away + noise[1], weights + noise[2], targets.shots, targets.prices
+            targets.home + noise[0], targets.away + noise[1], weights + noise[2], weights, targets.shots, targets.prices
         )
-    d = _Data(idx[: len(frame)], idx[len(frame) :], frame, weights, group, 3, targets)
+    d = _Data(idx[: len(frame)], idx[len(frame) :], frame, group, 3, targets)
     theta = np.random.default_rng(2).normal(0, 0.2, HEAD + 2 * len(teams))
     theta[2] = -0.07
     analytic = _objective(theta, d, 0.5, 2.0)[1]

@@ -69,7 +69,7 @@ def _penaltyblog(frame, weights):
 
 
 def _fit_ours(frame, weights):
-    model = DixonColesModel(half_life_days=None, prior_sd=None, max_years=1000.0)
+    model = DixonColesModel(half_life_days=None, prior_sd=None, max_years=1000.0, shots_weight=0.0, market_weight=0.0)
     return model.fit(frame, weights=weights)
 
 

@@ -78,6 +78,8 @@ class Evidence:
     away: Array
     weight: Array
     """Each match's weight in the Poisson terms: its goals' plus its other measures'."""
+    goal_weight: Array
+    """Each match's goals' weight (in the low-score correction too)."""
     shots: NDArray[np.bool_]
     prices: NDArray[np.bool_]
     rejected: dict[str, int] = field(default_factory=dict)
@@ -214,8 +216,11 @@ def blend(
     """The target goals of ``frame``'s rows ``rows`` (the fit's window): see the module docstring.
 
     ``weight`` is each match's goals' weight in the fit, ``evidence_weight`` what its
-    other measures' weights are multiples of (they may age faster). A match's target is
-    the weighted mean of its measures, its weight in the Poisson terms their sum.
+    other measures' weights are multiples of (they may age faster); a match with prices
+    ages at that pace as a whole, its goals too: the prices already hold what the goals
+    said, so the old goals of a side with prices would only anchor it to its past form.
+    A match's target is the weighted mean of its measures, its weight in the Poisson
+    terms their sum.
 
     Prices are read (and inverted, memoised) for the whole ``frame``, so that refits
     on one history share the work; only the window's rows are used and counted.
@@ -225,19 +230,16 @@ def blend(
     home = window["home_goals"].to_numpy(dtype=float)
     away = window["away_goals"].to_numpy(dtype=float)
     n = len(window)
-    evidence = Evidence(home, away, weight, np.zeros(n, bool), np.zeros(n, bool))
+    evidence = Evidence(home, away, weight, weight, np.zeros(n, bool), np.zeros(n, bool))
     if shots_weight <= 0 and market_weight <= 0:
         return evidence
-    total = weight.copy()
-    sums = np.column_stack([home, away]) * weight[:, None]
+    measures = []  # (matches, weight relative to the goals', expected goals (n, 2))
     if shots_weight > 0:
         on, off, ok = _shots(window, evidence.rejected)
         if ok.any():
             goals = np.concatenate([home[ok], away[ok]])
             a, b = shot_xg(goals, on[ok].T.ravel(), off[ok].T.ravel(), np.concatenate([weight[ok], weight[ok]]))
-            w = shots_weight * evidence_weight[ok]
-            sums[ok] += w[:, None] * (a * on[ok] + b * off[ok])
-            total[ok] += w
+            measures.append((ok, shots_weight, a * on + b * off))
             evidence.shots = ok
     if market_weight > 0:
         prices = np.column_stack([_column(frame, c) for c in _PRICES])
@@ -246,9 +248,15 @@ def blend(
         ok = reason == ""
         found, counts = np.unique(reason[~ok & (reason != NO_PRICES)].astype(str), return_counts=True)
         evidence.rejected.update({str(k): int(v) for k, v in zip(found, counts, strict=True)})
-        w = market_weight * evidence_weight[ok]
-        sums[ok] += w[:, None] * np.column_stack([lam[ok], mu[ok]])
-        total[ok] += w
+        measures.append((ok, market_weight, np.column_stack([lam, mu])))
         evidence.prices = ok
-    evidence.home, evidence.away, evidence.weight = sums[:, 0] / total, sums[:, 1] / total, total
+    goal_weight = np.where(evidence.prices, evidence_weight, weight)
+    total = goal_weight.copy()
+    sums = np.column_stack([home, away]) * goal_weight[:, None]
+    for ok, relative, xg in measures:
+        w = relative * evidence_weight[ok]
+        sums[ok] += w[:, None] * xg[ok]
+        total[ok] += w
+    evidence.home, evidence.away = sums[:, 0] / total, sums[:, 1] / total
+    evidence.weight, evidence.goal_weight = total, goal_weight
     return evidence

@@ -447,7 +447,7 @@ def _statistics(cells: pd.DataFrame, rows: pd.DataFrame) -> tuple[dict[str, pd.S
         text = f"{target} " + cells[target] + f" is more than {shots} " + cells[shots]
         reasons.append((text + f": the {side} side's shots are kept out").where(over))
         values[STATISTICS[shots]], values[STATISTICS[target]] = shot.mask(over), on.mask(over)
-    found = pd.concat(reasons, axis=1).stack().dropna().rename("reason").reset_index(level=1, drop=True)
+    found = pd.concat(reasons, axis=1).stack().dropna().reset_index(level=1, drop=True)
     rejects = pd.DataFrame(
         {"line": rows.loc[found.index, "line"], "raw": rows.loc[found.index, "raw"], "reason": found}
     )
