@@ -139,6 +139,13 @@ def main() -> None:
             f"| {name} ({candidate.label}) | {row['rps']:.4f} | {row['log_loss']:.4f} | {cells[0]} | {cells[1]} | "
             f"{row['rps'] / closing_rps - 1:+.1%} |"
         )
+    default = Candidate().label
+    for name, candidate in ABLATION.items():
+        d = closing.compare(candidate.label, default, metric="rps")
+        print(
+            f"\nThe default - {name}, paired: RPS {d['difference']:+.4f} ({d['lo']:+.4f} to {d['hi']:+.4f}) "
+            f"on {d['n']} matches."
+        )
     excluded = first.market_excluded
     if excluded:
         print("\nLeft out of the market's metrics: " + ", ".join(f"{v} {k}" for k, v in excluded.items()) + ".")
