@@ -74,6 +74,8 @@ def test_rejects_are_the_known_bad_rows(full_store):
         "engsoccerdata/greece.csv": 1,  # no score
         "engsoccerdata/spain.csv": 1,  # awarded
         "engsoccerdata/teamnames.csv": 1,  # alias missing
+        "football-data/premier-league/season-0001.csv": 4,  # more shots on target than shots: four sides
+        "football-data/premier-league/season-2122.csv": 1,  # and one more
         "international/goalscorers.csv": 254,  # goals without a minute
         "international/shootouts.csv": 1,  # its match is not in results.csv
         "openfootball/2020-21/el.txt": 1,  # awarded

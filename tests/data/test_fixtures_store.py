@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from remontada.app.cli import app
 from remontada.data.ingest import import_file
 from remontada.data.io import detect
+from remontada.data.io.base import MATCH_STATISTICS
 from remontada.data.queries import competition_matches
 from remontada.data.store import MIGRATIONS, SCHEMA_VERSION, Store
 
@@ -149,9 +150,10 @@ def test_a_store_of_schema_4_migrates_to_fixtures_and_group_letters(tmp_path):
     )
     con.close()
     with Store.open(path) as store:
-        assert store.version() == SCHEMA_VERSION == 5
+        assert store.version() == SCHEMA_VERSION == 6
         assert store.one("SELECT grp FROM matches") == ("C",)
-        assert store.count("fixtures") == 0 and store.columns("journal_matches")[-1] == "grp"
+        assert store.count("fixtures") == 0 and store.columns("journal_matches")[-9:] == store.columns("matches")[-9:]
+        assert store.columns("matches")[-9:-7] == ["grp", "home_shots"]  # migration 5's column, then 6's
         assert store.columns("journal_fixtures")[2:] == store.columns("fixtures")
 
 
@@ -167,8 +169,11 @@ def test_an_export_of_schema_4_loads_with_group_letters_filled(tmp_path):
         del manifest["rows"][table]
         (old / f"{table}.parquet").unlink()
     con = duckdb.connect()
-    for table in ("matches", "journal_matches"):  # as schema 4 wrote them: no grp column
-        con.execute(f"COPY (SELECT * EXCLUDE (grp) FROM '{old / table}.parquet') TO '{old / table}.x' (FORMAT parquet)")
+    later = ", ".join(["grp", *MATCH_STATISTICS])  # migrations 5 and 6 added them
+    for table in ("matches", "journal_matches"):  # as schema 4 wrote them: no grp column, no statistics
+        con.execute(
+            f"COPY (SELECT * EXCLUDE ({later}) FROM '{old / table}.parquet') TO '{old / table}.x' (FORMAT parquet)"
+        )
         shutil.move(old / f"{table}.x", old / f"{table}.parquet")
     (old / "manifest.json").write_text(json.dumps({**manifest, "schema_version": 4}))
     with Store.open(tmp_path / "copy.duckdb") as copy:
