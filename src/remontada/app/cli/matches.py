@@ -154,4 +154,4 @@ def ratings(
         out.print(f"  fitted on {report['matches']:,} matches' goals" + "".join(f", {k}" for k in kinds))
         for reason, count in report.items():
             if reason.startswith("kept out"):
-                out.print(f"  [yellow]{reason}: {count:,} matches[/yellow]")
+                out.print(f"  [yellow]{reason}: {count:,} match{'es' if count != 1 else ''}[/yellow]")
