@@ -380,28 +380,35 @@ def competition_matches(store: Store, competition: str, season: str, as_of: dt.d
         ``home_id``, ``away_id``, ``home``, ``away`` (team names), ``neutral``,
         ``round``, ``group`` (the group letter, or missing), ``home_goals``,
         ``away_goals`` (nullable integers after 90 minutes; missing when not played),
-        ``played``, ``knockout``, ``leg`` (1 or 2 for a leg of a two-legged tie, else
-        missing), ``match_id`` (stored matches) and ``fixture_id`` (fixtures).
+        ``et_home_goals``, ``et_away_goals`` (after extra time, where there was one),
+        ``shootout_winner`` (the name of a shootout's winner, from the match's penalty
+        counts or a shootout reported apart), ``played``, ``knockout``, ``leg`` (1 or 2
+        for a leg of a two-legged tie, else missing), ``match_id`` (stored matches) and ``fixture_id`` (fixtures).
     """
     competition_id = find_competition(store, competition)
     frame = store.df(
         """
         SELECT m.date, m.kickoff, m.home_id, m.away_id, h.name AS home, a.name AS away, m.neutral, m.round,
-               m.grp AS "group", m.home_goals, m.away_goals, true AS played, m.knockout,
+               m.grp AS "group", m.home_goals, m.away_goals, m.et_home_goals, m.et_away_goals,
+               CASE WHEN m.pen_home > m.pen_away THEN h.name WHEN m.pen_away > m.pen_home THEN a.name
+                    ELSE w.name END AS shootout_winner,
+               true AS played, m.knockout,
                TRY_CAST(l.leg AS SMALLINT) AS leg, m.match_id, CAST(NULL AS INTEGER) AS fixture_id
         FROM matches m JOIN teams h ON h.team_id = m.home_id JOIN teams a ON a.team_id = m.away_id
         LEFT JOIN tie_legs l ON l.match_id = m.match_id
+        LEFT JOIN shootouts s ON s.match_id = m.match_id LEFT JOIN teams w ON w.team_id = s.winner_id
         WHERE m.competition_id = ? AND m.season = ?
         UNION ALL
         SELECT f.date, f.kickoff, f.home_id, f.away_id, h.name, a.name, f.neutral, f.round, f.grp, NULL, NULL,
-               false, f.knockout, f.leg, NULL, f.fixture_id
+               NULL, NULL, NULL, false, f.knockout, f.leg, NULL, f.fixture_id
         FROM fixtures f JOIN teams h ON h.team_id = f.home_id JOIN teams a ON a.team_id = f.away_id
         WHERE f.competition_id = ? AND f.season = ?
         ORDER BY date, kickoff NULLS FIRST, match_id NULLS LAST, fixture_id
         """,
         [competition_id, season, competition_id, season],
     )
-    for column in ("home_goals", "away_goals", "leg", "match_id", "fixture_id", "home_id", "away_id"):
+    goals = ["home_goals", "away_goals", "et_home_goals", "et_away_goals"]
+    for column in (*goals, "leg", "match_id", "fixture_id", "home_id", "away_id"):
         frame[column] = frame[column].astype("Int64")
     for column in ("played", "neutral", "knockout"):
         frame[column] = frame[column].astype(bool)
@@ -409,7 +416,8 @@ def competition_matches(store: Store, competition: str, season: str, as_of: dt.d
     if as_of is not None:
         later = (frame["date"] >= pd.Timestamp(as_of)).to_numpy()
         frame.loc[later, "played"] = False
-        frame.loc[later, ["home_goals", "away_goals"]] = pd.NA
+        frame.loc[later, goals] = pd.NA
+        frame.loc[later, "shootout_winner"] = None
     return frame.reset_index(drop=True)
 
 

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from remontada.data.queries import find_competition, find_team
+from remontada.data.queries import find_team
 from remontada.data.rules import Rules
 from remontada.data.store import Store
 from remontada.errors import DataError
@@ -37,6 +37,7 @@ from remontada.tournaments.fixtures import check_fixtures
 from remontada.tournaments.formats import Format, load_format
 from remontada.tournaments.results import MatchImportance, TournamentForecast
 from remontada.tournaments.simulate import Counts, Plan, simulate
+from remontada.tournaments.stored import StoredSeason, read_season
 
 __all__ = ["Condition", "TournamentForecaster", "parse_condition"]
 
@@ -143,55 +144,36 @@ class TournamentForecaster:
         scheduler: str | None = "inline",
         on_done: Callable[[int, int], None] | None = None,
     ) -> TournamentForecast:
-        """A stored competition's season, as of a date (default: the day after its latest match).
+        """A stored competition's season, as of a date (default: the day after its latest match played).
 
-        A league is completed as a double round robin. A cup whose knockout rounds have
-        begun is forecast from the round under way: its ties from the store (a first leg
-        already played is the tie's state), then the bracket of later rounds as drawn
-        (``builtin/brackets.csv``), else an open draw.
+        A league is completed as a double round robin. A cup with a group stage is
+        forecast from its groups (letters from the store, or ``builtin/editions.csv``
+        for past international tournaments) and the knockout matches already played.
+        A club cup whose two-legged knockout rounds have begun is forecast from the round
+        under way: its ties (a first leg already played is the tie's state), then the
+        bracket of later rounds as drawn (``builtin/brackets.csv``), else an open draw.
+        ``fmt`` overrides the format the store implies.
         """
-        comp = find_competition(self.store, competition)
-        kind = self.store.one("SELECT kind FROM competitions WHERE competition_id = ?", [comp])
-        frame = self.store.con.execute(
-            """SELECT m.date, h.name AS home, a.name AS away, m.round, m.knockout, m.neutral,
-                      m.home_goals, m.away_goals, m.et_home_goals, m.et_away_goals, m.pen_home, m.pen_away
-               FROM matches m JOIN teams h ON h.team_id = m.home_id JOIN teams a ON a.team_id = m.away_id
-               WHERE m.competition_id = ? AND m.season = ? ORDER BY m.date, m.match_id""",
-            [comp, season],
-        ).df()
-        if frame.empty:
-            raise DataError(f"no matches of {comp} in season {season!r} in the store")
-        frame["date"] = pd.to_datetime(frame["date"]).dt.date
-        as_of = as_of or max(frame["date"]) + dt.timedelta(days=1)
-        if kind and kind[0] == "league":
-            chosen = fmt if isinstance(fmt, Format) else load_format(fmt) if fmt is not None else _league_format(comp)
-            rows = frame[["date", "home", "away", "neutral", "home_goals", "away_goals"]].copy()
-            unplayed = rows["date"] >= as_of
-            rows["home_goals"] = rows["home_goals"].astype("Int64").mask(unplayed)
-            rows["away_goals"] = rows["away_goals"].astype("Int64").mask(unplayed)
-            return self.forecast(chosen, rows, as_of=as_of, sims=sims, seed=seed, conditions=conditions,
-                                 scheduler=scheduler, on_done=on_done, source=f"{comp} {season}")  # fmt: skip
-        ko = frame[frame["knockout"]]
-        if ko.empty or min(ko["date"]) >= as_of:
-            raise DataError(
-                f"{comp} {season} on {as_of}: its knockout rounds have not begun; forecast the group stage "
-                "from a fixtures file with --format (the store does not keep group letters yet)"
-            )
-        return self._knockout(comp, season, ko, as_of, sims, seed, conditions, scheduler, on_done)
+        stored = read_season(self.store, competition, season, as_of)
+        if stored.in_two_legged_knockouts and fmt is None:
+            return self._knockout(stored, sims, seed, conditions, scheduler, on_done)
+        chosen = load_format(fmt) if isinstance(fmt, str) else fmt or stored.default_format()
+        return self.forecast(chosen, stored.table_rows(chosen), as_of=stored.as_of, sims=sims, seed=seed,
+                             conditions=conditions, scheduler=scheduler, on_done=on_done,
+                             source=stored.label)  # fmt: skip
 
     def _knockout(
         self,
-        comp: str,
-        season: str,
-        ko: pd.DataFrame,
-        as_of: dt.date,
+        stored: StoredSeason,
         sims: int,
         seed: int,
         conditions: Sequence[str],
         scheduler: str | None,
         on_done: Callable[[int, int], None] | None,
     ) -> TournamentForecast:
-        """The rest of a cup from its round under way on ``as_of``."""
+        """The rest of a club cup from its round under way on the season's date."""
+        as_of, comp, season = stored.as_of, stored.competition, stored.season
+        ko = stored.matches[stored.matches["knockout"] & stored.matches["date"].notna()]
         rounds = list(dict.fromkeys(ko["round"]))
         started = [r for r in rounds if min(ko.loc[ko["round"] == r, "date"]) < as_of]
         current = started[-1]
@@ -222,8 +204,9 @@ class TournamentForecaster:
             last = before.iloc[-1]
             total = {a: 0, b: 0}
             for row in before.to_dict("records"):
-                total[row["home"]] += int(row["home_goals"]) + int(row["et_home_goals"] or 0)
-                total[row["away"]] += int(row["away_goals"]) + int(row["et_away_goals"] or 0)
+                extra = not pd.isna(row["et_home_goals"])  # after extra time: cumulative, the 90 minutes included
+                total[row["home"]] += int(row["et_home_goals"] if extra else row["home_goals"])
+                total[row["away"]] += int(row["et_away_goals"] if extra else row["away_goals"])
             winner = self.store.one(
                 """SELECT w.name FROM ties t JOIN teams w ON w.team_id = t.winner_id
                    JOIN teams x ON x.team_id = t.team_a_id JOIN teams y ON y.team_id = t.team_b_id
@@ -268,6 +251,13 @@ class TournamentForecaster:
                 seen[i] = name
         return ids
 
+    def _associations(self, ids: Sequence[int]) -> Ints:
+        """Each team's country as a number (-1 unknown), for draws that keep compatriots apart."""
+        country = dict(self.store.con.execute(
+            "SELECT team_id, country FROM teams WHERE list_contains(?, team_id)", [list(ids)]).fetchall())  # fmt: skip
+        codes: dict[str, int] = {}
+        return np.array([codes.setdefault(country[i], len(codes)) if country.get(i) else -1 for i in ids], np.int64)
+
     def _run(
         self,
         fmt: Format,
@@ -310,7 +300,8 @@ class TournamentForecaster:
         dates = list(matches["date"])
         upcoming = sorted((d, m) for m, d in zip(todo, (dates[m] for m in todo), strict=True) if d is not None)
         watch = np.array([m for _, m in upcoming[:WATCHED]], np.int64)
-        plan = Plan(fmt, tuple(teams), home, away, home_goals, away_goals, cdf, size, tables, advance, watch=watch)
+        plan = Plan(fmt, tuple(teams), home, away, home_goals, away_goals, cdf, size, tables, advance, watch=watch,
+                    association=self._associations(ids))  # fmt: skip
         counts = simulate(plan, sims, seed, scheduler=scheduler, on_done=on_done)
         stages = plan.stages
         league = fmt.league
@@ -479,13 +470,6 @@ def _settled(row: dict[str, object], source: str) -> _Known:
         raise DataError(f"{source}: row {row['row']}: a knockout match level at {hg}-{ag} needs a winner column")
     won = winner.casefold() == home.casefold() if winner else hg > ag
     return _Known(home, away, 1.0 if won else 0.0)
-
-
-def _league_format(comp: str) -> Format:
-    try:
-        return load_format(f"league-{comp}")
-    except DataError:
-        return load_format("league")
 
 
 def _importance(plan: Plan, counts: Counts, dates: Sequence[dt.date | None]) -> tuple[MatchImportance, ...]:

@@ -88,23 +88,25 @@ def tournament(
     """Simulate what is left of a competition: each team's chance of each stage, with its Monte Carlo error.
 
     Give a format and a fixtures file (played rows have goals; the rest are simulated), or
-    a competition and season from the store. Examples:
+    a competition and season from the store (a league, a group stage whose groups the store
+    knows, a past World Cup or EURO, or a club cup's knockout rounds; --format names the
+    format when the store cannot tell). Examples:
 
       remontada tournament --competition uefa-el --season 2023-24 --as-of 2024-04-18
 
       remontada tournament --competition uefa-el --season 2023-24 --as-of 2024-04-18 --if "Liverpool beat Atalanta"
 
+      remontada tournament --competition "FIFA World Cup" --season 2022 --as-of 2022-12-03
+
       remontada tournament --format euro-24 --fixtures euro.csv --as-of 2024-06-14
     """
     if ctx.invoked_subcommand is not None:
         return
-    from_file = format_ is not None or fixtures is not None
-    from_store = competition is not None or season is not None
-    if from_file == from_store or (from_file and (format_ is None or fixtures is None)):
+    if (fixtures is None) == (competition is None and season is None) or (fixtures is not None and format_ is None):
         raise typer.BadParameter(
             "give --format and --fixtures, or --competition and --season (see 'remontada tournament --help')"
         )
-    if from_store and (competition is None or season is None):
+    if fixtures is None and (competition is None or season is None):
         raise typer.BadParameter("--competition needs --season, e.g. --season 2023-24")
     check_output(out_path, "--out")
     day = parse_date(as_of)
@@ -124,7 +126,7 @@ def tournament(
         else:
             assert competition is not None and season is not None
             result = forecaster.competition(
-                competition, season, as_of=day, sims=sims, seed=seed, conditions=condition or (),
+                competition, season, fmt=chosen, as_of=day, sims=sims, seed=seed, conditions=condition or (),
                 scheduler=scheduler or "inline", on_done=on_done,
             )  # fmt: skip
     if out_path is not None:
