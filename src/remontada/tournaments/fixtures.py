@@ -126,6 +126,6 @@ def _first_unplayed(rows: list[dict[str, Any]]) -> dt.date:
         return first
     dated = [r["date"] for r in rows if r["date"] is not None]
     if not dated:
-        raise DataError("the fixtures have no dates: give --as-of")
+        raise DataError("the fixtures have no dates: give the date of the forecast (as of)")
     last: dt.date = max(dated)
     return last + dt.timedelta(days=1)

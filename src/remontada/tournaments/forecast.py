@@ -73,7 +73,7 @@ def parse_condition(text: str) -> Condition:
         verb = m[2]
         sign = 1 if verb.startswith("beat") else (0 if verb.startswith("draw") else -1)
         return Condition(text, m[1], m[3], sign)
-    raise DataError(f"--if {text!r}: write 'A beat B', 'A draw with B', 'A lose to B' or 'A 2-1 B'")
+    raise DataError(f"condition {text!r}: write 'A beat B', 'A draw with B', 'A lose to B' or 'A 2-1 B'")
 
 
 @dataclass(frozen=True)
@@ -357,7 +357,7 @@ class TournamentForecaster:
         """Force a condition into the plan's grids or knockout matrices; the text says what was forced."""
         for name in (cond.first, cond.second):
             if name.casefold() not in index:
-                raise DataError(f"--if {cond.text!r}: {name!r} is not in this competition")
+                raise DataError(f"condition {cond.text!r}: {name!r} is not in this competition")
         x, y = index[cond.first.casefold()], index[cond.second.casefold()]
         for j, m in enumerate(todo):
             if {home[m], away[m]} != {x, y}:
@@ -376,7 +376,7 @@ class TournamentForecaster:
             for matrix in advance.values():
                 matrix[x, y], matrix[y, x] = float(cond.sign > 0), float(cond.sign < 0)
             return cond.text
-        raise DataError(f"--if {cond.text!r}: no match still to play between them among the fixtures"
+        raise DataError(f"condition {cond.text!r}: no match still to play between them among the fixtures"
                         + (" (a knockout tie is won or lost, not drawn)" if is_tie else ""))  # fmt: skip
 
 
@@ -410,7 +410,7 @@ def _entrants(fmt: Format, rows: pd.DataFrame, source: str) -> tuple[list[str], 
         if len(teams) != fmt.league.size:
             if fmt.name != "league":
                 raise DataError(f"{source}: {fmt.name} is a league of {fmt.league.size} teams, the fixtures have "
-                                f"{len(teams)}; use --format league")  # fmt: skip
+                                f"{len(teams)}; use the format 'league'")  # fmt: skip
             zones = tuple(z for z in fmt.league.zones if z.last <= len(teams))
             fmt = replace(fmt, league=replace(fmt.league, size=len(teams), zones=zones))
         return teams, (np.arange(len(teams)),), fmt

@@ -218,13 +218,13 @@ def _competition_id(engines: Engines, text: str) -> str:
 
 
 def _condition(compute: Callable[[], T]) -> T:
-    """``compute()``, its errors about a condition naming the query's parameter (``if``, not the CLI's ``--if``)."""
+    """``compute()``, its errors about a condition naming the query's parameter, ``if``."""
     try:
         return compute()
     except DataError as exc:
         message = str(exc)
-        if message.startswith("--if "):
-            raise DataError("if: " + message.removeprefix("--if ")) from None
+        if message.startswith("condition "):
+            raise DataError("if: " + message.removeprefix("condition ")) from None
         raise
 
 
