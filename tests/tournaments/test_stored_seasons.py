@@ -8,6 +8,7 @@ import pytest
 from remontada.data.bundle import open_store
 from remontada.errors import DataError
 from remontada.tournaments.forecast import TournamentForecaster
+from remontada.tournaments.formats import load_format
 from remontada.tournaments.stored import read_season
 
 WORLD_CUP = "FIFA World Cup"
@@ -86,3 +87,17 @@ def test_a_group_stage_no_format_describes_is_refused_by_name(forecaster):
 def test_the_default_date_is_the_day_after_the_latest_match(store):
     season = read_season(store, WORLD_CUP, "2022")
     assert season.as_of == dt.date(2022, 12, 19)
+
+
+def test_a_host_plays_its_knockout_matches_at_home(forecaster):
+    fmt = load_format("world-cup-32")
+    ids = np.array(forecaster._team_ids(["Qatar", "Ecuador", "Senegal"]), np.int64)
+    model = forecaster.forecaster.fitted(dt.date(2022, 11, 20), forecaster.forecaster.pool(*ids))
+    args = (fmt, model, ids, dt.date(2022, 11, 20), False)
+    rules = fmt.rounds[0].rules.name
+    neutral = forecaster._advance(*args, np.zeros(0, np.int64))[rules]
+    hosted = forecaster._advance(*args, np.array([0]))[rules]
+    assert hosted[0, 1] > neutral[0, 1] + 0.03 and hosted[0, 2] > neutral[0, 2] + 0.03
+    off = ~np.eye(3, dtype=bool)
+    assert np.allclose((hosted + hosted.T)[off], 1)  # one of the two goes through
+    assert hosted[1, 2] == neutral[1, 2]  # two guests: still neutral

@@ -32,6 +32,7 @@ from remontada.knockout.play import play
 from remontada.models import DEFAULT_TIE_MODEL
 from remontada.models.base import MatchModel
 from remontada.models.grid import poisson_grid
+from remontada.models.inplay.process import final_score_grid
 from remontada.tournaments.brackets import bracket_rounds
 from remontada.tournaments.fixtures import check_fixtures
 from remontada.tournaments.formats import Format, load_format
@@ -125,6 +126,9 @@ class TournamentForecaster:
             table_rows = rows.iloc[:0]
         matches = _complete_round_robin(fmt, table_rows, teams)
         ko_rows = rows[(rows["group"] == "") & rows["home_goals"].notna()] if fmt.groups is not None else rows.iloc[:0]
+        for row in ko_rows[ko_rows["minute"].notna()].to_dict("records"):
+            raise DataError(f"{source}: row {row['row']}: a knockout match in play cannot start a tournament "
+                            "forecast; give its result (and winner) or leave it unplayed")  # fmt: skip
         known = list(known) + [_settled(r, source) for r in ko_rows.to_dict("records")]  # type: ignore[arg-type]
         ids = self._team_ids(teams)
         return self._run(fmt, teams, ids, tables, matches, index, as_of, sims, seed, conditions, scheduler, on_done,
@@ -189,7 +193,7 @@ class TournamentForecaster:
         teams = [t for pair in pairs for t in pair]
         ids = self._team_ids(teams)
         index = {t.casefold(): i for i, t in enumerate(teams)}
-        empty = pd.DataFrame(columns=["date", "home", "away", "neutral", "home_goals", "away_goals"])
+        empty = pd.DataFrame(columns=["date", "home", "away", "neutral", "home_goals", "away_goals", "minute"])
         return self._run(fmt, teams, ids, (), empty, index, as_of, sims, seed, conditions, scheduler, on_done, known)
 
     def _tie_state(
@@ -280,15 +284,24 @@ class TournamentForecaster:
         continental = fmt.name.startswith("uefa") or any(r.rules.name.startswith("uefa") for r in fmt.rounds)
         home = np.array([index[h.casefold()] for h in matches["home"]], np.int64)
         away = np.array([index[a.casefold()] for a in matches["away"]], np.int64)
-        home_goals = np.asarray(matches["home_goals"].astype("Int64").fillna(-1).to_numpy(), dtype=np.int64)
-        away_goals = np.asarray(matches["away_goals"].astype("Int64").fillna(-1).to_numpy(), dtype=np.int64)
+        home_goals = np.array(matches["home_goals"].astype("Int64").fillna(-1).to_numpy(), dtype=np.int64)
+        away_goals = np.array(matches["away_goals"].astype("Int64").fillna(-1).to_numpy(), dtype=np.int64)
         neutral = np.array([fmt.neutral if n is None or pd.isna(n) else bool(n) for n in matches["neutral"]], bool)
-        todo = np.flatnonzero(home_goals < 0)
+        minute = np.asarray(matches["minute"].astype("Int64").fillna(0).to_numpy(), dtype=np.int64)
+        todo = np.flatnonzero((home_goals < 0) | (minute > 0))
         rates = model.rates(team_ids[home[todo]], team_ids[away[todo]], neutral[todo], continental)
         grid = poisson_grid(rates.home, rates.away, rates.rho)
         size = grid.probs.shape[-1]
         probs = grid.probs.reshape(len(todo), size * size)
-        advance = self._advance(fmt, model, team_ids, as_of, continental)
+        intensity = self.ties.conditions(as_of).intensity
+        for j in np.flatnonzero(minute[todo] > 0):  # a match in play: the rest of it from its minute and score
+            m = todo[j]
+            rest = final_score_grid(rates.home[j], rates.away[j], intensity, minute=int(minute[m]),
+                                    score=(home_goals[m], away_goals[m]), max_goals=size - 1)  # fmt: skip
+            probs[j] = rest.probs.reshape(size * size)
+        home_goals[todo], away_goals[todo] = -1, -1
+        hosts = np.unique(home[~neutral]) if fmt.neutral else np.zeros(0, np.int64)  # at home on neutral ground
+        advance = self._advance(fmt, model, team_ids, as_of, continental, hosts)
         for k in known:
             if np.isnan(k.p_a):
                 continue
@@ -320,9 +333,14 @@ class TournamentForecaster:
         )  # fmt: skip
 
     def _advance(
-        self, fmt: Format, model: MatchModel, ids: Ints, as_of: dt.date, continental: bool
+        self, fmt: Format, model: MatchModel, ids: Ints, as_of: dt.date, continental: bool, hosts: Ints
     ) -> dict[str, Floats]:
-        """For each round's rules, P(a goes through against b, a at home first) for every pair, from the tie engine."""
+        """For each round's rules, P(a goes through against b, a at home first) for every pair, from the tie engine.
+
+        On neutral ground a host still plays its one-match knockout ties at home (Qatar
+        2022, Germany 2024): against a team that is not a host, its chance is the home
+        side's. Two hosts meet on neutral terms.
+        """
         n = len(ids)
         a, b = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
         off = a != b
@@ -340,6 +358,12 @@ class TournamentForecaster:
             matrix[off] = played.probabilities.p_a
             if neutral and rules.legs == 1:  # the in-play model's home and away profiles differ by about 1%
                 matrix = (matrix + 1 - matrix.T) / 2  # on neutral ground, whoever is named first: P(a) + P(b) = 1
+            if fmt.neutral and rules.legs == 1 and len(hosts):
+                guests = np.setdiff1d(np.arange(n), hosts)
+                h, g = np.repeat(hosts, len(guests)), np.tile(guests, len(hosts))
+                at_home = play(model, ids[h], ids[g], rules, conditions, continental=continental).probabilities
+                assert at_home is not None
+                matrix[h, g], matrix[g, h] = at_home.p_a, 1 - at_home.p_a
             out[rules.name] = matrix
         return out
 
@@ -429,7 +453,7 @@ def _check_known_teams(rows: pd.DataFrame, groups: dict[str, str], source: str) 
 
 def _complete_round_robin(fmt: Format, rows: pd.DataFrame, teams: Sequence[str]) -> pd.DataFrame:
     """The table's matches; a round robin's missing pairings are added as matches still to play (no date)."""
-    table = rows[["date", "home", "away", "neutral", "home_goals", "away_goals"]].reset_index(drop=True)
+    table = rows[["date", "home", "away", "neutral", "home_goals", "away_goals", "minute"]].reset_index(drop=True)
     stage = fmt.groups or fmt.league
     meetings = stage.meetings if stage is not None else 0
     if meetings == 0:
@@ -456,7 +480,7 @@ def _complete_round_robin(fmt: Format, rows: pd.DataFrame, teams: Sequence[str])
                 for (h, a), count in wanted.items():
                     if have.get((h, a), 0) < count:
                         extra.append({"date": None, "home": teams[h], "away": teams[a], "neutral": None,
-                                      "home_goals": pd.NA, "away_goals": pd.NA})  # fmt: skip
+                                      "home_goals": pd.NA, "away_goals": pd.NA, "minute": pd.NA})  # fmt: skip
     if extra:
         table = pd.concat([table, pd.DataFrame(extra)], ignore_index=True)
     return table

@@ -54,7 +54,9 @@ def tournament(
     fixtures: Annotated[
         Path | None,
         typer.Option(
-            "--fixtures", help="CSV: date,home,away[,group][,neutral][,home_goals,away_goals].", show_default=False
+            "--fixtures",
+            help="CSV: date,home,away[,group][,neutral][,home_goals,away_goals][,minute].",
+            show_default=False,
         ),
     ] = None,
     competition: Annotated[
