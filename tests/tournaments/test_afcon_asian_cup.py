@@ -168,9 +168,7 @@ def test_no_edition_played_used_an_inferred_row():
         assert qualified not in (AFCON_INFERRED if edition.startswith("afcon") else ASIAN_CUP_INFERRED), edition
 
 
-@pytest.mark.parametrize(
-    "path", [BUILTIN / "thirds" / "asian-cup-24.csv", BUILTIN / "thirds" / "afcon-24.csv"]
-)
+@pytest.mark.parametrize("path", [BUILTIN / "thirds" / "asian-cup-24.csv", BUILTIN / "thirds" / "afcon-24.csv"])
 def test_each_row_is_allowed_by_the_slots(path):
     allowed = {"1A": "CDE", "1B": "ACD", "1C": "ABF", "1D": "BEF"}
     for qualified, thirds in read_table(path).items():
