@@ -267,7 +267,8 @@ class Store:
         A path that does not exist yet becomes a new store, filled by ``fill`` if
         given (:func:`remontada.data.bundle.open_store` passes the bundle loader). The new
         store is built beside the target and moved into place, so an interrupted
-        first build leaves no half store behind.
+        first build leaves no half store behind. A store written by an older remontada
+        is upgraded on opening, even when asked for read-only (if the file is writable).
         """
         target = Path(path) if path is not None else default_path()
         check_store_path(target)
@@ -280,6 +281,11 @@ class Store:
         con = _connect(target, read_only, busy_timeout)
         store = cls(con, target, read_only)
         try:
+            if read_only and store.version() < SCHEMA_VERSION and os.access(target, os.W_OK):
+                con.close()  # a store of an older remontada: upgrade it once, then read it as asked
+                cls.open(target, busy_timeout=busy_timeout).close()
+                con = _connect(target, read_only, busy_timeout)
+                store = cls(con, target, read_only)
             store._migrate()
         except duckdb.Error as exc:
             con.close()
