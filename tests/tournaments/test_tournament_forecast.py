@@ -173,3 +173,13 @@ def test_a_match_in_play_is_checked(forecaster, shared_data):
         forecaster.forecast("world-cup-32", in_play(rows, "South Korea", 95, 1, 1), as_of=dt.date(2022, 12, 2))
     with pytest.raises(BatchError, match="is in play but dated 2022-12-02, not the forecast's date 2022-12-01"):
         forecaster.forecast("world-cup-32", in_play(rows, "South Korea", 80, 1, 1), as_of=dt.date(2022, 12, 1))
+
+
+def test_a_league_match_matters_for_the_zones_too(forecaster):
+    # April 2024: the title was Arsenal's, City's and Liverpool's, but Luton, Burnley and
+    # Forest fought against relegation and Villa and Spurs for fourth place
+    f = forecaster.competition("eng-1", "2023-24", as_of=dt.date(2024, 4, 1), sims=10_000, seed=0)
+    targets = {m.stage for m in f.importance}
+    assert {"relegation", "champions_league"} <= targets
+    luton = next(m for m in f.importance if "Luton Town" in (m.home, m.away))
+    assert luton.stage == "relegation" and luton.swing > 0.05

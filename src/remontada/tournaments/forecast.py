@@ -497,7 +497,7 @@ def _settled(row: dict[str, object], source: str) -> _Known:
 
 
 def _importance(plan: Plan, counts: Counts, dates: Sequence[dt.date | None]) -> tuple[MatchImportance, ...]:
-    """For each watched match, each side's chance of the stage its result moves most."""
+    """For each watched match, each side's chance of the stage (or league zone) its result moves most."""
     out = []
     for w, m in enumerate(plan.watch):
         seen = counts.outcomes[w]
@@ -508,7 +508,7 @@ def _importance(plan: Plan, counts: Counts, dates: Sequence[dt.date | None]) -> 
         swing = np.maximum(np.ptp(cond[:, h, :], axis=0), np.ptp(cond[:, a, :], axis=0))
         k = int(np.argmax(swing))
         out.append(MatchImportance(
-            dates[m], plan.teams[h], plan.teams[a], plan.stages[k],
+            dates[m], plan.teams[h], plan.teams[a], plan.targets[k],
             tuple(float(x) for x in cond[:, h, k]), tuple(float(x) for x in cond[:, a, k]),  # type: ignore[arg-type]
             tuple(float(x) for x in seen / counts.sims),  # type: ignore[arg-type]
         ))  # fmt: skip

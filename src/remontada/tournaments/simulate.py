@@ -107,6 +107,12 @@ class Plan:
         return self.format.stages
 
     @cached_property
+    def targets(self) -> tuple[str, ...]:
+        """What a watched match's result is measured against: the stages, then a league's zones."""
+        league = self.format.league
+        return self.stages + (tuple(z.name for z in league.zones) if league is not None else ())
+
+    @cached_property
     def _layout(self) -> _Layout:
         return _Layout.of(self)
 
@@ -176,9 +182,9 @@ class Counts:
     ``positions[team, p]`` those in which it finished ``p + 1``-th of its table;
     ``points`` sums its points; ``lots`` counts simulations that needed a drawing of
     lots; ``opponents[r, a, b]`` those in which ``a`` met ``b`` in round ``r``;
-    ``watched[w, o, team, stage]`` the simulations in which watched match ``w`` ended
-    ``o`` (home win, draw, away win) and the team reached the stage, ``outcomes[w, o]``
-    how often each result came up.
+    ``watched[w, o, team, target]`` the simulations in which watched match ``w`` ended
+    ``o`` (home win, draw, away win) and the team reached the target (a stage, or a
+    league's zone: ``Plan.targets``), ``outcomes[w, o]`` how often each result came up.
     """
 
     sims: int
@@ -254,16 +260,22 @@ def simulate_chunk(plan: Plan, task: tuple[int, int, int]) -> Counts:
         offset += round_.size
         if r == len(plan.format.rounds) - 1:
             reached[rows, winners, stages.index("winner")] = True
-    # 4. the counts, and each watched match's result against every stage
+    # 4. the counts, and each watched match's result against every stage and zone
     outcome = np.sign(home_goals[:, plan.watch] - away_goals[:, plan.watch]) if len(plan.watch) else None
-    watched = np.zeros((len(plan.watch), 3, n, len(stages)), np.int64)
+    targets = reached
+    if league is not None and league.zones:
+        in_zone = np.zeros((sims, n, len(league.zones)), np.bool_)
+        for z, zone in enumerate(league.zones):
+            in_zone[rows, pos_team[:, 0, zone.first - 1 : zone.last], z] = True
+        targets = np.concatenate([reached, in_zone], axis=2)
+    watched = np.zeros((len(plan.watch), 3, n, targets.shape[2]), np.int64)
     outcomes = np.zeros((len(plan.watch), 3), np.int64)
     for w in range(len(plan.watch)):
         assert outcome is not None
         for o, sign in enumerate((1, 0, -1)):
             mask = outcome[:, w] == sign
             outcomes[w, o] = int(mask.sum())
-            watched[w, o] = reached[mask].sum(0)
+            watched[w, o] = targets[mask].sum(0)
     return Counts(
         sims, reached.sum(0).astype(np.int64), positions, stats[:, :, 0].sum(0), int(drawn.sum()), opponents,
         watched, outcomes,
