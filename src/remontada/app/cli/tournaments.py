@@ -119,7 +119,10 @@ def tournament(
     rows = read_batch(fixtures) if fixtures is not None else None
     store = open_db(db, read_only=True)
     forecaster = TournamentForecaster(store, model)
-    with _progress(sims, json_) as on_done:
+    from remontada.models.inplay.kernels import results_kept_in
+
+    # asked again, the in-play chains behind each pair's chance of going through are read back
+    with _progress(sims, json_) as on_done, results_kept_in(forecaster.forecaster.cache):
         if rows is not None and chosen is not None:
             result = forecaster.forecast(
                 chosen, rows, as_of=day, sims=sims, seed=seed, conditions=condition or (),
