@@ -151,7 +151,7 @@ class _Ingest:
         self.source = source
         self.import_id = store.next_id("imports", "import_id")
         self.resolver = TeamResolver(store, book, self.import_id)
-        self.report = ImportReport(source, parsed.format)
+        self.report = ImportReport(source, parsed.format, import_id=self.import_id)
         self.digest = digest
         self.rejects: list[pd.DataFrame] = [parsed.rejects]
         self.conflicts: list[dict[str, object]] = []
@@ -300,11 +300,10 @@ class _Ingest:
             return
         f = self._team_ids(self.parsed.fixtures, played=False)
         self.report.fixtures_new, self.report.fixtures_moved = fixtures.store(self.store, f)
-        listed = self.con.execute("SELECT source_line, fixture_id FROM fixtures WHERE import_id = ?", [self.import_id])
+        sql = "SELECT source_line, fixture_id FROM fixtures WHERE import_id = ?"
+        listed = dict(self.con.execute(sql, [self.import_id]).fetchall())
         columns = self.store.columns("fixture_odds")
-        self.report.odds += prices.store_fixture_odds(
-            self.con, columns, self.parsed.odds, dict(listed.fetchall()), self.import_id
-        )
+        self.report.odds += prices.store_fixture_odds(self.con, columns, self.parsed.odds, listed, self.import_id)
 
     def _find_stored(self, m: pd.DataFrame) -> pd.DataFrame:
         """The stored matches with the same date, home and away team as rows of ``m``."""

@@ -14,7 +14,8 @@ class ImportReport:
     ``status`` is ``imported``, ``already imported (as PATH)`` (the same bytes were
     imported before: nothing changed) or ``failed``, with the reason in ``error``.
     ``fixtures_new``/``fixtures_moved`` count the file's fixtures stored or re-dated;
-    ``fixtures_played`` the stored fixtures its results replaced.
+    ``fixtures_played`` the stored fixtures its results replaced; ``import_id`` names
+    the import in the store (``imports``), when it stored anything.
     """
 
     path: str
@@ -35,6 +36,7 @@ class ImportReport:
     fixtures_new: int = 0
     fixtures_moved: int = 0
     fixtures_played: int = 0
+    import_id: int | None = None
 
     def as_dict(self) -> dict[str, object]:
         """The report as a plain dict (for ``--json``)."""

@@ -151,7 +151,7 @@ MIGRATIONS: list[str] = [
         point DOUBLE, timing VARCHAR NOT NULL, price DOUBLE NOT NULL);
     CREATE TABLE fetches (
         url VARCHAR PRIMARY KEY, source VARCHAR NOT NULL, competition_id VARCHAR, season VARCHAR,
-        cache_path VARCHAR NOT NULL, etag VARCHAR, last_modified VARCHAR, sha256 VARCHAR NOT NULL,
+        path VARCHAR NOT NULL, etag VARCHAR, last_modified VARCHAR, sha256 VARCHAR NOT NULL,
         bytes BIGINT NOT NULL, fetched_at TIMESTAMP NOT NULL, changed_at TIMESTAMP NOT NULL,
         import_id INTEGER, outcome VARCHAR NOT NULL);
     """,
@@ -171,7 +171,8 @@ MIGRATIONS: list[str] = [
    ``group`` is an SQL keyword, hence ``grp``;
 6. ``fixture_odds``, the prices of a fixture (as ``odds`` for a match; they go with
    their fixture when its result replaces it), and ``fetches``: one row per file
-   fetched online (``remontada data fetch``), with the validators the server gave
+   fetched online (``remontada data fetch``): its source, the competition it keeps up
+   to date, its season, its path under the source's root, the validators the server gave
    (``etag``, ``last_modified``) for the next conditional request, the digest of the
    cached copy, when it was last fetched and last changed, and what its import did."""
 
