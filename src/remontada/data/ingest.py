@@ -77,8 +77,11 @@ def import_paths(
     book: AliasBook | None = None,
     label: Callable[[Path], str] = str,
     on_file: Callable[[Path, ImportReport], None] | None = None,
+    competition: str | None = None,
 ) -> list[ImportReport]:
     """Import files and directories in a sensible order (see :func:`order_for_import`).
+
+    ``competition`` puts every file's matches in that competition (see :func:`import_file`).
 
     A file that cannot be imported (unknown format, unreadable, wrong header) does
     not stop the others: its report has status ``failed`` and the reason, and the
@@ -88,7 +91,7 @@ def import_paths(
     reports = []
     for path in order_for_import(paths):
         try:
-            report = import_file(store, path, fmt=fmt, book=book, source=label(path))
+            report = import_file(store, path, fmt=fmt, book=book, source=label(path), competition=competition)
         except DataError as exc:
             report = ImportReport(label(path), fmt, status="failed", error=str(exc))
         reports.append(report)

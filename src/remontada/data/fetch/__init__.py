@@ -128,11 +128,16 @@ def fetch_files(
     own = downloader is None
     client = downloader or Downloader()
     book = AliasBook.shipped()
-    outcomes = []
+    outcomes: list[FileFetch] = []
     try:
         for file in files:
             source = source_named(file.source)
             url = _url(store, source, file, base_url, use_recorded)
+            failed = {o.path for o in outcomes if o.source == file.source and o.status in ("failed", "not published")}
+            if file.after in failed:
+                why = f"not fetched: it refers to {file.after}, which could not be fetched"
+                outcomes.append(FileFetch(file.source, file.path, url, "failed", why))
+                continue
             progress = on_file(file, url) if on_file is not None else None
             outcomes.append(_fetch_one(store, source, file, url, offline, client, book, progress))
     finally:
@@ -180,7 +185,7 @@ def _fetch_one(
             return outcome
         outcome.report = _import(store, file, url, got, book)
     except NotPublishedError as exc:
-        outcome.status, outcome.error = "not published", f"{exc}: not published yet?"
+        outcome.status, outcome.error = "not published", str(exc)
     except (FetchError, DataError) as exc:
         outcome.status, outcome.error = "failed", str(exc)
     return outcome
@@ -242,23 +247,20 @@ def followed(store: Store, today: dt.date | None = None) -> list[RemoteFile]:
     """
     today = today or dt.date.today()
     current = season_of(today)
-    files: dict[tuple[str, str], RemoteFile] = {}
-    for source, path, follows, season in store.con.execute(
-        "SELECT source, path, competition_id, season FROM fetches ORDER BY fetched_at"
-    ).fetchall():
-        if not season_finished(season, today):
-            files[(source, path)] = RemoteFile(source, path, None, season, follows)
     held = {str(r[0]) for r in store.con.execute("SELECT DISTINCT competition_id FROM competitions").fetchall()}
     codes = [code for code in MAIN_LEAGUES if LEAGUES[code][0] in held]
     wanted: list[RemoteFile] = []
     if codes:
         wanted += SOURCES["football-data"].files(leagues=[*codes, "fixtures"], seasons=[current])
-    uefa = [c for c in OPENFOOTBALL_FILES if c.startswith("uefa-") and c in held]
-    for slug in uefa:
+    for slug in (c for c in OPENFOOTBALL_FILES if c.startswith("uefa-") and c in held):
         wanted += SOURCES["openfootball"].files(competition=slug, seasons=[current])
     if any(c.startswith("int:") for c in held):
         wanted += SOURCES["international"].files()
-    for file in wanted:
-        files.setdefault((file.source, file.path), file)
+    files = {(f.source, f.path): f for f in wanted}
+    for source, path, follows, season in store.con.execute(
+        "SELECT source, path, competition_id, season FROM fetches ORDER BY fetched_at"
+    ).fetchall():
+        if not season_finished(season, today):
+            files.setdefault((source, path), RemoteFile(source, path, None, season, follows))
     late = ("goalscorers.csv", "shootouts.csv")
     return sorted(files.values(), key=lambda f: (list(SOURCES).index(f.source), f.path.endswith(late)))

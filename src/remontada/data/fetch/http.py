@@ -195,7 +195,9 @@ class Downloader:
         if status == 304 and validators is not None:
             return Download(url, target, False, validators)
         if status in (404, 410):
-            raise NotPublishedError(f"{url}: not published ({status} {response.reason_phrase})")
+            raise NotPublishedError(
+                f"{url}: not published yet? (the server answered {status} {response.reason_phrase})"
+            )
         if status >= 500 or status == 429:
             raise _Retry(f"the server answered {status} {response.reason_phrase}")
         if status != 200:

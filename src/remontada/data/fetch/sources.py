@@ -79,6 +79,8 @@ class RemoteFile:
     season: str | None = None
     follows: str | None = None
     """The competition the file keeps up to date, for ``data update`` (``competition`` or the league's)."""
+    after: str | None = None
+    """The path of a file this one refers to (goals refer to results): it is skipped when that one fails."""
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,9 @@ class Source:
         """The files a ``data fetch`` of this source asks for (see the module docstring for the defaults)."""
         chosen = [_season(s) for s in seasons] or [season_of(dt.date.today())]
         if self.name == "international":
-            return [RemoteFile(self.name, f, follows="int:") for f in INTERNATIONAL_FILES]
+            results, *others = INTERNATIONAL_FILES
+            first = RemoteFile(self.name, results, follows="int:")
+            return [first, *(RemoteFile(self.name, f, follows="int:", after=results) for f in others)]
         if self.name == "openfootball":
             wanted = [slug_for(c) for c in ([competition] if competition else leagues)] or list(DEFAULT_OPENFOOTBALL)
             unknown = [c for c in wanted if c not in OPENFOOTBALL_FILES]
