@@ -220,3 +220,10 @@ def test_a_bad_base_url_and_a_server_that_never_answers(store: Store, silent_por
     [silent] = fetch(store, f"http://127.0.0.1:{silent_port}", E0)
     assert silent.status == "failed" and "no answer within 0.5 s" in (silent.error or "")
     assert snapshot(store) == before
+
+
+def test_offline_update_follows_only_what_is_in_the_cache(store: Store, sources) -> None:
+    fetch(store, sources.url, E0)
+    today = dt.date(2025, 3, 1)
+    assert [f.path for f in followed(store, today, fetched_only=True)] == [E0.path]
+    assert {f.path for f in followed(store, today)} == {E0.path, "fixtures.csv"}  # 2024-25 is this season

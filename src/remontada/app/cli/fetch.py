@@ -73,7 +73,7 @@ def data_update(offline: OfflineOption = False, db: DbOption = None, as_json: Js
     from remontada.data.fetch import followed
 
     with open_db(db) as store:
-        files = followed(store)
+        files = followed(store, fetched_only=offline)
         outcomes, requests, seconds = _run(store, files, offline=offline, quiet=as_json, use_recorded=True)
     _report(outcomes, requests, seconds, as_json)
     failed = [o for o in outcomes if o.status == "failed"]

@@ -56,7 +56,8 @@ class FileFetch:
     """What fetching one file did.
 
     ``status`` is ``imported`` (a new version, imported), ``unchanged`` (the server
-    said so, or sent the same bytes), ``not published`` (404: a season not out yet),
+    said so, or sent the same bytes), ``already imported`` (a new version whose bytes
+    were imported before from another file), ``not published`` (404: a season not out yet),
     ``offline`` (imported from the cache) or ``failed`` (``error`` says why; nothing
     of it was stored). ``report`` is its import's report, when it was imported.
     """
@@ -184,6 +185,8 @@ def _fetch_one(
             outcome.status = "unchanged"
             return outcome
         outcome.report = _import(store, file, url, got, book)
+        if outcome.report.status != "imported":
+            outcome.status = "already imported"  # the same bytes came before, from another file
     except NotPublishedError as exc:
         outcome.status, outcome.error = "not published", str(exc)
     except (FetchError, DataError) as exc:
@@ -236,14 +239,15 @@ def _record(
     )  # fmt: skip
 
 
-def followed(store: Store, today: dt.date | None = None) -> list[RemoteFile]:
+def followed(store: Store, today: dt.date | None = None, *, fetched_only: bool = False) -> list[RemoteFile]:
     """What ``data update`` fetches, in import order (see the module docstring).
 
     Every file fetched before whose season is not over (or that grows for ever, like
     ``fixtures.csv``), and for every competition the store holds that a source
     publishes, its current season: a main league's football-data.co.uk file (and
     ``fixtures.csv``), a UEFA club competition's openfootball file, and the
-    internationals' files when the store holds internationals.
+    internationals' files when the store holds internationals. ``fetched_only``
+    keeps the files fetched before (``--offline``: only they are in the cache).
     """
     today = today or dt.date.today()
     current = season_of(today)
@@ -262,5 +266,8 @@ def followed(store: Store, today: dt.date | None = None) -> list[RemoteFile]:
     ).fetchall():
         if not season_finished(season, today):
             files.setdefault((source, path), RemoteFile(source, path, None, season, follows))
+    if fetched_only:
+        known = set(store.con.execute("SELECT source, path FROM fetches").fetchall())
+        files = {key: f for key, f in files.items() if key in known}
     late = ("goalscorers.csv", "shootouts.csv")
     return sorted(files.values(), key=lambda f: (list(SOURCES).index(f.source), f.path.endswith(late)))
