@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from fetch_server import league_csv_fixture, server_fixture, silent_port_fixture, sources_fixture  # noqa: F401 (fixtures)
 
 from remontada.data.fetch import FileFetch, RemoteFile, cache_dir, fetch_files, followed
 from remontada.data.fetch.http import USER_AGENT, Downloader

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from fetch_server import server_fixture, sources_fixture  # noqa: F401 (fixtures)
 
 from remontada.app import cli
 from remontada.data.competitions import season_of

@@ -1,5 +1,7 @@
 """A local HTTP server for the fetch tests: files in each source's layout, and the ways servers misbehave.
 
+The test modules import the fixtures (``*_fixture``, used under their ``name``).
+
 The server listens on 127.0.0.1 on a free port, in a thread of the test process; no
 test touches the real network. ``server.files`` maps a path to the bytes served there
 (with an ``ETag`` and ``Last-Modified``, answering a matching conditional request with
@@ -97,8 +99,8 @@ def _handler(server: Server) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-@pytest.fixture
-def server() -> Iterator[Server]:
+@pytest.fixture(name="server")
+def server_fixture() -> Iterator[Server]:
     """A local server with nothing on it yet."""
     state = Server()
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
@@ -114,8 +116,8 @@ def server() -> Iterator[Server]:
         httpd.server_close()
 
 
-@pytest.fixture
-def silent_port() -> Iterator[int]:
+@pytest.fixture(name="silent_port")
+def silent_port_fixture() -> Iterator[int]:
     """A port where a socket listens and never answers: connections are accepted by the kernel, then nothing."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
@@ -167,14 +169,14 @@ def _league_csv(
     return out.getvalue().encode()
 
 
-@pytest.fixture
-def league_csv():
+@pytest.fixture(name="league_csv")
+def league_csv_fixture():
     """:func:`_league_csv`, for tests that change the season upstream."""
     return _league_csv
 
 
-@pytest.fixture
-def sources(server: Server) -> Server:
+@pytest.fixture(name="sources")
+def sources_fixture(server: Server) -> Server:
     """The server with small files of every source, each in its own layout."""
     server.files.update(
         {
