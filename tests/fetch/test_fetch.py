@@ -1,4 +1,4 @@
-"""remontada data fetch, the library: a local server (see conftest.py) serving each source's layout, and its faults."""
+"""remontada data fetch, the library: a local server (fetch_server.py) serving each layout, and its faults."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from fetch_server import league_csv_fixture, server_fixture, silent_port_fixture, sources_fixture  # noqa: F401 (fixtures)
+from fetch_server import DATA, league_csv_fixture, server_fixture, silent_port_fixture, sources_fixture  # noqa: F401 (fixtures)
+from hypothesis import given
+from hypothesis import strategies as st
 
 from remontada.data.fetch import FileFetch, RemoteFile, cache_dir, fetch_files, followed
 from remontada.data.fetch.http import USER_AGENT, Downloader
@@ -228,3 +230,43 @@ def test_offline_update_follows_only_what_is_in_the_cache(store: Store, sources)
     today = dt.date(2025, 3, 1)
     assert [f.path for f in followed(store, today, fetched_only=True)] == [E0.path]
     assert {f.path for f in followed(store, today)} == {E0.path, "fixtures.csv"}  # 2024-25 is this season
+
+
+def test_a_national_league_of_openfootball_is_its_competition_whatever_its_heading(store: Store, server) -> None:
+    server.files["deutschland/2023-24/1-bundesliga.txt"] = (DATA / "openfootball" / "league-2023-24.txt").read_bytes()
+    [file] = SOURCES["openfootball"].files(leagues=["ger-1"], seasons=["2023/24"])
+    assert (file.path, file.competition, file.season) == ("deutschland/2023-24/1-bundesliga.txt", "ger-1", "2023-24")
+    [done] = fetch(store, server.url, file)
+    assert done.status == "imported" and done.report is not None and done.report.matches_new > 0
+    assert store.one("SELECT list(DISTINCT competition_id) FROM matches") == (["ger-1"],)  # not 'Deutsche Bundesliga'
+
+
+def test_the_real_sites_are_the_defaults_and_a_mirror_keeps_their_layout(monkeypatch: pytest.MonkeyPatch) -> None:
+    fd, of, intl = SOURCES["football-data"], SOURCES["openfootball"], SOURCES["international"]
+    monkeypatch.delenv(fd.env, raising=False)
+    monkeypatch.delenv(of.env, raising=False)
+    assert fd.url(fd.base(), "mmz4281/2425/E0.csv") == "https://www.football-data.co.uk/mmz4281/2425/E0.csv"
+    assert (
+        of.url(of.base(), "champions-league/2024-25/cl.txt")
+        == "https://raw.githubusercontent.com/openfootball/champions-league/master/2024-25/cl.txt"
+    )
+    assert intl.url(intl.base(), "results.csv").endswith("/martj42/international_results/master/results.csv")
+    monkeypatch.setenv(of.env, "http://mirror.example/of/")
+    assert (
+        of.url(of.base(), "champions-league/2024-25/cl.txt")
+        == "http://mirror.example/of/champions-league/2024-25/cl.txt"
+    )
+    monkeypatch.setenv(fd.env, "mirror.example")
+    with pytest.raises(FetchError, match="REMONTADA_FOOTBALL_DATA_URL 'mirror.example' is not a URL"):
+        fd.base()
+
+
+@given(st.integers(1950, 2090))
+def test_a_season_is_read_in_every_spelling_and_named_as_football_data_names_its_folder(start: int) -> None:
+    label = f"{start}-{(start + 1) % 100:02d}"
+    spellings = [label, label.replace("-", "/")] + (
+        [f"{start % 100:02d}{(start + 1) % 100:02d}"] if start >= 1969 and start < 2069 else []
+    )
+    for spelling in spellings:
+        [file] = SOURCES["football-data"].files(leagues=["E0"], seasons=[spelling])
+        assert file.season == label and file.path == f"mmz4281/{label[2:4]}{label[5:]}/E0.csv"
