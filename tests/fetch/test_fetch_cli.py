@@ -84,7 +84,7 @@ def test_fetch_status_upcoming_and_a_warm_update(tmp_path: Path, sources, capsys
     assert update["requests"] == len(sources.requests) - before == 2
     assert sources.requests[-1][1]["if-none-match"]  # fixtures.csv was asked for conditionally
     code, out, _ = run(capsys, "data", "update", "--db", db)
-    assert code == 0 and "2 files, 0 changed and imported; 2 requests in" in out
+    assert code == 0 and "2 file(s), 0 changed and imported; 2 request(s) in" in out
 
 
 def test_a_football_data_file_of_an_unknown_league_is_a_competition(tmp_path: Path, server, capsys) -> None:

@@ -418,7 +418,8 @@ def competition_matches(store: Store, competition: str, season: str, as_of: dt.d
 def fetches(store: Store) -> pd.DataFrame:
     """Every file fetched online: source, path, season, when last fetched and last changed, what that change did."""
     return store.df(
-        "SELECT source, path, season, fetched_at AS last_fetched, changed_at AS last_changed, outcome AS changed, url "
+        "SELECT source, path, season, strftime(fetched_at, '%Y-%m-%d %H:%M:%S UTC') AS last_fetched, "
+        "strftime(changed_at, '%Y-%m-%d %H:%M:%S UTC') AS last_changed, outcome AS changed, url "
         "FROM fetches ORDER BY source, path"
     )
 

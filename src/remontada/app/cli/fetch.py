@@ -75,7 +75,7 @@ def data_update(offline: OfflineOption = False, db: DbOption = None, as_json: Js
     with open_db(db) as store:
         files = followed(store, fetched_only=offline)
         outcomes, requests, seconds = _run(store, files, offline=offline, quiet=as_json, use_recorded=True)
-    _report(outcomes, requests, seconds, as_json)
+    _report(outcomes, requests, seconds, as_json, notes=True)
     failed = [o for o in outcomes if o.status == "failed"]
     if failed:
         lines = "".join(f"\n  {o.error}" for o in failed)
@@ -124,8 +124,8 @@ def _run(
     return outcomes, client.requests, time.monotonic() - started
 
 
-def _report(outcomes: list[FileFetch], requests: int, seconds: float, as_json: bool) -> None:
-    """What each file's fetch did, and the totals."""
+def _report(outcomes: list[FileFetch], requests: int, seconds: float, as_json: bool, *, notes: bool = False) -> None:
+    """What each file's fetch did, and the totals; ``notes`` adds the seasons not published yet (not errors then)."""
     if as_json:
         emit_json({"requests": requests, "seconds": round(seconds, 3), "files": [o.as_dict() for o in outcomes]})
         return
@@ -134,10 +134,9 @@ def _report(outcomes: list[FileFetch], requests: int, seconds: float, as_json: b
         r = o.report
         rows.append(
             {
-                "source": o.source,
-                "file": o.path,
+                "file": f"{o.source} {o.path}",
                 "status": o.status,
-                "new matches": r.matches_new if r else 0,
+                "new": r.matches_new if r else 0,
                 "merged": r.matches_merged if r else 0,
                 "fixtures": r.fixtures_new if r else 0,
                 "played": r.fixtures_played if r else 0,
@@ -148,7 +147,7 @@ def _report(outcomes: list[FileFetch], requests: int, seconds: float, as_json: b
     if rows:
         print_table(pd.DataFrame(rows), "fetched")
     changed = sum(o.status in ("imported", "offline") for o in outcomes)
-    out.print(f"{len(outcomes)} files, {changed} changed and imported; {requests} requests in {seconds:.1f} s")
-    for o in outcomes:
+    out.print(f"{len(outcomes)} file(s), {changed} changed and imported; {requests} request(s) in {seconds:.1f} s")
+    for o in outcomes if notes else ():
         if o.status == "not published":
             out.print(f"[dim]{o.error}[/dim]")
