@@ -17,6 +17,7 @@ __all__ = [
     "competition_matches",
     "conflicts",
     "duplicate_teams",
+    "fetches",
     "find_competition",
     "find_team",
     "goal_timelines",
@@ -28,6 +29,7 @@ __all__ = [
     "training_span",
     "two_legged_ties",
     "unresolved",
+    "upcoming",
 ]
 
 _MATCHES_SQL = """
@@ -419,6 +421,51 @@ def competition_matches(store: Store, competition: str, season: str, as_of: dt.d
         frame.loc[later, goals] = pd.NA
         frame.loc[later, "shootout_winner"] = None
     return frame.reset_index(drop=True)
+
+
+def fetches(store: Store) -> pd.DataFrame:
+    """Every file fetched online: source, path, season, when last fetched and last changed, what that change did."""
+    return store.df(
+        "SELECT source, path, season, strftime(fetched_at, '%Y-%m-%d %H:%M:%S UTC') AS last_fetched, "
+        "strftime(changed_at, '%Y-%m-%d %H:%M:%S UTC') AS last_changed, outcome AS changed, url "
+        "FROM fetches ORDER BY source, path"
+    )
+
+
+def upcoming(store: Store, *, start: dt.date, end: dt.date, competition: str | None = None) -> pd.DataFrame:
+    """The stored fixtures from ``start`` to ``end`` (both included), in date order, with their prices.
+
+    One row per fixture: ``fixture_id``, ``date``, ``kickoff``, ``competition`` (its
+    name), ``season``, ``round``, ``home``, ``away``, ``home_id``, ``away_id``,
+    ``neutral``, and ``odds_home``, ``odds_draw``, ``odds_away``: the market's average
+    1X2 price where the source gave one (football-data.co.uk's ``Avg`` column, else
+    the mean over the bookmakers listed; missing without prices).
+    """
+    where = ["f.date BETWEEN ? AND ?"]
+    params: list[object] = [start, end]
+    if competition is not None:
+        where.append("f.competition_id = ?")
+        params.append(find_competition(store, competition))
+    frame = store.df(
+        f"""
+        WITH p AS (
+            SELECT fixture_id, selection, coalesce(avg(price) FILTER (WHERE bookmaker = 'Avg'), avg(price)) AS price
+            FROM fixture_odds WHERE market = '1x2' AND timing = 'opening' GROUP BY ALL)
+        SELECT f.fixture_id, f.date, f.kickoff, c.name AS competition, f.season, f.round, h.name AS home,
+               a.name AS away, f.home_id, f.away_id, f.neutral,
+               ph.price AS odds_home, pd.price AS odds_draw, pa.price AS odds_away
+        FROM fixtures f JOIN competitions c USING (competition_id)
+        JOIN teams h ON h.team_id = f.home_id JOIN teams a ON a.team_id = f.away_id
+        LEFT JOIN p ph ON ph.fixture_id = f.fixture_id AND ph.selection = 'home'
+        LEFT JOIN p pd ON pd.fixture_id = f.fixture_id AND pd.selection = 'draw'
+        LEFT JOIN p pa ON pa.fixture_id = f.fixture_id AND pa.selection = 'away'
+        WHERE {" AND ".join(where)}
+        ORDER BY f.date, f.kickoff NULLS FIRST, c.name, h.name
+        """,
+        params,
+    )
+    frame["date"] = pd.to_datetime(frame["date"]).dt.date
+    return frame
 
 
 def rejects(store: Store, *, source: str | None = None) -> pd.DataFrame:

@@ -144,6 +144,17 @@ MIGRATIONS: list[str] = [
     ALTER TABLE journal_matches ADD COLUMN grp VARCHAR;
     """
     + GROUP_FROM_ROUND,
+    """
+    CREATE TABLE fixture_odds (
+        fixture_id INTEGER NOT NULL, import_id INTEGER NOT NULL, source_column VARCHAR NOT NULL,
+        bookmaker VARCHAR NOT NULL, market VARCHAR NOT NULL, selection VARCHAR NOT NULL,
+        point DOUBLE, timing VARCHAR NOT NULL, price DOUBLE NOT NULL);
+    CREATE TABLE fetches (
+        url VARCHAR PRIMARY KEY, source VARCHAR NOT NULL, competition_id VARCHAR, season VARCHAR,
+        path VARCHAR NOT NULL, etag VARCHAR, last_modified VARCHAR, sha256 VARCHAR NOT NULL,
+        bytes BIGINT NOT NULL, fetched_at TIMESTAMP NOT NULL, changed_at TIMESTAMP NOT NULL,
+        import_id INTEGER, outcome VARCHAR NOT NULL);
+    """,
 ]
 """Schema migrations: entry ``i`` takes a store from version ``i`` to ``i + 1``.
 
@@ -157,7 +168,13 @@ MIGRATIONS: list[str] = [
 5. ``fixtures``, the matches still to play (a result replaces its fixture), journaled
    like ``matches``; and ``matches.grp``, the group letter of a group-stage match
    (``NULL`` elsewhere), filled for stored matches from rounds named ``Group A``.
-   ``group`` is an SQL keyword, hence ``grp``."""
+   ``group`` is an SQL keyword, hence ``grp``;
+6. ``fixture_odds``, the prices of a fixture (as ``odds`` for a match; they go with
+   their fixture when its result replaces it), and ``fetches``: one row per file
+   fetched online (``remontada data fetch``): its source, the competition it keeps up
+   to date, its season, its path under the source's root, the validators the server gave
+   (``etag``, ``last_modified``) for the next conditional request, the digest of the
+   cached copy, when it was last fetched and last changed, and what its import did."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = (
@@ -174,9 +191,11 @@ TABLES = (
     "goals",
     "shootouts",
     "odds",
+    "fixture_odds",
     "rejects",
     "unresolved",
     "links",
+    "fetches",
     *(f"journal_{t}" for t in JOURNALED),
 )
 """Every data table, in an order that respects references (for export and load)."""

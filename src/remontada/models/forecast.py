@@ -232,21 +232,45 @@ class Forecaster:
         for c in cols:
             out[c] = np.nan
         out["prior_only"] = pd.array([pd.NA] * len(out), dtype="boolean")
-        good = parsed.dropna(subset=["home_id"])
-        good = good.assign(
-            fit_day=[self._fit_day(d, p, refit) for d, p in zip(good["date"], good["pool"], strict=True)]
+        self._predict(out, parsed.dropna(subset=["home_id"]), refit)
+        if keep_going:
+            errors = dict((row - 2, message) for row, message in problems)
+            out["error"] = [errors.get(i, "") for i in range(len(out))]
+        return out
+
+    def fixtures(self, fixtures: pd.DataFrame) -> pd.DataFrame:
+        """Forecast stored fixtures (``date``, ``home_id``, ``away_id``, ``neutral``), each with data before its date.
+
+        Returns the rows with ``p_home``, ``p_draw``, ``p_away``, ``xg_home``,
+        ``xg_away`` and ``prior_only`` added. The two sides of a fixture are of one pool
+        (clubs or national teams), as the importer stored them.
+        """
+        out = fixtures.copy()
+        for c in ("p_home", "p_draw", "p_away", "xg_home", "xg_away"):
+            out[c] = np.nan
+        out["prior_only"] = pd.array([pd.NA] * len(out), dtype="boolean")
+        rows = out.assign(
+            date=[d.date() if isinstance(d, pd.Timestamp) else d for d in out["date"]],
+            pool=[self.pool(int(h)) for h in out["home_id"]],
         )
-        for (day, pool), group in good.groupby(["fit_day", "pool"], sort=True):
+        for day, pool in {(d, p) for d, p in zip(rows["date"], rows["pool"], strict=True)}:
+            self.check_date(day, pool)
+        self._predict(out, rows, "daily")
+        return out
+
+    def _predict(self, out: pd.DataFrame, rows: pd.DataFrame, refit: str) -> None:
+        """Fill ``out``'s forecast columns for ``rows`` (``date``, ids, ``neutral``, ``pool``), grouped by fit."""
+        cols = ["p_home", "p_draw", "p_away", "xg_home", "xg_away"]
+        rows = rows.assign(
+            fit_day=[self._fit_day(d, p, refit) for d, p in zip(rows["date"], rows["pool"], strict=True)]
+        )
+        for (day, pool), group in rows.groupby(["fit_day", "pool"], sort=True):
             assert isinstance(day, dt.date)
             pred = self.fitted(day, str(pool)).predict(
                 group["home_id"].to_numpy(int), group["away_id"].to_numpy(int), group["neutral"].to_numpy(bool)
             )
             out.loc[group.index, cols] = pred[cols].to_numpy()
             out.loc[group.index, "prior_only"] = pred["prior_only"].to_numpy()
-        if keep_going:
-            errors = dict((row - 2, message) for row, message in problems)
-            out["error"] = [errors.get(i, "") for i in range(len(out))]
-        return out
 
     def _fit_day(self, day: dt.date, pool: str, refit: str) -> dt.date:
         """The date a row's model is fitted as of: its own, or (weekly) its week's Monday if matches precede it."""

@@ -7,7 +7,8 @@ errors of the disk (a full disk, a missing folder), are printed as one clear lin
 and exit with status 1; anything else is a bug, reported in one line too (the
 traceback only with ``REMONTADA_DEBUG=1``).
 
-One module per command group (data, matches, ties, live, backtests, serve, demo); what they share is in ``common``.
+One module per command group (data and its fetch, matches, ties, live, backtests, serve, demo); what they
+share is in ``common``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from remontada.errors import RemontadaError
 # Each command group registers its commands as it is imported, in the order `remontada --help` lists them.
 # isort: off
 from remontada.app.cli import data  # noqa: F401
+from remontada.app.cli import fetch  # noqa: F401
 from remontada.app.cli import matches  # noqa: F401
 from remontada.app.cli import ties  # noqa: F401
 from remontada.app.cli import live  # noqa: F401

@@ -42,6 +42,10 @@ EmptyOption = Annotated[bool, typer.Option("--empty", help="Create a new store e
 def data_import(
     paths: Annotated[list[Path], typer.Argument(help="Files or directories to import.", show_default=False)],
     fmt: Annotated[str, typer.Option("--format", help="Source format, or 'auto' to detect it.")] = "auto",
+    competition: Annotated[
+        str | None,
+        typer.Option(help="Put every match and fixture in this competition (slug or name): e.g. your own league."),
+    ] = None,
     db: DbOption = None,
     empty: EmptyOption = False,
     as_json: JsonOption = False,
@@ -73,7 +77,7 @@ def data_import(
             def step(path: Path, report: ImportReport) -> None:
                 progress.update(task, advance=1, description=f"importing {path.name}")
 
-            reports = import_paths(store, files, fmt=fmt, on_file=step)
+            reports = import_paths(store, files, fmt=fmt, on_file=step, competition=competition)
     failed = [r for r in reports if r.status == "failed"]
     if as_json:
         emit_json({"exports_loaded": loaded, "files": [r.as_dict() for r in reports]})
@@ -104,18 +108,30 @@ def _print_imports(loaded: dict[str, dict[str, int]], reports: list[ImportReport
 
 @data_app.command("status")
 def data_status(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Per competition and season: matches, ties, fixtures still to play, date range; and the rejects per file."""
+    """Per competition and season: matches, ties, fixtures still to play, date range; rejects per file; fetches."""
     with open_db(db, read_only=True) as store:
         frame = queries.status(store)
         per_file = store.df("SELECT source_file, count(*) AS rejects FROM rejects GROUP BY ALL ORDER BY 1")
+        fetched = queries.fetches(store)
         tables = ("matches", "ties", "fixtures", "teams", "goals", "odds", "rejects", "conflicts")
         totals = {t: store.count(t) for t in tables}
     if as_json:
-        emit_json({"totals": totals, "competitions": records(frame), "rejects_per_file": records(per_file)})
+        emit_json(
+            {
+                "totals": totals,
+                "competitions": records(frame),
+                "rejects_per_file": records(per_file),
+                "fetches": records(fetched),
+            }
+        )
         return
     print_table(frame, "matches, ties and fixtures per competition and season")
     if len(per_file):
         print_table(per_file, "rejected rows per file")
+    if len(fetched):
+        print_table(
+            fetched.drop(columns=["url"]), "files fetched online: when last fetched, when last changed, what changed"
+        )
     out.print(", ".join(f"{v} {k}" for k, v in totals.items()))
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+import pandas as pd
 import typer
 from rich.table import Table
 
@@ -29,7 +31,8 @@ from remontada.data import queries
 from remontada.models import DEFAULT_MODEL
 
 if TYPE_CHECKING:
-    from remontada.models.forecast import MatchForecast
+    from remontada.data.store import Store
+    from remontada.models.forecast import Forecaster, MatchForecast
 
 ModelOption = Annotated[str, typer.Option("--model", help="Match model: dixon-coles (default) or elo.")]
 
@@ -62,15 +65,29 @@ def match(
             "(weekly: several times faster over many dates).",
         ),
     ] = "daily",
+    upcoming: Annotated[
+        bool, typer.Option("--upcoming", help="Forecast the stored fixtures of the coming --days (from --as-of).")
+    ] = False,
+    competition: Annotated[
+        str | None, typer.Option(help="With --upcoming: only this competition (slug or name).")
+    ] = None,
+    days: Annotated[int, typer.Option(help="With --upcoming: how many days of fixtures.", min=1)] = 7,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Forecast a match: 1X2, expected goals, likeliest scores (or a whole CSV with --batch)."""
+    """Forecast a match: 1X2, expected goals, likeliest scores (or a whole CSV with --batch, or the fixtures)."""
     from remontada.models.forecast import Forecaster
 
     check_output(out_path, "--out")
     with open_db(db, read_only=True) as store:
         forecaster = Forecaster(store, model)
+        if upcoming:
+            if home is not None or batch is not None:
+                raise typer.BadParameter("--upcoming forecasts the stored fixtures: give no teams and no --batch")
+            _upcoming(store, forecaster, parse_date(as_of) or dt.date.today(), days, competition, as_json)
+            return
+        if competition is not None:
+            raise typer.BadParameter("--competition goes with --upcoming")
         if batch is not None:
             rows = read_batch(batch)
             write_csv(forecaster.batch(rows, source=str(batch), keep_going=keep_going, refit=refit), out_path)
@@ -82,6 +99,50 @@ def match(
         emit_json(forecast.as_dict())
         return
     _print_forecast(forecast)
+
+
+def _upcoming(
+    store: Store, forecaster: Forecaster, start: dt.date, days: int, competition: str | None, as_json: bool
+) -> None:
+    """Forecast the fixtures from ``start`` for ``days`` days, each with the data before its own date."""
+    end = start + dt.timedelta(days=days - 1)
+    fixtures = queries.upcoming(store, start=start, end=end, competition=competition)
+    if fixtures.empty:
+        if as_json:
+            emit_json([])
+            return
+        later = queries.upcoming(store, start=end + dt.timedelta(days=1), end=dt.date.max, competition=competition)
+        after = f"; the next is on {later['date'].iloc[0]}" if len(later) else "; `remontada data update` fetches them"
+        out.print(f"no fixtures {'of ' + competition + ' ' if competition else ''}from {start} to {end}{after}")
+        return
+    forecast = forecaster.fixtures(fixtures)
+    shown = forecast[["date", "kickoff", "competition", "home", "away", "p_home", "p_draw", "p_away", "xg_home",
+                      "xg_away", "odds_home", "odds_draw", "odds_away", "prior_only"]]  # fmt: skip
+    if as_json:
+        emit_json(records(shown))
+        return
+    print_warnings(forecaster.warnings(start))
+    table = pd.DataFrame(
+        {
+            "date": [f"{d} {k or ''}".strip() for d, k in zip(shown["date"], shown["kickoff"], strict=True)],
+            "competition": shown["competition"],
+            "home": shown["home"],
+            "away": shown["away"],
+            **{
+                label: shown[f"p_{side}"].map("{:.1%}".format)
+                for label, side in zip("1X2", ("home", "draw", "away"), strict=True)
+            },
+            "xG": [f"{h:.2f}-{a:.2f}" for h, a in zip(shown["xg_home"], shown["xg_away"], strict=True)],
+            "odds": [
+                "" if pd.isna(h) else f"{h:.2f} {d:.2f} {a:.2f}"
+                for h, d, a in zip(shown["odds_home"], shown["odds_draw"], shown["odds_away"], strict=True)
+            ],
+        }
+    )
+    print_table(
+        table.drop(columns=["competition"] if competition else []),
+        f"{len(table)} fixtures from {start} to {end} ({forecaster.model}; each with data before its day)",
+    )
 
 
 def _print_forecast(forecast: MatchForecast) -> None:
