@@ -225,6 +225,21 @@ def test_a_bad_base_url_and_a_server_that_never_answers(store: Store, silent_por
     assert snapshot(store) == before
 
 
+def test_a_host_that_cannot_be_reached_is_tried_once_per_fetch(store: Store) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on: connections are refused at once
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    e1 = RemoteFile("football-data", "mmz4281/2425/E1.csv", None, "2024-25", "eng-2")
+    with fast() as client:
+        first, second = fetch_files(store, [E0, e1], base_url=f"http://127.0.0.1:{port}", downloader=client)
+        assert client.requests == 3  # the first file's attempts only
+    assert first.status == second.status == "failed"
+    assert "cannot connect" in (first.error or "")
+    assert "not tried, 127.0.0.1 could not be reached a moment ago" in (second.error or "")
+
+
 def test_offline_update_follows_only_what_is_in_the_cache(store: Store, sources) -> None:
     fetch(store, sources.url, E0)
     today = dt.date(2025, 3, 1)

@@ -98,7 +98,7 @@ class Downloader:
     Parameters
     ----------
     timeout
-        Seconds to wait to connect, and between two pieces of a body, before giving up on an attempt.
+        Seconds to wait between two pieces of a body, and (at most 10) to connect, before giving up on an attempt.
     retries
         Further attempts after a transient failure.
     backoff
@@ -123,9 +123,10 @@ class Downloader:
         self.delay = delay
         self.requests = 0
         self._last: dict[str, float] = {}
+        self._unreachable: dict[str, str] = {}  # host -> why it could not be reached, this fetch
         self._timeout = timeout
         self._client = httpx.Client(
-            timeout=httpx.Timeout(timeout),
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             headers={"User-Agent": USER_AGENT},
             follow_redirects=True,
             transport=transport,
@@ -144,7 +145,15 @@ class Downloader:
     def get(
         self, url: str, target: Path, validators: Validators | None = None, progress: Progress | None = None
     ) -> Download:
-        """Fetch ``url`` into ``target`` (see the module docstring); raise a :class:`FetchError` saying why not."""
+        """Fetch ``url`` into ``target`` (see the module docstring); raise a :class:`FetchError` saying why not.
+
+        A host that could not be reached at all (no connection after every retry) is not
+        tried again in this fetch: its other files fail at once, naming the first failure,
+        so an offline machine learns it in one file's retries, not in every file's.
+        """
+        host = urlsplit(url).hostname or ""
+        if host in self._unreachable:
+            raise FetchError(f"{url}: not tried, {host} could not be reached a moment ago ({self._unreachable[host]})")
         attempts = self.retries + 1
         for attempt in range(attempts):
             self._wait(url)
@@ -152,6 +161,8 @@ class Downloader:
                 return self._once(url, target, validators, progress)
             except _Retry as exc:
                 if attempt + 1 == attempts:
+                    if isinstance(exc.__cause__, httpx.ConnectError | httpx.ConnectTimeout):
+                        self._unreachable[host] = str(exc)
                     tries = f" (tried {attempts} times)" if attempts > 1 else ""
                     raise FetchError(f"{url}: {exc}{tries}") from exc
                 time.sleep(self.backoff * 2**attempt)
