@@ -22,6 +22,7 @@ from remontada.app.web.api import (
     CompetitionName,
     CompetitionQ,
     Conditions,
+    Events,
     Leg1,
     Neutral,
     RulesQ,
@@ -30,6 +31,7 @@ from remontada.app.web.api import (
     Sims,
     TeamA,
     TeamB,
+    WhatIfQ,
     competition_forecast,
     live_forecast,
     round_forecasts,
@@ -38,6 +40,8 @@ from remontada.app.web.api import (
 )
 from remontada.app.web.competition import competition_view
 from remontada.app.web.deps import Day, Engines, EnginesDep, templates
+from remontada.app.web.inplay import InPlayState, nearest_state
+from remontada.errors import DataError
 from remontada.knockout.precedents import famous_comebacks
 
 __all__ = ["router"]
@@ -48,6 +52,10 @@ COMPETITION_EXAMPLE = {"competition": "uefa-el", "season": "2023-24", "date": "2
 
 
 templates.env.filters["pct"] = percent
+REGULAR_TIME = 90
+"""The minute at which any score can stand (extra time is played only from some)."""
+StateText = Annotated[str | None, Query(max_length=12)]
+"""A part of the in-play state in a page's URL: read as text, so that an impossible one is shown as the nearest."""
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -88,8 +96,20 @@ async def tie_page(
     rules: RulesQ = None,
     competition: CompetitionQ = None,
     neutral: Neutral = False,
+    minute: StateText = None,
+    score: StateText = None,
+    home_red: StateText = None,
+    away_red: StateText = None,
+    goals: Events = None,
+    reds: Events = None,
+    what_if: WhatIfQ = None,
 ) -> HTMLResponse:
-    """A tie: chances by route, the second-leg grid, precedents and the in-play panel."""
+    """A tie: chances by route, the second-leg grid, precedents and the in-play panel.
+
+    The in-play panel starts from the state in the URL (``minute``, ``goals`` or
+    ``score``, ``reds`` or ``home_red``/``away_red``, ``what_if``), brought to the
+    nearest state a match can be in (:func:`remontada.app.web.inplay.nearest_state`).
+    """
     leg1, rules, competition = leg1 or None, rules or None, competition or None  # empty form fields
     tie = await tie_forecast(
         engines, team_a, team_b, leg1=leg1, date=date, rules=rules, competition=competition, neutral=neutral
@@ -107,6 +127,11 @@ async def tie_page(
         engines, params["team_a"], params["team_b"], date=dt.date.fromisoformat(params["date"]),
         leg1=params.get("leg1"), rules=params.get("rules"), competition=params.get("competition"), neutral=neutral,
     )  # fmt: skip
+    state = nearest_state(
+        (kick_off["home"], kick_off["away"]), minute=minute, goals=goals, score=score, reds=reds,
+        home_red=home_red, away_red=away_red, what_if=what_if,
+    )  # fmt: skip
+    await _playable(engines, state, params, neutral)
     grid = None
     if "second_leg" in tie:
         size = 1 + max(c["a"] for c in tie["second_leg"])
@@ -123,7 +148,15 @@ async def tie_page(
     return templates.TemplateResponse(
         request,
         "tie.html",
-        {"tie": tie, "grid": grid, "comebacks": comebacks, "kick_off": kick_off, "params": json.dumps(params)},
+        {
+            "tie": tie,
+            "grid": grid,
+            "comebacks": comebacks,
+            "kick_off": kick_off,
+            "params": json.dumps(params),
+            "state": json.dumps(state.as_dict()),
+            "state_notes": state.notes,
+        },
     )
 
 
@@ -185,6 +218,33 @@ async def team_page(
     if team["history"] and team["history"]["dates"]:
         chart = _chart(team["history"]["dates"], team["history"]["ratings"])
     return templates.TemplateResponse(request, "team.html", {"team": team, "chart": chart})
+
+
+async def _playable(engines: Engines, state: InPlayState, params: dict[str, str], neutral: bool) -> None:
+    """Bring ``state`` to one the in-play model takes, noting why: some scores no clock can show in a tie.
+
+    After 90 minutes of a tie's deciding match the score must be one that went to
+    extra time (level on aggregate at 90 minutes); a state past 90 whose score is not is
+    moved back to the 90th minute, where any score can stand. A state the model still
+    refuses is replaced by kick-off.
+    """
+    for attempt in range(3):
+        (home, away), reds = state.now()
+        try:
+            await live_forecast(
+                engines, params["team_a"], params["team_b"], minute=str(state.minute), score=f"{home}-{away}",
+                reds=reds, leg1=params.get("leg1"), date=dt.date.fromisoformat(params["date"]),
+                rules=params.get("rules"), competition=params.get("competition"), neutral=neutral,
+                what_if=state.what_if_texts(),
+            )  # fmt: skip
+            return
+        except DataError as exc:
+            if attempt == 0 and state.minute > REGULAR_TIME:
+                state.notes.append(f"{exc}; the clock is moved back to {REGULAR_TIME}")
+                state.minute = REGULAR_TIME
+            else:
+                state.notes.append(f"{exc}; shown at kick-off instead")
+                state.minute, state.goals, state.reds, state.what_if = 0, [], [], {}
 
 
 def _comebacks(engines: Engines, deficit: int, before: dt.date) -> list[dict[str, str]]:
