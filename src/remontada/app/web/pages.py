@@ -14,7 +14,7 @@ import pandas as pd
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from remontada.app.plain import percent
+from remontada.app.plain import percent, records
 from remontada.app.web.api import (
     MAX_CONDITIONS,
     NAME,
@@ -35,16 +35,16 @@ from remontada.app.web.api import (
     competition_forecast,
     live_forecast,
     round_forecasts,
-    team_history,
     tie_forecast,
 )
 from remontada.app.web.competition import competition_view
 from remontada.app.web.deps import Day, Engines, EnginesDep, templates
 from remontada.app.web.inplay import InPlayState, nearest_state
+from remontada.data.queries import two_legged_ties
 from remontada.errors import DataError
 from remontada.knockout.precedents import famous_comebacks
 
-__all__ = ["router"]
+__all__ = ["live_params", "router"]
 
 router = APIRouter(include_in_schema=False)
 EXAMPLE = {"team_a": "Liverpool", "team_b": "Atalanta", "date": "2024-04-18"}
@@ -74,7 +74,9 @@ async def index(request: Request, engines: EnginesDep) -> HTMLResponse:
         first, last = pd.Timestamp(row["first"]), pd.Timestamp(row["last"])
         entry["seasons"][str(row["season"])] = (first + (last - first) / 2).date().isoformat()  # halfway through
     forecastable = sorted(((k, v["name"]) for k, v in seasons.items()), key=lambda c: c[1])
+    front = await engines.answer(("front",), lambda: _front(engines))
     context = {
+        "front": front,
         "competitions": competitions,
         "picker": json.dumps(picker),
         "example": EXAMPLE,
@@ -114,15 +116,7 @@ async def tie_page(
     tie = await tie_forecast(
         engines, team_a, team_b, leg1=leg1, date=date, rules=rules, competition=competition, neutral=neutral
     )
-    # What the in-play panel sends to /api/live and /api/curve: the page's own inputs, and the
-    # rules when nothing else makes the match in play this tie's (the store's tie under way does).
-    params: dict[str, str] = {"team_a": team_a, "team_b": team_b, "date": tie["as_of"]}
-    params |= {k: v for k, v in (("leg1", leg1), ("rules", rules), ("competition", competition)) if v}
-    if neutral:
-        params["neutral"] = "true"
-    stored_under_way = tie["leg1"] is not None and tie["rules_from"] == "competition" and not leg1
-    if not stored_under_way and "rules" not in params:
-        params["rules"] = tie["rules"]
+    params = live_params(tie, team_a, team_b, leg1=leg1, rules=rules, competition=competition, neutral=neutral)
     kick_off = await live_forecast(
         engines, params["team_a"], params["team_b"], date=dt.date.fromisoformat(params["date"]),
         leg1=params.get("leg1"), rules=params.get("rules"), competition=params.get("competition"), neutral=neutral,
@@ -205,19 +199,75 @@ async def competition_page(
     return templates.TemplateResponse(request, "competition.html", context)
 
 
-@router.get("/team", response_class=HTMLResponse)
-async def team_page(
-    request: Request,
-    engines: EnginesDep,
-    name: Annotated[str, Query(**NAME)],
-    date: Day = None,
-) -> HTMLResponse:
-    """A team's rating history (inline SVG) and latest results."""
-    team = await team_history(engines, name, date=date, results=20)
-    chart = None
-    if team["history"] and team["history"]["dates"]:
-        chart = _chart(team["history"]["dates"], team["history"]["ratings"])
-    return templates.TemplateResponse(request, "team.html", {"team": team, "chart": chart})
+LATEST_ROUNDS = 6
+"""Rounds the index lists as the store's latest."""
+LATEST_COMPETITIONS = 8
+"""Competition seasons the index lists as the store's latest."""
+COMING = 12
+"""Fixtures the index lists as coming up."""
+
+
+def _front(engines: Engines) -> dict[str, Any]:
+    """What the index leads with: the store's latest ties of a day, rounds and competitions, and coming fixtures."""
+    ties = two_legged_ties(engines.store)
+    last = pd.to_datetime(ties["leg2_date"]).max()
+    day = ties[pd.to_datetime(ties["leg2_date"]) == last]
+    rounds = (
+        ties.groupby(["competition_id", "competition", "season", "round"], dropna=True)
+        .agg(last=("leg2_date", "max"), ties=("tie_id", "size"))
+        .reset_index()
+        .sort_values("last", ascending=False)
+        .head(LATEST_ROUNDS)
+    )
+    seasons = engines.store.df(
+        """SELECT c.competition_id, any_value(c.name) AS competition, m.season, max(m.date) AS last
+           FROM matches m JOIN competitions c USING (competition_id)
+           WHERE c.kind = 'league' OR (c.kind = 'continental' AND m.knockout)
+           GROUP BY c.competition_id, m.season
+           QUALIFY row_number() OVER (PARTITION BY c.competition_id ORDER BY max(m.date) DESC) = 1
+           ORDER BY last DESC, competition LIMIT ?""",
+        [LATEST_COMPETITIONS],
+    )
+    coming = engines.store.df(
+        """SELECT f.date, c.name AS competition, f.round, h.name AS home, a.name AS away, f.knockout
+           FROM fixtures f JOIN teams h ON h.team_id = f.home_id JOIN teams a ON a.team_id = f.away_id
+           JOIN competitions c USING (competition_id)
+           WHERE f.date >= (SELECT max(date) FROM matches) ORDER BY f.date, f.fixture_id LIMIT ?""",
+        [COMING],
+    )
+    return {
+        "day": None if pd.isna(last) else last.date().isoformat(),
+        "ties": records(day[["competition", "season", "round", "team_a", "team_b", "leg1_a", "leg1_b", "leg2_date"]]),
+        "rounds": records(rounds),
+        "seasons": records(seasons),
+        "coming": records(coming),
+        "last_match": engines.last.isoformat(),
+    }
+
+
+def live_params(
+    tie: dict[str, Any],
+    team_a: str,
+    team_b: str,
+    *,
+    leg1: str | None,
+    rules: str | None,
+    competition: str | None,
+    neutral: bool,
+) -> dict[str, str]:
+    """What a page sends to ``/api/live`` and ``/api/curve`` for the match to be played in ``tie``.
+
+    The page's own inputs, and the tie's rules when nothing else makes the match in
+    play this tie's (the store's tie under way does).
+    """
+    params: dict[str, str] = {"team_a": team_a, "team_b": team_b, "date": tie["as_of"]}
+    params |= {k: v for k, v in (("leg1", leg1), ("rules", rules), ("competition", competition)) if v}
+    if neutral:
+        params["neutral"] = "true"
+    stored_under_way = tie["leg1"] is not None and tie["rules_from"] == "competition" and not leg1
+    if not stored_under_way and "rules" not in params:
+        params["rules"] = tie["rules"]
+    return params
 
 
 async def _playable(engines: Engines, state: InPlayState, params: dict[str, str], neutral: bool) -> None:
@@ -251,29 +301,3 @@ def _comebacks(engines: Engines, deficit: int, before: dt.date) -> list[dict[str
     """The famous comebacks from this deficit, as the briefing and the demo list them, as text."""
     frame = famous_comebacks(engines.store, deficit=deficit, before=before)
     return [{str(k): "" if pd.isna(v) else str(v) for k, v in row.items()} for row in frame.to_dict("records")]
-
-
-def _chart(dates: list[str], values: list[float], width: int = 720, height: int = 260) -> dict[str, Any]:
-    """Pixel coordinates of a rating history for an SVG polyline, with a few axis ticks."""
-    days = [dt.date.fromisoformat(d).toordinal() for d in dates]
-    x0, x1 = min(days), max(days) + 1
-    lo, hi = min(values), max(values)
-    lo, hi = (lo - 10, hi + 10) if hi - lo < 20 else (lo, hi)
-    pad = 40
-
-    def x(day: int) -> float:
-        return pad + (width - 2 * pad) * (day - x0) / (x1 - x0)
-
-    def y(value: float) -> float:
-        return height - pad - (height - 2 * pad) * (value - lo) / (hi - lo)
-
-    points = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in zip(days, values, strict=True))
-    first, last = dt.date.fromordinal(x0).year, dt.date.fromordinal(x1 - 1).year
-    step = max(1, (last - first) // 6 or 1)
-    years = [
-        {"x": x(dt.date(year, 1, 1).toordinal()), "label": str(year)}
-        for year in range(first + 1, last + 1, step)
-        if x0 <= dt.date(year, 1, 1).toordinal() < x1
-    ]
-    levels = [{"y": y(v), "label": f"{v:.0f}"} for v in (lo, (lo + hi) / 2, hi)]
-    return {"width": width, "height": height, "pad": pad, "points": points, "years": years, "levels": levels}

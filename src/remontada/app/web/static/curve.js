@@ -35,7 +35,8 @@
     return { lo, hi, ticks, step };
   }
 
-  // options: side ("home"/"away": whose chance), label (the y axis's title), minute (the clock's marker), names
+  // options: side ("home"/"away": whose chance), label (the y axis's title; short, on a narrow chart), minute
+  // (the clock's marker), names (of the home and away sides)
   function draw(svg, curve, options) {
     const box = svg.parentElement.getBoundingClientRect();
     const W = Math.round(Math.max(280, Math.min(960, box.width || 640)));
@@ -62,7 +63,7 @@
       "minutes played"));
     const middle = TOP + (H - TOP - BOTTOM) / 2;
     parts.push(node("text", { class: "axis-title", x: 12, y: middle, "text-anchor": "middle",
-      transform: `rotate(-90 12 ${middle})` }, options.label));
+      transform: `rotate(-90 12 ${middle})` }, W < 480 && options.short ? options.short : options.label));
     parts.push(node("path", { class: "stayed", "data-testid": "curve-stayed", d: path(stayed) }),
       node("path", { class: "series", "data-testid": "curve-line", d: path(values) }));
     for (const g of curve.goals) {

@@ -123,7 +123,7 @@
     const key = latest.home === teamA ? "home" : "away";
     const what = latest.kind === "advance" ? "going through" : "winning";
     window.remontadaCurve.draw($("curve"), latest, {
-      side: key, names: names, minute: state.minute, label: `${teamA}'s chance of ${what}`,
+      side: key, names: names, minute: state.minute, label: `${teamA}'s chance of ${what}`, short: `chance of ${what}`,
     });
     $("curve").dataset.goals = timeline(state.goals, (s) => names[s]);
   }
