@@ -66,6 +66,17 @@ class InPlayState:
             count(self.reds, "away"),
         )
 
+    def timelines(self) -> tuple[str, str]:
+        """The goal and red-card timelines as the API takes them: ``("23:home,67:away", "55:home")``."""
+        goals = ",".join(f"{m}:{side}" for m, side in self.goals)
+        return goals, ",".join(f"{m}:{side}" for m, side in self.reds)
+
+    def back_to(self, minute: int) -> None:
+        """Move the clock, and every event after ``minute``, back to ``minute``."""
+        self.minute = min(self.minute, minute)
+        self.goals = [(min(m, minute), side) for m, side in self.goals]
+        self.reds = [(min(m, minute), side) for m, side in self.reds]
+
     def what_if_texts(self) -> list[str]:
         """The changes of approach as the API takes them: ``["away:+30%,+20%"]``."""
         return [f"{s}:{f - 1:+.0%},{a - 1:+.0%}" for s, (f, a) in sorted(self.what_if.items())]

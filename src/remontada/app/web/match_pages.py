@@ -153,7 +153,8 @@ def rating_chart(
     if len(series) > CHART_POINTS:
         period = (series.index[-1] - series.index[0]) / CHART_POINTS
         series = series.resample(period).last().dropna()
-    days = [d.date().toordinal() for d in series.index]
+    days: list[int] = [d.date().toordinal() for d in series.index]
+    ratings = [float(v) for v in series.to_numpy()]
     x0, x1 = min(days), max(days) + 1
     step = _step(float(series.max() - series.min()))
     lo = step * (float(series.min()) // step)
@@ -166,7 +167,7 @@ def rating_chart(
     def y(value: float) -> float:
         return height - bottom - (height - top - bottom) * (value - lo) / (hi - lo)
 
-    points = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in zip(days, series.to_numpy(), strict=True))
+    points = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in zip(days, ratings, strict=True))
     first, last = dt.date.fromordinal(x0).year, dt.date.fromordinal(x1 - 1).year
     every = max(1, -(-(last - first) // 6))
     ticks = [

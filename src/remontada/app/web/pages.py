@@ -33,6 +33,7 @@ from remontada.app.web.api import (
     TeamB,
     WhatIfQ,
     competition_forecast,
+    curve_forecast,
     live_forecast,
     round_forecasts,
     tie_forecast,
@@ -274,24 +275,28 @@ async def _playable(engines: Engines, state: InPlayState, params: dict[str, str]
     """Bring ``state`` to one the in-play model takes, noting why: some scores no clock can show in a tie.
 
     After 90 minutes of a tie's deciding match the score must be one that went to
-    extra time (level on aggregate at 90 minutes); a state past 90 whose score is not is
-    moved back to the 90th minute, where any score can stand. A state the model still
+    extra time (level on aggregate at 90 minutes), and no event can happen after 90 in
+    a match that ended then; such a state is moved back to the 90th minute (its
+    later events with it), where any score can stand. A state the model still
     refuses is replaced by kick-off.
     """
+    asked: dict[str, Any] = {k: params.get(k) for k in ("leg1", "rules", "competition")}
+    asked |= {"date": dt.date.fromisoformat(params["date"]), "neutral": neutral}
     for attempt in range(3):
         (home, away), reds = state.now()
+        goals, sent_off = state.timelines()
         try:
             await live_forecast(
                 engines, params["team_a"], params["team_b"], minute=str(state.minute), score=f"{home}-{away}",
-                reds=reds, leg1=params.get("leg1"), date=dt.date.fromisoformat(params["date"]),
-                rules=params.get("rules"), competition=params.get("competition"), neutral=neutral,
-                what_if=state.what_if_texts(),
+                reds=reds, what_if=state.what_if_texts(), **asked,
             )  # fmt: skip
+            await curve_forecast(engines, params["team_a"], params["team_b"], goals=goals, reds=sent_off, **asked)
             return
         except DataError as exc:
-            if attempt == 0 and state.minute > REGULAR_TIME:
-                state.notes.append(f"{exc}; the clock is moved back to {REGULAR_TIME}")
-                state.minute = REGULAR_TIME
+            late = state.minute > REGULAR_TIME or any(m > REGULAR_TIME for m, _ in state.goals + state.reds)
+            if attempt == 0 and late:
+                state.notes.append(f"{exc}; the clock and what happened after {REGULAR_TIME} are moved back to it")
+                state.back_to(REGULAR_TIME)
             else:
                 state.notes.append(f"{exc}; shown at kick-off instead")
                 state.minute, state.goals, state.reds, state.what_if = 0, [], [], {}
