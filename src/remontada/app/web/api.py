@@ -301,19 +301,26 @@ GRID_SHOWN = 6
 def _match(
     engines: Engines, home: str, away: str, date: dt.date | None, neutral: bool, european: bool
 ) -> dict[str, Any]:
-    """:func:`match_forecast`, worked out."""
+    """:func:`match_forecast`, worked out: a match the store has on that day is forecast as it was played.
+
+    Its neutral ground and its competition's kind (a European cup's home advantage is
+    larger) come from the store, whatever the request said.
+    """
     forecaster = engines.ties.forecaster
-    forecast = forecaster.match(home, away, neutral=neutral, continental=european, as_of=date)
-    answer = forecast.as_dict()
+    home_id, away_id = forecaster.pair(home, away)
+    day = date or forecaster.latest_date()
+    found = engines.store.df(
+        """SELECT m.match_id, m.home_goals, m.away_goals, m.neutral, c.kind, c.name AS competition, m.season
+           FROM matches m JOIN competitions c USING (competition_id)
+           WHERE m.home_id = ? AND m.away_id = ? AND m.date = ?""",
+        [home_id, away_id, day],
+    )
+    if not found.empty:
+        neutral, european = bool(found["neutral"].iloc[0]), found["kind"].iloc[0] == "continental"
+    forecast = forecaster.match(home, away, neutral=neutral, continental=european, as_of=day)
+    answer = forecast.as_dict() | {"european": european}
     probs = forecast.grid.probs[:GRID_SHOWN, :GRID_SHOWN]
     answer["grid"] = [[float(p) for p in row] for row in probs]
-    found = engines.store.df(
-        """SELECT m.match_id, m.home_goals, m.away_goals, c.name AS competition, m.season
-           FROM matches m JOIN teams h ON h.team_id = m.home_id JOIN teams a ON a.team_id = m.away_id
-           JOIN competitions c USING (competition_id)
-           WHERE h.name = ? AND a.name = ? AND m.date = ?""",
-        [forecast.home, forecast.away, forecast.as_of],
-    )
     answer["actual"] = None
     answer["market"] = None
     if not found.empty:

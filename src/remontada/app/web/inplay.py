@@ -28,10 +28,12 @@ from remontada.errors import DataError
 from remontada.knockout.play import END_OF_EXTRA_TIME
 from remontada.live.moments import parse_clock, parse_what_if
 
-__all__ = ["MOST_GOALS", "MOST_REDS", "InPlayState", "nearest_state"]
+__all__ = ["MOST_GOALS", "MOST_REDS", "REGULAR_TIME", "InPlayState", "nearest_state"]
 
 MOST_GOALS = 30
 """Goals a shared state may list (the API's limit on a timeline's events)."""
+REGULAR_TIME = 90
+"""The end of normal time: any score can stand then (extra time is played only from some)."""
 MOST_REDS = 4
 """Red cards a side may have: a fifth leaves it with six players, and the match is abandoned (Law 3)."""
 SIDES = ("home", "away")
@@ -190,7 +192,11 @@ def _timeline(text: str, what: str, names: tuple[str, str], notes: list[str]) ->
 
 
 def _from_score(text: str, state: InPlayState) -> list[tuple[int, str]]:
-    """A bare score's goals, at the clock's minute; the clock moved forward if it is too early for them."""
+    """A bare score's goals, at the clock's minute (in extra time, at the 90th); the clock moved forward if too early.
+
+    A score in extra time is one the match went to extra time with, more often than
+    not: putting its goals in the 90th minute keeps a level tie level, as it must be.
+    """
     found = _SCORE.match(text)
     if not found:
         state.notes.append(f"score: {text!r} is not a score like 1-0; shown at 0-0")
@@ -205,7 +211,7 @@ def _from_score(text: str, state: InPlayState) -> list[tuple[int, str]]:
             f"so at most one a minute); the clock is moved to {home + away}"
         )
         state.minute = home + away
-    at = max(1, state.minute)
+    at = max(1, min(state.minute, REGULAR_TIME))  # in extra time: the score it was reached with, most likely
     return [(at, "home")] * home + [(at, "away")] * away
 
 

@@ -40,7 +40,7 @@ from remontada.app.web.api import (
 )
 from remontada.app.web.competition import competition_view
 from remontada.app.web.deps import Day, Engines, EnginesDep, templates
-from remontada.app.web.inplay import InPlayState, nearest_state
+from remontada.app.web.inplay import REGULAR_TIME, InPlayState, nearest_state
 from remontada.data.queries import two_legged_ties
 from remontada.errors import DataError
 from remontada.knockout.precedents import famous_comebacks
@@ -53,8 +53,6 @@ COMPETITION_EXAMPLE = {"competition": "uefa-el", "season": "2023-24", "date": "2
 
 
 templates.env.filters["pct"] = percent
-REGULAR_TIME = 90
-"""The minute at which any score can stand (extra time is played only from some)."""
 StateText = Annotated[str | None, Query(max_length=12)]
 """A part of the in-play state in a page's URL: read as text, so that an impossible one is shown as the nearest."""
 
