@@ -184,6 +184,7 @@ class TieForecast:
             "rules": self.rules.name,
             "rules_text": self.rules.describe(),
             "rules_from": self.rules_from,
+            "neutral": self.neutral,
             "competition": self.competition,
             "season": self.season,
             "round": self.round,

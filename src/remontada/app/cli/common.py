@@ -299,7 +299,8 @@ def print_tie(f: TieForecast) -> None:
         b = f.base_rate
         line = f"  precedents: {b.sentence(f.as_of)}"
         if b.rate is not None:
-            line += f"  [dim]remontada precedents --deficit {b.deficit} --lost-at {b.lost_at}[/dim]"
+            scope = f" --scope {b.scope}" if b.scope else ""
+            line += f"  [dim]remontada precedents --deficit {b.deficit} --lost-at {b.lost_at}{scope}[/dim]"
         out.print(line)
     cells = f.cells
     if cells is not None:

@@ -31,6 +31,8 @@ from rich.text import Text
 from remontada.app.plain import plain
 
 Cell = str | Text
+UNBOUNDED = 100_000
+"""A width no table reaches: its natural minimum is measured against it."""
 
 
 @dataclass
@@ -107,7 +109,7 @@ def as_blocks(grid: Grid) -> list[Text]:
         for name, cell in zip(grid.columns, row, strict=True):
             value = cell if isinstance(cell, Text) else Text(cell)
             if value.plain:
-                lines.append(Text(f"{name or '-'}: ", style="dim") + value)
+                lines.append(Text.assemble((f"{name or '-'}: ", "dim"), value))
     return lines + ([Text(grid.caption, style="dim")] if grid.caption else [])
 
 
@@ -121,11 +123,12 @@ def show(console: Console, grid: Grid, *, csv_out: bool = False) -> None:
             console.print(text, markup=False, highlight=False, soft_wrap=True)
         return
     table = as_rich(grid)
-    if Measurement.get(console, console.options, table).minimum <= console.width:
+    unbounded = console.options.update_width(UNBOUNDED)  # else the measure is clamped to the terminal's width
+    if Measurement.get(console, unbounded, table).minimum <= console.width:
         console.print(table)
         return
     for block in as_blocks(grid):
-        console.print(block)
+        console.print(block, soft_wrap=True)  # a word longer than the terminal is wrapped by it, not cut in two
 
 
 __all__ = ["Cell", "Grid", "as_blocks", "as_csv", "as_plain", "as_rich", "show", "text_of"]

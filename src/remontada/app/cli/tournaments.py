@@ -34,10 +34,7 @@ from remontada.models import DEFAULT_TIE_MODEL
 if TYPE_CHECKING:
     from remontada.tournaments.results import TournamentForecast
 
-tournament_app = typer.Typer(
-    no_args_is_help=False,
-    help="Every team's chance of every stage of a whole competition (groups, league, bracket).",
-)
+tournament_app = typer.Typer(no_args_is_help=False)  # its help is the callback's docstring, examples and all
 app.add_typer(tournament_app, name="tournament")
 
 PROGRESS_FROM = 50_000
@@ -97,20 +94,20 @@ def tournament(
     json_: JsonOption = False,
     csv_out: Annotated[bool, typer.Option("--csv", help="Print the stage table as CSV (as --out writes it).")] = False,
 ) -> None:
-    """Simulate what is left of a competition: each team's chance of each stage, with its Monte Carlo error.
+    """Every team's chance of every stage of a competition (groups, league, bracket), with its Monte Carlo error.
 
     Give a format and a fixtures file (played rows have goals; the rest are simulated), or
     a competition and season from the store (a league, a group stage whose groups the store
     knows, a past World Cup or EURO, or a club cup's knockout rounds; --format names the
-    format when the store cannot tell). Examples:
+    format when the store cannot tell).
 
-      remontada tournament --competition uefa-el --season 2023-24 --date 2024-04-18
+    Example: remontada tournament --competition uefa-el --season 2023-24 --date 2024-04-18
 
-      remontada tournament --competition uefa-el --season 2023-24 --date 2024-04-18 --if "Liverpool beat Atalanta"
+    Example: remontada tournament --competition uefa-el --season 2023-24 --if "Liverpool beat Atalanta"
 
-      remontada tournament --competition "FIFA World Cup" --season 2022 --date 2022-12-03
+    Example: remontada tournament --competition "FIFA World Cup" --season 2022 --date 2022-12-03
 
-      remontada tournament --format euro-24 --fixtures euro.csv --date 2024-06-14
+    Example: remontada tournament --format euro-24 --fixtures euro.csv --date 2024-06-14
     """
     if ctx.invoked_subcommand is not None:
         return
