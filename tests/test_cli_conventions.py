@@ -171,3 +171,13 @@ def test_the_second_leg_grid_reads_without_colour(bundled_db):
     card = run("tie", "Liverpool", "Atalanta", "--date", "2024-04-18", "--db", bundled_db).stdout
     assert "A: Liverpool through, B: Atalanta through, =: level on aggregate" in card
     assert "6.5% =" in card and "\x1b[" not in card  # piped: letters, no colour codes
+
+
+@pytest.mark.parametrize(
+    ("args", "listed"),
+    [(("tune", "--metric", "rpss"), "rps, log_loss, brier"), (("backtest", "--stake", "half"), "flat, kelly")],
+)
+def test_a_bad_choice_is_refused_before_any_work_with_the_choices(args, listed, tmp_path):
+    result = run(*args, "--db", tmp_path / "never-made.duckdb")
+    assert result.exit_code != 0 and listed in result.output
+    assert not (tmp_path / "never-made.duckdb").exists()

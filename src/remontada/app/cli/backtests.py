@@ -18,6 +18,7 @@ from remontada.app.cli.common import (
     app,
     check_output,
     check_output_dir,
+    choose,
     emit_json,
     err,
     open_db,
@@ -132,6 +133,7 @@ def backtest(
     from remontada.evaluation.backtest import MARKET, BacktestSpec, load_backtest, parse_candidate, save_predictions
 
     candidates = tuple(parse_candidate(m) for m in model or [DEFAULT_MODEL])
+    choose(stake, "--stake", ("flat", "kelly"))
     check_output(out_path, "--out")
     check_output_dir(png_dir, "--png-dir")
     with _backtest_store(db, data) as (path, match_ids, reports):
@@ -272,6 +274,7 @@ def tune(
     """
     from remontada.evaluation.backtest import BacktestSpec, load_backtest, parse_candidate
 
+    choose(metric, "--metric", ("rps", "log_loss", "brier"))
     name, sep, values = param.partition("=")
     if not sep or not values:
         raise typer.BadParameter(f"--param {param!r}: write NAME=V1,V2,...")

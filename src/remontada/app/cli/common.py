@@ -158,6 +158,13 @@ TieModelOption = Annotated[
 ]
 
 
+def choose(value: str, option: str, choices: tuple[str, ...]) -> str:
+    """``value`` if it is one of ``choices``, else a bad parameter that lists them (before any work is done)."""
+    if value not in choices:
+        raise typer.BadParameter(f"{option} {value!r}: choose {', '.join(choices)}")
+    return value
+
+
 def parse_date(text: str | None) -> dt.date | None:
     """A ``YYYY-MM-DD`` option as a date (``None`` stays ``None``); anything else is a bad parameter."""
     if text is None:
