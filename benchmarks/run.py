@@ -579,10 +579,10 @@ LIVE_ARGS = ["live", "Liverpool", "Atalanta", "--leg1", "Liverpool 0-3 Atalanta"
              "--at", "60", "--score", "Atalanta 0-1 Liverpool", "--json"]  # fmt: skip
 TIE_ARGS = ["tie", "Liverpool", "Atalanta", "--date", "2024-04-18", "--json"]
 TOURNAMENT_ARGS = {  # whole competitions from the store, 100,000 simulations (the default)
-    "Europa League from the round under way": ["--competition", "uefa-el", "--season", "2023-24", "--as-of",
+    "Europa League from the round under way": ["--competition", "uefa-el", "--season", "2023-24", "--date",
                                                "2024-04-18"],
-    "World Cup 2022 on its eve": ["--competition", "FIFA World Cup", "--season", "2022", "--as-of", "2022-11-20"],
-    "Champions League 2022-23 group stage": ["--competition", "uefa-cl", "--season", "2022-23", "--as-of",
+    "World Cup 2022 on its eve": ["--competition", "FIFA World Cup", "--season", "2022", "--date", "2022-11-20"],
+    "Champions League 2022-23 group stage": ["--competition", "uefa-cl", "--season", "2022-23", "--date",
                                              "2022-10-20"],
 }  # fmt: skip
 

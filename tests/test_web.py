@@ -166,7 +166,7 @@ def test_pages_show_the_apis_numbers(client):
     cell = tie.text.split(f'data-testid="p-a" data-value="{p_a}">')[1].split("</td>")[0]
     assert f'<span class="pbar-text">{p_a:.1%}</span>' in cell and f'width="{100 * p_a:.2f}"' in cell  # number, bar
     assert 'id="live-panel"' in tie.text and 'id="minute"' in tie.text and 'data-testid="cell-0-3"' in tie.text
-    assert "1 of 129 sides" in tie.text
+    assert "1 of 86 sides" in tie.text
     round_ = client.get("/round", params={"competition": "uefa-el", "season": "2023-24", "round": "Quarterfinals"})
     assert round_.status_code == 200 and round_.text.count('data-testid="round-tie"') == 4
     team = client.get("/team", params={"name": "Liverpool", "date": DAY.isoformat()})

@@ -6,6 +6,7 @@ These are the Python API's views of the data; the command line prints them.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 
 import pandas as pd
 
@@ -14,6 +15,7 @@ from remontada.data.store import Store
 from remontada.errors import AmbiguousTeamError, DataError, UnknownTeamError
 
 __all__ = [
+    "closest_competitions",
     "competition_matches",
     "conflicts",
     "duplicate_teams",
@@ -22,6 +24,7 @@ __all__ = [
     "find_team",
     "goal_timelines",
     "matches",
+    "one_match_ties",
     "rejects",
     "status",
     "ties",
@@ -102,8 +105,26 @@ def find_competition(store: Store, text: str) -> str:
     ).fetchall()
     if len(rows) == 1:
         return str(rows[0][0])
-    known = store.df("SELECT competition_id || ' (' || name || ')' AS c FROM competitions ORDER BY 1")["c"].tolist()
-    raise DataError(f"unknown competition {text!r}; the store has: {', '.join(known)}")
+    known = dict(store.con.execute("SELECT competition_id, name FROM competitions ORDER BY 1").fetchall())
+    raise DataError(
+        f"unknown competition {text!r}; {closest_competitions(known, text)} (every one: remontada data status)"
+    )
+
+
+def closest_competitions(known: dict[str, str], text: str) -> str:
+    """The competitions (slug: name) whose slug or name is near ``text``, else the club competitions, as words."""
+    folded = {key.lower(): slug for slug, name in known.items() for key in (slug, name)}
+    near = difflib.get_close_matches(text.lower(), folded, n=8, cutoff=0.5)
+    near += [key for key in folded if text.lower() in key and key not in near]  # "premier" finds "premier league"
+    slugs = list(dict.fromkeys(folded[key] for key in near))[:8]
+
+    def shown(slug: str) -> str:
+        return slug if slug == f"int:{known[slug]}" else f"{slug} ({known[slug]})"
+
+    if slugs:
+        return "the closest: " + ", ".join(map(shown, slugs))
+    clubs = [slug for slug in known if not slug.startswith("int:")]
+    return f"the store has {', '.join(map(shown, clubs))} and {len(known) - len(clubs)} international tournaments"
 
 
 def _filters(
@@ -235,6 +256,38 @@ def two_legged_ties(
         ORDER BY m2.date, t.tie_id
         """,
         params,
+    )
+
+
+def one_match_ties(store: Store, team_1: int, team_2: int) -> pd.DataFrame:
+    """Knockout ties the two teams settled in one match (finals, cup rounds), with either at home.
+
+    One row per tie, chronological: ``date``, ``competition_id``, ``competition``,
+    ``season``, ``round``, ``team_a_id`` and ``team_b_id`` (A at home, or named first on
+    neutral ground), ``neutral``, ``rules`` (the stored tie's), ``decided_by``, ``winner``
+    (``a``, ``b`` or missing) and ``score``, what happened in words from A's side
+    (``Liverpool 3-3 AC Milan (a.e.t. 3-3, pens 3-2)``), with ``goals_a``, ``goals_b``
+    after 90 minutes.
+    """
+    return store.df(
+        """
+        SELECT m.date, t.competition_id, c.name AS competition, t.season, t.round, t.team_a_id, t.team_b_id,
+               m.neutral, t.rules, t.decided_by, m.home_goals AS goals_a, m.away_goals AS goals_b,
+               CASE WHEN t.winner_id = t.team_a_id THEN 'a' WHEN t.winner_id = t.team_b_id THEN 'b' END AS winner,
+               concat(a.name, ' ', m.home_goals, '-', m.away_goals, ' ', b.name,
+                      CASE WHEN m.et_home_goals IS NOT NULL
+                           THEN concat(' (a.e.t. ', m.et_home_goals, '-', m.et_away_goals) END,
+                      CASE WHEN m.pen_home IS NOT NULL THEN concat(CASE WHEN m.et_home_goals IS NOT NULL
+                           THEN ', ' ELSE ' (' END, 'pens ', m.pen_home, '-', m.pen_away) END,
+                      CASE WHEN m.et_home_goals IS NOT NULL OR m.pen_home IS NOT NULL THEN ')' END) AS score
+        FROM ties t JOIN tie_legs l USING (tie_id) JOIN matches m USING (match_id)
+        JOIN competitions c ON c.competition_id = t.competition_id
+        JOIN teams a ON a.team_id = t.team_a_id JOIN teams b ON b.team_id = t.team_b_id
+        WHERE t.legs = 1 AND m.home_id = t.team_a_id AND m.away_id = t.team_b_id
+          AND ((t.team_a_id = ? AND t.team_b_id = ?) OR (t.team_a_id = ? AND t.team_b_id = ?))
+        ORDER BY m.date, t.tie_id
+        """,
+        [team_1, team_2, team_2, team_1],
     )
 
 

@@ -28,7 +28,7 @@ from remontada.models import DEFAULT_MODEL, MODELS, MatchModel
 from remontada.models.fitcache import FitCache
 from remontada.models.grid import ScoreGrid, poisson_grid
 
-__all__ = ["STALE_AFTER", "Forecaster", "MatchForecast", "stale_warning", "team_ratings"]
+__all__ = ["STALE_AFTER", "Forecaster", "MatchForecast", "default_date_note", "stale_warning", "team_ratings"]
 
 STALE_AFTER = dt.timedelta(days=90)
 """A forecast this long after the store's last match is flagged: the store may be out of date
@@ -40,6 +40,11 @@ def stale_warning(last_match: dt.date, day: dt.date) -> str | None:
     if day - last_match <= STALE_AFTER:
         return None
     return f"the store's last match is {last_match}; this forecast for {day} uses nothing after it"
+
+
+def default_date_note(last_match: dt.date, day: dt.date) -> str:
+    """The note for a forecast made on the default date: the store's, not the calendar's, so a reader knows."""
+    return f"no date given: as of {day}, the day after the store's last match ({last_match}), not today"
 
 
 REFITS = ("daily", "weekly")
@@ -117,10 +122,14 @@ class Forecaster:
         if first is None or day <= first:
             raise DataError(f"date {day} is before any {pool} match in the store")
 
-    def warnings(self, day: dt.date) -> tuple[str, ...]:
-        """What to tell a reader about a forecast for ``day``: see :func:`stale_warning`."""
-        warning = stale_warning(self.latest_date() - dt.timedelta(days=1), day)
-        return () if warning is None else (warning,)
+    def warnings(self, day: dt.date, *, asked: dt.date | None = None) -> tuple[str, ...]:
+        """What to tell a reader about a forecast for ``day``: see :func:`stale_warning` and :func:`default_date_note`.
+
+        ``asked`` is the date the caller gave; ``None`` means ``day`` is the default one.
+        """
+        last = self.latest_date() - dt.timedelta(days=1)
+        found = (stale_warning(last, day), None if asked is not None else default_date_note(last, day))
+        return tuple(w for w in found if w is not None)
 
     def latest_date(self) -> dt.date:
         """The day after the latest match in the store (the default forecast date)."""
@@ -207,7 +216,7 @@ class Forecaster:
         grid = poisson_grid(rates.home[0], rates.away[0], rates.rho)
         return MatchForecast(
             names[h], names[a], neutral, day, self.model, float(rates.home[0]), float(rates.away[0]),
-            not bool(rates.known[0]), grid, self.warnings(day),
+            not bool(rates.known[0]), grid, self.warnings(day, asked=as_of),
         )  # fmt: skip
 
     def batch(

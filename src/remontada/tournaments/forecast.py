@@ -322,7 +322,7 @@ class TournamentForecaster:
         table = fmt.groups or fmt.league
         stand_for = table.criteria.lots if table is not None else ""
         unknown = [t for t, known in zip(teams, model.rates(team_ids, team_ids).known, strict=True) if not known]
-        warnings = tuple(self.forecaster.warnings(as_of)) + (
+        warnings = tuple(self.forecaster.warnings(as_of, asked=as_of)) + (
             (f"no matches before {as_of} for {', '.join(unknown)}: rated from the prior",) if unknown else ()
         )
         return TournamentForecast(

@@ -8,24 +8,28 @@ from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
-from rich.table import Table
+from rich.text import Text
 
 from remontada.app.cli.common import (
+    AsOfAlias,
     BatchOutOption,
+    CsvOption,
+    DateOption,
     DbOption,
     JsonOption,
     KeepGoingOption,
     app,
     check_output,
     emit_json,
+    one_date,
     open_db,
     out,
-    parse_date,
     print_table,
     print_warnings,
     read_batch,
     write_csv,
 )
+from remontada.app.cli.output import Grid, show
 from remontada.app.plain import records
 from remontada.data import queries
 from remontada.models import DEFAULT_MODEL
@@ -35,11 +39,6 @@ if TYPE_CHECKING:
     from remontada.models.forecast import Forecaster, MatchForecast
 
 ModelOption = Annotated[str, typer.Option("--model", help="Match model: dixon-coles (default) or elo.")]
-
-
-AsOfOption = Annotated[
-    str | None, typer.Option("--as-of", help="Forecast with data strictly before this date (YYYY-MM-DD).")
-]
 
 
 @app.command()
@@ -52,7 +51,8 @@ def match(
     european: Annotated[
         bool, typer.Option("--european", help="A European-cup match (home advantage is larger there).")
     ] = False,
-    as_of: AsOfOption = None,
+    date: DateOption = None,
+    as_of: AsOfAlias = None,
     model: ModelOption = DEFAULT_MODEL,
     batch: Annotated[Path | None, typer.Option("--batch", help="CSV with date,home,away[,neutral] rows.")] = None,
     out_path: BatchOutOption = "-",
@@ -66,7 +66,8 @@ def match(
         ),
     ] = "daily",
     upcoming: Annotated[
-        bool, typer.Option("--upcoming", help="Forecast the stored fixtures of the coming --days (from --as-of).")
+        bool,
+        typer.Option("--upcoming", help="Forecast the stored fixtures of the coming --days (from --date, or today)."),
     ] = False,
     competition: Annotated[
         str | None, typer.Option(help="With --upcoming: only this competition (slug or name).")
@@ -74,8 +75,16 @@ def match(
     days: Annotated[int, typer.Option(help="With --upcoming: how many days of fixtures.", min=1)] = 7,
     db: DbOption = None,
     as_json: JsonOption = False,
+    csv_out: Annotated[bool, typer.Option("--csv", help="Print the score grid as CSV.")] = False,
 ) -> None:
-    """Forecast a match: 1X2, expected goals, likeliest scores (or a whole CSV with --batch, or the fixtures)."""
+    """Forecast a match: 1X2, expected goals, likeliest scores (or a whole CSV with --batch, or the stored fixtures).
+
+    Example: remontada match Atalanta Liverpool --date 2024-04-18
+
+    Example: remontada match --batch fixtures.csv --out forecasts.csv
+
+    Example: remontada match --upcoming --competition eng-1
+    """
     from remontada.models.forecast import Forecaster
 
     check_output(out_path, "--out")
@@ -84,7 +93,7 @@ def match(
         if upcoming:
             if home is not None or batch is not None:
                 raise typer.BadParameter("--upcoming forecasts the stored fixtures: give no teams and no --batch")
-            _upcoming(store, forecaster, parse_date(as_of) or dt.date.today(), days, competition, as_json)
+            _upcoming(store, forecaster, one_date(date, as_of) or dt.date.today(), days, competition, as_json)
             return
         if competition is not None:
             raise typer.BadParameter("--competition goes with --upcoming")
@@ -94,11 +103,11 @@ def match(
             return
         if home is None or away is None:
             raise typer.BadParameter("give HOME and AWAY, or --batch FILE")
-        forecast = forecaster.match(home, away, neutral=neutral, continental=european, as_of=parse_date(as_of))
+        forecast = forecaster.match(home, away, neutral=neutral, continental=european, as_of=one_date(date, as_of))
     if as_json:
         emit_json(forecast.as_dict())
         return
-    _print_forecast(forecast)
+    _print_forecast(forecast, csv_out)
 
 
 def _upcoming(
@@ -145,7 +154,11 @@ def _upcoming(
     )
 
 
-def _print_forecast(forecast: MatchForecast) -> None:
+def _print_forecast(forecast: MatchForecast, csv_out: bool) -> None:
+    """The forecast in words, then its score grid (only the grid, as CSV, with ``--csv``)."""
+    if csv_out:
+        show(out, _score_grid(forecast), csv_out=True)
+        return
     d = forecast.as_dict()
     venue = " (neutral venue)" if forecast.neutral else ""
     out.print(f"[bold]{forecast.home} v {forecast.away}[/bold]{venue}, as of {forecast.as_of} ({forecast.model})")
@@ -158,25 +171,31 @@ def _print_forecast(forecast: MatchForecast) -> None:
         f"both score {d['both_score']:.1%}"
     )
     out.print("  likeliest: " + ", ".join(f"{s['score']} ({s['p']:.1%})" for s in d["top_scores"]))
+    show(out, _score_grid(forecast))
+
+
+def _score_grid(forecast: MatchForecast) -> Grid:
+    """P(each score) up to 5 goals a side, shaded by how likely (the numbers say it without colour)."""
     size = 6
     probs = forecast.grid.probs[:size, :size]
-    table = Table(title=f"P(score), {forecast.home} goals down, {forecast.away} goals across", header_style="bold")
-    table.add_column("")
-    for j in range(size):
-        table.add_column(str(j), justify="right")
+    grid = Grid(
+        ["", *map(str, range(size))],
+        f"P(score), {forecast.home} goals down, {forecast.away} goals across",
+        right=frozenset(map(str, range(size))),
+    )
     top = float(probs.max())
     for i in range(size):
-        cells = []
-        for j in range(size):
-            shade = int(40 + 180 * float(probs[i, j]) / top)
-            cells.append(f"[on rgb({shade // 4},{shade // 3},{shade})]{probs[i, j]:.1%}[/]")
-        table.add_row(str(i), *cells)
-    out.print(table)
+        shades = [int(40 + 180 * float(probs[i, j]) / top) for j in range(size)]
+        grid.add(
+            str(i), *[Text(f"{probs[i, j]:.1%}", style=f"on rgb({c // 4},{c // 3},{c})") for j, c in enumerate(shades)]
+        )
+    return grid
 
 
 @app.command()
 def ratings(
-    as_of: AsOfOption = None,
+    date: DateOption = None,
+    as_of: AsOfAlias = None,
     model: ModelOption = DEFAULT_MODEL,
     competition: Annotated[
         str | None, typer.Option(help="Only teams that played in this competition (slug or name) that season.")
@@ -185,13 +204,17 @@ def ratings(
     top: Annotated[int, typer.Option(help="How many teams to show.")] = 25,
     db: DbOption = None,
     as_json: JsonOption = False,
+    csv_out: CsvOption = False,
 ) -> None:
-    """Team ratings as of a date, strongest first."""
+    """Team ratings as of a date, strongest first.
+
+    Example: remontada ratings --date 2024-04-18 --competition "Serie A" --top 10
+    """
     from remontada.models.forecast import Forecaster, team_ratings
 
     with open_db(db) as store:
         forecaster = Forecaster(store, model)
-        day = parse_date(as_of) or forecaster.latest_date()
+        day = one_date(date, as_of) or forecaster.latest_date()
         table = team_ratings(store, forecaster.fitted(day, "national" if national else "club"))
         if competition is not None:
             recent = queries.matches(store, competition=competition, before=day)
@@ -204,4 +227,5 @@ def ratings(
         emit_json({"as_of": day.isoformat(), "model": model, "ratings": records(table)})
         return
     shown = table.drop(columns=["team_id"])
-    print_table(shown.round({c: 3 for c in shown.select_dtypes("float").columns}), f"{model} ratings as of {day}")
+    shown = shown.round({c: 3 for c in shown.select_dtypes("float").columns})
+    print_table(shown, f"{model} ratings as of {day}", csv_out=csv_out)
