@@ -53,7 +53,7 @@ tie-accuracy: $(VENV)/.dev-installed
 inplay-accuracy: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/inplay_accuracy.py
 
-# Past World Cups, EUROs and Gold Cups, walk-forward, against equal strength and Opta; writes docs/tournament-accuracy.md.
+# Past World Cups, EUROs, AFCONs, Asian, Copa América and Gold Cups, walk-forward, against equal strength and Opta; writes docs/tournament-accuracy.md.
 tournament-accuracy: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/tournament_accuracy.py --data $(SHARED)/international
 

@@ -582,6 +582,13 @@ CLI = "from remontada.app.cli import main; main()"
 LIVE_ARGS = ["live", "Liverpool", "Atalanta", "--leg1", "Liverpool 0-3 Atalanta", "--date", "2024-04-18",
              "--at", "60", "--score", "Atalanta 0-1 Liverpool", "--json"]  # fmt: skip
 TIE_ARGS = ["tie", "Liverpool", "Atalanta", "--date", "2024-04-18", "--json"]
+TOURNAMENT_ARGS = {  # whole competitions from the store, 100,000 simulations (the default)
+    "Europa League from the round under way": ["--competition", "uefa-el", "--season", "2023-24", "--date",
+                                               "2024-04-18"],
+    "World Cup 2022 on its eve": ["--competition", "FIFA World Cup", "--season", "2022", "--date", "2022-11-20"],
+    "Champions League 2022-23 group stage": ["--competition", "uefa-cl", "--season", "2022-23", "--date",
+                                             "2022-10-20"],
+}  # fmt: skip
 
 
 def _wall(args: list[str], code: str = CLI) -> float:
@@ -616,6 +623,11 @@ def bench_cache() -> None:
             f"import remontada.app.cli {start_up:.2f} s ({start_up / base:.2f}x), warm tie {warm_of['tie']:.2f} s "
             f"({warm_of['tie'] / base:.2f}x), warm live {warm_of['live']:.2f} s ({warm_of['live'] / base:.2f}x)"
         )
+        for label, args in TOURNAMENT_ARGS.items():
+            _wall(["tournament", *args, "--json", "--db", str(db)])  # the fits, once
+            warm = min(_wall(["tournament", *args, "--json", "--db", str(db)]) for _ in range(2))
+            ratio = warm / warm_of["tie"]
+            print(f"CLI tournament, {label}, whole command warm: {warm:.2f} s -> {ratio:.1f}x a warm tie")
         with Store.open(db, read_only=True) as store:
             day = dt.date(2024, 4, 18)
             fresh, _ = best_of(lambda: Forecaster(store, cache=FitCache(store, enabled=False)).fitted(day), 3)

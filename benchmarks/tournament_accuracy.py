@@ -10,12 +10,14 @@ from the default model fitted strictly before the forecast's date:
 * **eve**: on the day of the first match, nothing played;
 * **knockouts**: on the day of the first knockout match, the group stage played.
 
+Each edition names the format of its own bracket (``world-cup-32-1998``,
+``world-cup-32-2002``, ``euro-16``, ``copa-america-16-2016`` and ``gold-cup-16-2019`` for
+the editions whose bracket the family's format does not describe; ``afcon-24``'s thirds
+table has four rows inferred from EURO 2016's, none of them used by the editions scored).
 The real knockout rounds are checked against the format's bracket (the first round by
 each team's group and its possible places by points, later rounds by which ties the
-teams won); an edition whose bracket the format does not describe (World Cup 1998 and
-2002, EURO 2016, Copa América 2016, Gold Cup 2019), whose teams the store cannot
-resolve, or whose format does not load (``afcon-24``, ``asian-cup-24`` until they are
-written) is reported and skipped.
+teams won); an edition that does not fit, whose teams the store cannot resolve, or whose
+format does not load is reported and skipped.
 
 Outcomes: a team reached a knockout stage if it played a match of that round, and
 ``winner`` if it won the final. Two scores, lower is better:
@@ -39,8 +41,8 @@ Two reference forecasts on the same editions and moments:
   rates for one team against itself, for every pair);
 * **Opta** (Stats Perform's pre-tournament probabilities, ``builtin/opta.csv``, read
   second-hand): only the (team, stage) pairs Opta published for an edition scored here
-  (World Cup 2022 quarter-finals to winner for 15 teams, EURO 2020 winner for 6; AFCON
-  2021's winners need ``afcon-24``), so a partial comparison, against the eve forecasts.
+  (World Cup 2022 quarter-finals to winner for 15 teams, EURO 2020 winner for 6, AFCON
+  2021 winner for 10), so a partial comparison, against the eve forecasts.
 
 Prints markdown tables for the README and writes them to ``--out``.
 """

@@ -315,5 +315,5 @@ def test_an_export_of_schema_3_loads_and_starts_with_no_links(tmp_path):
     # an older export whose tables differ from today's is refused, with the message it always had
     with Store.open(tmp_path / "copy2.duckdb") as other:
         other.con.execute(f"COPY (SELECT 1 AS x) TO '{tmp_path / 'old/teams.parquet'}' (FORMAT parquet)")
-        with pytest.raises(SchemaError, match="export has schema version 3, this remontada writes 6"):
+        with pytest.raises(SchemaError, match="export has schema version 3, this remontada writes \\d+"):
             load_parquet(other, tmp_path / "old")

@@ -72,6 +72,19 @@ def test_batch_is_the_fixtures_one_by_one():
         assert np.allclose(batch.probs[k], one.probs)
 
 
+def test_chains_asked_for_from_several_threads_at_once_give_the_serial_answer():
+    # the chain runs its fixtures in parallel; the web server asks for chains from threads
+    from concurrent.futures import ThreadPoolExecutor
+
+    intensity = fitted_like(match_sd=0.2)
+    rng = np.random.default_rng(5)
+    batches = [(rng.uniform(0.5, 2.5, 300), rng.uniform(0.5, 2.5, 300)) for _ in range(4)]
+    serial = [final_score_grid(h, a, intensity).probs for h, a in batches]
+    with ThreadPoolExecutor(4) as pool:
+        threaded = list(pool.map(lambda b: final_score_grid(*b, intensity).probs, batches))
+    assert all(np.array_equal(x, y) for x, y in zip(serial, threaded, strict=True))
+
+
 def test_bad_minutes_and_scores_are_refused():
     with pytest.raises(ValueError, match="minute"):
         final_score_grid(1, 1, Intensity.flat(), minute=95)

@@ -114,8 +114,19 @@ def test_old_store_is_migrated_forward(tmp_path):
         assert store.df("SELECT * FROM seasons").empty  # the view a later migration added
 
 
-def test_read_only_store_that_needs_migrating_is_refused(tmp_path):
+def test_an_older_store_opened_read_only_is_upgraded_once(tmp_path):
+    path = version_1_store(
+        tmp_path / "v1.duckdb",
+        "INSERT INTO competitions VALUES ('uefa-el', 'UEFA Europa League', NULL, 'continental', NULL)",
+    )
+    with Store.open(path, read_only=True) as store:
+        assert store.read_only and store.version() == SCHEMA_VERSION
+        assert store.count("competitions") == 1
+
+
+def test_an_older_store_that_cannot_be_written_is_refused(tmp_path, monkeypatch):
     path = version_1_store(tmp_path / "v1.duckdb")
+    monkeypatch.setattr("remontada.data.store.os.access", lambda *args, **kwargs: False)
     with pytest.raises(SchemaError, match="needs upgrading"):
         Store.open(path, read_only=True)
 

@@ -163,9 +163,10 @@ def test_pages_show_the_apis_numbers(client):
     tie = client.get("/tie", params=TIE)
     assert tie.status_code == 200
     p_a = client.get("/api/tie", params=TIE).json()["p_a"]
-    assert f'data-testid="p-a" data-value="{p_a}">{p_a:.1%}<' in tie.text
+    cell = tie.text.split(f'data-testid="p-a" data-value="{p_a}">')[1].split("</td>")[0]
+    assert f'<span class="pbar-text">{p_a:.1%}</span>' in cell and f'width="{100 * p_a:.2f}"' in cell  # number, bar
     assert 'id="live-panel"' in tie.text and 'id="minute"' in tie.text and 'data-testid="cell-0-3"' in tie.text
-    assert "1 of 129 sides" in tie.text
+    assert "1 of 86 sides" in tie.text
     round_ = client.get("/round", params={"competition": "uefa-el", "season": "2023-24", "round": "Quarterfinals"})
     assert round_.status_code == 200 and round_.text.count('data-testid="round-tie"') == 4
     team = client.get("/team", params={"name": "Liverpool", "date": DAY.isoformat()})
@@ -176,9 +177,18 @@ def test_pages_show_the_apis_numbers(client):
 
 def test_openapi_documents_every_endpoint(client):
     spec = client.get("/openapi.json").json()
-    assert {"/api/tie", "/api/live", "/api/curve", "/api/round", "/api/team", "/api/competition"} <= set(spec["paths"])
+    assert {
+        "/api/tie",
+        "/api/live",
+        "/api/curve",
+        "/api/round",
+        "/api/team",
+        "/api/competition",
+        "/api/match",
+        "/api/teams",
+    } <= set(spec["paths"])
     docs = client.get("/docs")
-    assert docs.status_code == 200 and docs.text.count('data-testid="endpoint"') == 6
+    assert docs.status_code == 200 and docs.text.count('data-testid="endpoint"') == 8
     assert "http://" not in docs.text and "https://" not in docs.text  # no outside assets: it works offline
 
 
@@ -219,6 +229,8 @@ def test_the_api_never_answers_500(client):
         "/api/curve": TIE,
         "/api/team": {"name": "Liverpool", "date": "2024-04-18"},
         "/api/competition": {"competition": "uefa-el", "season": "2023-24", "date": "2024-04-18"},
+        "/api/match": {"home": "Liverpool", "away": "Atalanta", "date": "2024-04-18"},
+        "/api/teams": {"q": "liverpool"},
     }
     strategies = [schema.as_strategy(), schema.as_strategy(GenerationMode.NEGATIVE)]
     for path, query in real.items():
@@ -279,6 +291,8 @@ def test_every_route_sends_what_its_openapi_spec_says(client):
         "/api/round": {"competition": "uefa-el", "season": "2023-24", "round": "Quarterfinals"},
         "/api/team": {"name": "Liverpool", "date": "2024-04-18"},
         "/api/competition": {"competition": "uefa-el", "season": "2023-24", "date": "2024-04-18"},
+        "/api/match": {"home": "Liverpool", "away": "Atalanta", "date": "2024-04-18"},
+        "/api/teams": {"q": "liverpool"},
     }
     assert set(real) == {p for p in client.get("/openapi.json").json()["paths"] if p.startswith("/api")}
     statuses: dict[str, set[int]] = {path: set() for path in real}

@@ -81,7 +81,7 @@ def test_a_league_has_positions_points_and_zones(client):
         (EL | {"if": [IF] * 5}, "if: List should have at most 4 items"),
         (EL | {"competition": "Nowhere Cup"}, "competition: unknown competition 'Nowhere Cup'"),
         (EL | {"season": "2023/24"}, "season: String should match pattern"),
-        (EL | {"season": "1066-67"}, "no matches of uefa-el in season '1066-67'"),
+        (EL | {"season": "1066-67"}, "no matches or fixtures of uefa-el in season '1066-67'"),
         (EL | {"sims": 999}, "sims: Input should be greater than or equal to 1000"),
         (EL | {"sims": 200_001}, "sims: Input should be less than or equal to 200000"),
         (EL | {"seed": -1}, "seed: Input should be greater than or equal to 0"),

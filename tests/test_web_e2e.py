@@ -5,6 +5,7 @@ Screenshots of every page go to ``test-artifacts/web/``.
 
 import json
 import os
+import re
 import socket
 import threading
 import time
@@ -27,7 +28,7 @@ SLOW = 180_000  # ms: the first forecast on a date fits the model
 if not CHROMIUM.exists() and not os.environ.get("CI"):
     pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium (CI installs it)", allow_module_level=True)
 
-from playwright.sync_api import Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
 
 def free_port() -> int:
@@ -252,3 +253,142 @@ def test_team_names_are_shown_as_text_and_never_run(evil_server, page):
     assert page.locator("#team-title").text_content().startswith(evil)
     assert page.evaluate("window.__xss") is None  # neither name's script ever ran
     no_violations(page)
+
+
+# --- issue 17: every page on a phone, accessible, its state in its URL ---------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+PAGES = {
+    "index": "/",
+    "tie": "/tie?team_a=Liverpool&team_b=Atalanta&date=2024-04-18&minute=67&goals=67:Liverpool",
+    "match": "/match?home=PSV+Eindhoven&away=Vitesse&date=2024-04-13",
+    "team": "/team?name=Liverpool&date=2024-04-18",
+    "round": "/round?competition=uefa-el&season=2023-24&round=Quarterfinals",
+    "competition": "/competition?competition=uefa-el&season=2023-24&date=2024-04-18",
+    "league": "/competition?competition=eng-1&season=2023-24&date=2024-01-01",
+    "brief": "/brief?team_a=Liverpool&team_b=Atalanta&date=2024-04-18",
+    "docs": "/docs",
+    "error": "/tie?team_a=Nowhere+FC&team_b=Atalanta",
+}
+"""Every kind of page, as a phone and an accessibility checker see it."""
+DRAWN = {"tie": '#live-panel[data-state="ready"] #curve path', "brief": '#brief-curve[data-state="ready"] #curve path'}
+"""The pages that draw a chart once their data comes: what to wait for."""
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """axe-core's serious and critical violations on the page (the engine from the pinned ``axe-playwright-python``).
+
+    The engine runs through the DevTools protocol (``page.evaluate``), not as a page script, so the page's
+    Content-Security-Policy stays as it is.
+    """
+    import axe_playwright_python
+
+    engine = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+    page.evaluate(engine)
+    found = page.evaluate(
+        "axe.run(document, {resultTypes: ['violations']}).then((r) => r.violations.map((v) => ("
+        "{id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' '))})))"
+    )
+    return [v for v in found if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_fits_a_phone_and_passes_axe(server, page, name):
+    page.set_viewport_size(PHONE)
+    page.goto(server + PAGES[name], timeout=SLOW)
+    if name in DRAWN:
+        page.wait_for_selector(DRAWN[name], timeout=SLOW)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # no sideways scrolling
+    shot(page, f"phone-{name}")
+    assert axe_violations(page) == []
+    narrow = page.locator("#curve").get_attribute("viewBox") if name in DRAWN else None
+    page.set_viewport_size({"width": 1100, "height": 1400})
+    if narrow is not None:  # the chart is drawn again for the wider box
+        expect(page.locator("#curve")).not_to_have_attribute("viewBox", narrow, timeout=SLOW)
+    shot(page, f"wide-{name}")
+    assert axe_violations(page) == []
+    no_violations(page)
+
+
+def test_the_in_play_state_is_the_url_and_comes_back_with_it(server, browser, page):
+    """Minute, goals, cards and approaches go into the address; opened again, the panel is where it was."""
+    page.goto(server + PAGES["tie"], timeout=SLOW)
+    ready(page, 67, "0-1")
+    assert page.locator("#minute").input_value() == "67" and page.get_by_test_id("away-goals").text_content() == "1"
+    page.locator("#home-red").check()
+    ready(page, 67, "0-1", reds="1-0")
+    page.locator("#away-approach").select_option("push")
+    expect(page).to_have_url(re.compile(r"what_if=Liverpool%3A%2B30%25%2C%2B20%25"), timeout=SLOW)
+    ready(page, 67, "0-1", reds="1-0")
+    shared = page.url
+    assert "minute=67" in shared and "goals=67%3ALiverpool" in shared and "reds=67%3AAtalanta" in shared
+    assert page.locator("#share").get_attribute("href") == shared
+    pushed = api(server, "/api/live", **TIE, minute=67, score="0-1", home_red=1, what_if="away:+30%,+20%")
+    assert float(page.locator("#p-now-a").get_attribute("data-value")) == pushed["probabilities"]["p_a"]
+
+    other = browser.new_page()  # someone the link was sent to
+    other.goto(shared, timeout=SLOW)
+    ready(other, 67, "0-1", reds="1-0")
+    assert other.locator("#away-approach").input_value() == "push" and other.locator("#home-red").is_checked()
+    assert other.locator("#p-now-a").get_attribute("data-value") == page.locator("#p-now-a").get_attribute("data-value")
+    assert other.get_by_test_id("notice").count() == 0
+    other.close()
+
+
+def test_the_curve_fits_its_data_and_marks_the_events(server, page):
+    """Liverpool's 10% chance falling towards 0 fills the chart instead of hugging the floor of a 0-100% axis."""
+    page.goto(server + PAGES["tie"] + "&reds=55:Atalanta", timeout=SLOW)
+    ready(page, 67, "0-1", reds="1-0")
+    low, high = (float(v) for v in page.locator("#curve").get_attribute("data-range").split("-"))
+    assert low == 0 and high <= 0.25
+    titles = page.locator("#curve text.axis-title").all_text_contents()
+    assert titles == ["minutes played", "Liverpool's chance of going through"]
+    assert page.locator("#curve circle.goal title").all_text_contents() == ["67' Liverpool"]
+    assert page.locator("#curve rect.red-card title").all_text_contents() == ["55' red card: Atalanta"]
+    wide = page.locator("#curve").get_attribute("viewBox")
+    page.set_viewport_size(PHONE)  # the chart is drawn again for the narrower box
+    expect(page.locator("#curve")).not_to_have_attribute("viewBox", wide, timeout=SLOW)
+    assert int(page.locator("#curve").get_attribute("viewBox").split()[2]) < 390
+    assert page.locator("#curve text.axis-title").nth(1).text_content() == "chance of going through"
+
+
+def test_an_impossible_state_opens_on_the_nearest_with_a_message_and_a_chart(server, page):
+    """Minute 130 after a 0-3 first leg and 0-0: no extra time was played, so the page opens at 90 minutes."""
+    page.goto(f"{server}/tie?team_a=Liverpool&team_b=Atalanta&date=2024-04-18&minute=130&score=9-0", timeout=SLOW)
+    ready(page, 90, "9-0")
+    notes = page.get_by_test_id("notice").locator("p").all_text_contents()
+    assert notes[0] == "minute: 130 is outside the match's 0..120 minutes; shown at 120"
+    assert "moved back to it" in notes[1]
+    assert page.locator("#curve path.series").count() == 1 and page.locator("#live-error").is_hidden()
+    assert "minute=90" in page.url
+    shot(page, "tie-impossible-state")
+
+
+def test_team_autocomplete_offers_names_as_text(server, evil_server, page):
+    page.goto(server + "/", timeout=SLOW)
+    page.locator("#team-a").press_sequentially("liverp")
+    page.wait_for_selector('#team-names[data-for="liverp"] option', state="attached", timeout=SLOW)
+    offered = page.locator("#team-names option").evaluate_all("(os) => os.map((o) => o.value)")
+    assert offered[0] == "Liverpool" and all("liverp" in o.lower() for o in offered)
+    evil, _ = EVIL_NAMES
+    page.goto(evil_server + "/match", timeout=SLOW)
+    page.locator("#match-home").press_sequentially("evil")
+    page.wait_for_selector('#team-names[data-for="evil"] option', state="attached", timeout=SLOW)
+    assert page.locator("#team-names option").evaluate_all("(os) => os.map((o) => o.value)") == [evil]
+    assert page.locator("body img").count() == 0 and page.evaluate("window.__xss") is None
+    no_violations(page)
+
+
+def test_the_match_page_shows_the_market_beside_the_model(server, page):
+    page.goto(server + PAGES["match"], timeout=SLOW)
+    model = [float(v) for v in page.get_by_test_id("model-row").locator("td").evaluate_all(
+        "(tds) => tds.map((td) => td.dataset.value)")]  # fmt: skip
+    market = api(server, "/api/match", home="PSV Eindhoven", away="Vitesse", date="2024-04-13")
+    assert model == [market["p_home"], market["p_draw"], market["p_away"]]
+    assert page.get_by_test_id("market-row").is_visible() and "6-0" in page.locator("#actual").text_content()
+    page.set_viewport_size(PHONE)
+    page.goto(server + "/team?name=Liverpool&date=2024-04-18", timeout=SLOW)
+    page.get_by_test_id("range-0").click()
+    page.wait_for_url("**years=0")
+    assert int(re.search(r"\((\d{4})-\d\d-\d\d to", page.locator("#range").text_content())[1]) < 1900
+    assert page.get_by_test_id("wdl").first.text_content() == "L"

@@ -12,7 +12,9 @@ catch the branch they care about::
     ├── StoreError              the match store cannot be used
     │   ├── StoreBusyError      another process holds the store's write lock
     │   └── SchemaError         the store was written by an incompatible version
-    └── SchedulerError          the scheduler asked for is unknown or cannot be reached
+    ├── SchedulerError          the scheduler asked for is unknown or cannot be reached
+    └── FetchError              a file online could not be fetched (network, server, not the file expected)
+        └── NotPublishedError   the server has no such file (404): a season not published yet
 """
 
 from __future__ import annotations
@@ -77,3 +79,11 @@ class SchemaError(StoreError):
 
 class SchedulerError(RemontadaError):
     """The scheduler asked for (``--scheduler``, ``REMONTADA_SCHEDULER``) is unknown or cannot be reached."""
+
+
+class FetchError(RemontadaError):
+    """A file online could not be fetched: no connection, no answer, a server error, a broken or wrong body."""
+
+
+class NotPublishedError(FetchError):
+    """The server has no such file (404 or 410): typically a season not published yet."""

@@ -150,7 +150,7 @@ def test_a_store_of_schema_4_migrates_to_fixtures_and_group_letters(tmp_path):
     )
     con.close()
     with Store.open(path) as store:
-        assert store.version() == SCHEMA_VERSION == 6
+        assert store.version() == SCHEMA_VERSION >= 5
         assert store.one("SELECT grp FROM matches") == ("C",)
         assert store.count("fixtures") == 0 and store.columns("journal_matches")[-9:] == store.columns("matches")[-9:]
         assert store.columns("matches")[-9:-7] == ["grp", "home_shots"]  # migration 5's column, then 6's

@@ -1,6 +1,8 @@
-"""The AFC Asian Cup format (built in) and the Africa Cup of Nations format (pending: its thirds
-table lacks four rows) against their sources, transcribed here by hand from
-src/remontada/tournaments/builtin/thirds/SOURCES.md, and against the editions as played.
+"""The AFC Asian Cup and Africa Cup of Nations formats against their sources, transcribed here by
+hand from src/remontada/tournaments/builtin/thirds/SOURCES.md, and against the editions as played.
+
+Both thirds tables are EURO 2016's where they could be read; the rows no copy gave (2 for the
+Asian Cup, 4 for AFCON) are inferred from EURO 2016, and these tests pin which rows those are.
 """
 
 import csv
@@ -10,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from remontada.tournaments.formats import FormatError, builtin_formats, load_format
+from remontada.tournaments.formats import builtin_formats, load_format
 
 BUILTIN = Path(__file__).resolve().parents[2] / "src" / "remontada" / "tournaments" / "builtin"
 ASIAN_CUP = BUILTIN / "asian-cup-24.toml"
-AFCON = BUILTIN / "pending" / "afcon-24.toml"
+AFCON = BUILTIN / "afcon-24.toml"
 RESULTS = Path("/work/shared/data/international/results.csv")
 COLUMNS = ["qualified", "1A", "1B", "1C", "1D"]
 ALL = {"".join(c) for c in combinations("ABCDEF", 4)}
@@ -47,7 +49,7 @@ ASIAN_CUP_INFERRED = {"BDEF", "CDEF"}  # from EURO 2016, see SOURCES.md
 # "2019 Africa Cup of Nations knockout stage", same columns: the 11 rows read.
 AFCON_READ = {q: EURO_2016[q] for q in sorted(ALL)[:11]}
 AFCON_READ_SPOT = [("ABDF", "DABF"), ("ACEF", "CAFE"), ("BCDE", "CDBE")]  # "A B D F 3D 3A 3B 3F" ...
-AFCON_MISSING = {"BCDF", "BCEF", "BDEF", "CDEF"}
+AFCON_INFERRED = {"BCDF", "BCEF", "BDEF", "CDEF"}  # from EURO 2016, see SOURCES.md
 
 # Editions as played: the group winner, the third it met (group letter, team), and the
 # results.csv date window when the edition is in it (None: played after results.csv ends).
@@ -101,24 +103,19 @@ def test_the_asian_cup_format_loads_and_is_built_in():
     assert fmt.stages[-5:] == ("round_of_16", "quarterfinals", "semifinals", "final", "winner")
 
 
-def test_the_afcon_format_is_refused_for_its_missing_rows_only():
-    with pytest.raises(FormatError, match=r"lacks 4 combination"):
-        load_format(AFCON)
-    assert "afcon-24" not in builtin_formats()
-    table = read_table(BUILTIN / "pending" / "thirds" / "afcon-24.csv")
-    assert set(table) == ALL - AFCON_MISSING
+def test_the_afcon_format_loads_and_is_built_in():
+    fmt = load_format(AFCON)
+    assert fmt.name == "afcon-24" and fmt.neutral
+    assert "afcon-24" in builtin_formats()
+    assert fmt.thirds is not None and set(fmt.thirds.table) == ALL
+    assert fmt.stages[-5:] == ("round_of_16", "quarterfinals", "semifinals", "final", "winner")
 
 
-def test_the_afcon_format_loads_once_the_table_is_complete(tmp_path):
-    """Everything but the four missing rows validates: filled in (here only, for the test) it loads."""
-    (tmp_path / "thirds").mkdir()
-    (tmp_path / "afcon-24.toml").write_text(AFCON.read_text())
-    table = read_table(BUILTIN / "pending" / "thirds" / "afcon-24.csv")
-    table.update({q: EURO_2016[q] for q in AFCON_MISSING})
-    lines = [",".join(COLUMNS)] + [",".join([q, *table[q]]) for q in sorted(table)]
-    (tmp_path / "thirds" / "afcon-24.csv").write_text("\n".join(lines) + "\n")
-    fmt = load_format(tmp_path / "afcon-24.toml")
-    assert fmt.name == "afcon-24" and len(fmt.thirds.table) == 15
+def test_the_afcon_file_says_which_rows_are_inferred():
+    text = AFCON.read_text()
+    assert "PARTLY INFERRED" in text
+    assert all(q in text for q in AFCON_INFERRED)
+    assert "INFERRED" in (BUILTIN / "thirds" / "SOURCES.md").read_text()
 
 
 @pytest.mark.parametrize("path", [ASIAN_CUP, AFCON])
@@ -156,15 +153,22 @@ def test_the_asian_cup_table_matches_the_rows_read():
 
 
 def test_the_afcon_rows_match_the_rows_read():
-    table = read_table(BUILTIN / "pending" / "thirds" / "afcon-24.csv")
-    assert table == AFCON_READ
+    table = read_table(BUILTIN / "thirds" / "afcon-24.csv")
+    assert set(table) == ALL
+    assert {q: table[q] for q in AFCON_READ} == AFCON_READ
     for qualified, thirds in AFCON_READ_SPOT:
         assert table[qualified] == thirds
+    assert set(table) - set(AFCON_READ) == AFCON_INFERRED
+    for qualified in AFCON_INFERRED:
+        assert table[qualified] == EURO_2016[qualified]
 
 
-@pytest.mark.parametrize(
-    "path", [BUILTIN / "thirds" / "asian-cup-24.csv", BUILTIN / "pending" / "thirds" / "afcon-24.csv"]
-)
+def test_no_edition_played_used_an_inferred_row():
+    for edition, (qualified, _, _) in EDITIONS.items():
+        assert qualified not in (AFCON_INFERRED if edition.startswith("afcon") else ASIAN_CUP_INFERRED), edition
+
+
+@pytest.mark.parametrize("path", [BUILTIN / "thirds" / "asian-cup-24.csv", BUILTIN / "thirds" / "afcon-24.csv"])
 def test_each_row_is_allowed_by_the_slots(path):
     allowed = {"1A": "CDE", "1B": "ACD", "1C": "ABF", "1D": "BEF"}
     for qualified, thirds in read_table(path).items():
@@ -178,7 +182,7 @@ def test_the_editions_as_played_match_their_rows(edition):
     qualified, _, met = EDITIONS[edition]
     path = BUILTIN / "thirds" / "asian-cup-24.csv"
     if edition.startswith("afcon"):
-        path = BUILTIN / "pending" / "thirds" / "afcon-24.csv"
+        path = BUILTIN / "thirds" / "afcon-24.csv"
     row = read_table(path)[qualified]
     assert "".join(met[c][1] for c in COLUMNS[1:]) == row
     assert "".join(sorted(g for _, g, _ in met.values())) == qualified

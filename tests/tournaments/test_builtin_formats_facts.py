@@ -17,8 +17,14 @@ BUILTIN = Path(__file__).resolve().parents[2] / "src" / "remontada" / "tournamen
 
 FORMATS = [
     "world-cup-32",
+    "world-cup-32-1998",
+    "world-cup-32-2002",
+    "euro-16",
+    "afcon-24",
     "copa-america-16",
+    "copa-america-16-2016",
     "gold-cup-16",
+    "gold-cup-16-2019",
     "uefa-group-stage",
     "uefa-league-phase",
     "league",
@@ -172,7 +178,11 @@ def test_bracket_is_consistent(name: str) -> None:
             assert winners == {f"W{i}" for i in ids[k - 1]}, f"round {k} takes the winners of round {k - 1}"
 
 
-@pytest.mark.parametrize("name", ["world-cup-32", "copa-america-16", "gold-cup-16", "uefa-group-stage"])
+@pytest.mark.parametrize(
+    "name",
+    ["world-cup-32", "world-cup-32-1998", "world-cup-32-2002", "copa-america-16", "copa-america-16-2016",
+     "gold-cup-16", "gold-cup-16-2019", "uefa-group-stage"],
+)  # fmt: skip
 def test_group_winners_and_runners_up_fill_the_first_round(name: str) -> None:
     fmt = load(name)
     groups = fmt["groups"]
@@ -202,6 +212,95 @@ def test_world_cup_32() -> None:
     assert ties[51] == ("1D", "2C") and ties[52] == ("1B", "2A")
     assert ties[57] == ("W49", "W50") and ties[64] == ("W61", "W62")
     assert sorted(ties) == [*range(49, 63), 64], "49-64 without the third-place match 63"
+    assert all(r["rules"] == "single-match" for r in fmt["rounds"])
+
+
+def paths(name: str) -> list[set[frozenset[str]]]:
+    """Each later round's ties as the first-round pairings feeding them: ``{frozenset({"1A", "2B"}), ...}``."""
+    fmt = load(name)
+    below: dict[int, set[frozenset[str]]] = {}
+    out = []
+    for k, rnd in enumerate(fmt["rounds"]):
+        for i, home, away in parse_ties(rnd["ties"]):
+            below[i] = {frozenset((home, away))} if k == 0 else below[int(home[1:])] | below[int(away[1:])]
+        out.append([frozenset(below[i]) for i, _, _ in parse_ties(rnd["ties"])])
+    return [set(r) for r in out]
+
+
+def pairings(*texts: str) -> set[frozenset[frozenset[str]]]:
+    """``"1A-2B 1D-2C"`` -> the set of first-round pairings below one tie; one text per tie."""
+    return {frozenset(frozenset(p.split("-")) for p in text.split()) for text in texts}
+
+
+# The brackets as played, from the Wikipedia knockout-stage articles cited in each file.
+WORLD_CUP_1998 = [  # Brazil-Chile, Nigeria-Denmark, ...; QF Nantes, Marseille, Saint-Denis, Lyon
+    pairings("1A-2B", "1D-2C", "1E-2F", "1H-2G", "1B-2A", "1C-2D", "1F-2E", "1G-2H"),
+    pairings("1A-2B 1D-2C", "1E-2F 1H-2G", "1B-2A 1C-2D", "1F-2E 1G-2H"),
+    pairings("1A-2B 1D-2C 1E-2F 1H-2G", "1B-2A 1C-2D 1F-2E 1G-2H"),
+]
+WORLD_CUP_2002 = [  # Germany-Paraguay, Mexico-USA, ...; QF Ulsan, Gwangju, Shizuoka, Osaka
+    pairings("1E-2B", "1G-2D", "1B-2E", "1D-2G", "1A-2F", "1C-2H", "1F-2A", "1H-2C"),
+    pairings("1E-2B 1G-2D", "1B-2E 1D-2G", "1A-2F 1C-2H", "1F-2A 1H-2C"),
+    pairings("1E-2B 1G-2D 1B-2E 1D-2G", "1A-2F 1C-2H 1F-2A 1H-2C"),
+]
+WORLD_CUP_2006_2022 = [
+    pairings("1A-2B", "1C-2D", "1D-2C", "1B-2A", "1E-2F", "1G-2H", "1F-2E", "1H-2G"),
+    pairings("1A-2B 1C-2D", "1E-2F 1G-2H", "1D-2C 1B-2A", "1F-2E 1H-2G"),
+    pairings("1A-2B 1C-2D 1E-2F 1G-2H", "1D-2C 1B-2A 1F-2E 1H-2G"),
+]
+EURO_2016 = [  # Switzerland-Poland, Croatia-Portugal, Wales-Northern Ireland, Hungary-Belgium, ...
+    pairings("2A-2C", "1D-3[BEF]", "1B-3[ACD]", "1F-2E", "1C-3[ABF]", "1E-2D", "1A-3[CDE]", "2B-2F"),
+    pairings("2A-2C 1D-3[BEF]", "1B-3[ACD] 1F-2E", "1C-3[ABF] 1E-2D", "1A-3[CDE] 2B-2F"),
+    pairings("2A-2C 1D-3[BEF] 1B-3[ACD] 1F-2E", "1C-3[ABF] 1E-2D 1A-3[CDE] 2B-2F"),
+]
+COPA_AMERICA_2016 = [  # SF United States-Argentina (Houston), Colombia-Chile (Chicago)
+    pairings("1A-2B", "1B-2A", "1C-2D", "1D-2C"),
+    pairings("1A-2B 1D-2C", "1B-2A 1C-2D"),
+]
+COPA_AMERICA_2024 = [pairings("1A-2B", "1B-2A", "1C-2D", "1D-2C"), pairings("1A-2B 1B-2A", "1C-2D 1D-2C")]
+GOLD_CUP_2019 = [  # QF Haiti-Canada, Mexico-Costa Rica, Jamaica-Panama, United States-Curaçao
+    pairings("1B-2A", "1A-2B", "1C-2D", "1D-2C"),
+    pairings("1B-2A 1A-2B", "1C-2D 1D-2C"),
+]
+GOLD_CUP_2023 = [pairings("1A-2D", "1B-2C", "1C-2B", "1D-2A"), pairings("1D-2A 1B-2C", "1A-2D 1C-2B")]
+
+
+@pytest.mark.parametrize(
+    "name,played",
+    [
+        ("world-cup-32-1998", WORLD_CUP_1998),
+        ("world-cup-32-2002", WORLD_CUP_2002),
+        ("world-cup-32", WORLD_CUP_2006_2022),
+        ("euro-16", EURO_2016),
+        ("copa-america-16-2016", COPA_AMERICA_2016),
+        ("copa-america-16", COPA_AMERICA_2024),
+        ("gold-cup-16-2019", GOLD_CUP_2019),
+        ("gold-cup-16", GOLD_CUP_2023),
+    ],
+)
+def test_brackets_as_played(name: str, played: list) -> None:
+    assert paths(name)[: len(played)] == played
+
+
+@pytest.mark.parametrize(
+    "name,twin", [("world-cup-32-1998", "world-cup-32"), ("world-cup-32-2002", "world-cup-32"),
+                  ("copa-america-16-2016", "copa-america-16"), ("gold-cup-16-2019", "gold-cup-16")],
+)  # fmt: skip
+def test_an_edition_file_differs_from_its_family_only_in_the_bracket(name: str, twin: str) -> None:
+    """A file per edition is there because its bracket differs; its groups are the family's."""
+    mine, theirs = load(name), load(twin)
+    assert paths(name) != paths(twin)
+    assert (mine["groups"]["names"], mine["groups"]["size"]) == (theirs["groups"]["names"], theirs["groups"]["size"])
+    assert mine["groups"]["criteria"] == theirs["groups"]["criteria"]
+    assert [r["rules"] for r in mine["rounds"]] == [r["rules"] for r in theirs["rounds"]]
+
+
+def test_euro_16_groups_and_thirds() -> None:
+    fmt = load("euro-16")
+    assert fmt["groups"]["criteria"] == [["h2h_points", "h2h_goal_difference", "h2h_goals", "reapply"],
+                                         "goal_difference", "goals"]  # fmt: skip
+    assert fmt["thirds"] == {**fmt["thirds"], "count": 4, "criteria": ["goal_difference", "goals"]}
+    assert fmt["thirds"]["table"] == "thirds/euro-16.csv"
     assert all(r["rules"] == "single-match" for r in fmt["rounds"])
 
 

@@ -17,11 +17,16 @@ BUILTIN = Path(__file__).resolve().parents[2] / "src" / "remontada" / "tournamen
 
 GROUPS_IN_FORMAT = {
     "world-cup-32": 8,
+    "world-cup-32-1998": 8,
+    "world-cup-32-2002": 8,
+    "euro-16": 6,
     "euro-24": 6,
     "afcon-24": 6,
     "asian-cup-24": 6,
     "copa-america-16": 4,
+    "copa-america-16-2016": 4,
     "gold-cup-16": 4,
+    "gold-cup-16-2019": 4,
 }
 STAGES = ("round_of_16", "quarterfinals", "semifinals", "final", "winner")
 

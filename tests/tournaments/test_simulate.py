@@ -468,6 +468,52 @@ def test_open_draw_without_avoid(tmp_path: Path) -> None:
     assert np.abs(row - 1 / 4).max() < 4 * se(1 / 4, sims)
 
 
+OPEN_AVOIDING = """
+name = "four-groups-open"
+[groups]
+names = ["A", "B", "C", "D"]
+size = 3
+criteria = ["goal_difference", "goals"]
+[[rounds]]
+stage = "quarterfinals"
+rules = "single-match"
+draw = {{ open = ["1A", "2A", "1B", "2B", "1C", "2C", "1D", "2D"], avoid = {avoid} }}
+[[rounds]]
+stage = "semifinals"
+rules = "single-match"
+ties = ["5: W1 v W2", "6: W3 v W4"]
+[[rounds]]
+stage = "final"
+rules = "single-match"
+ties = ["7: W5 v W6"]
+"""
+
+
+def test_an_open_draw_keeps_groups_apart_uniformly(tmp_path: Path) -> None:
+    # Eight teams, two from each group, paired at random but never with their group's other
+    # team: 60 of the 105 pairings are allowed, and each allowed pair is in 10 of them (1/6).
+    fmt = write_format(tmp_path, OPEN_AVOIDING.format(avoid='["group"]'))
+    plan = make_plan(fmt, np.zeros(12), FOUR, played=played_groups(FOUR))
+    sims = 6_000
+    counts = simulate(plan, sims, 31)
+    for teams in FOUR:
+        assert counts.opponents[0][np.ix_(teams, teams)].sum() == 0
+    top2 = [t for teams in FOUR for t in teams[:2]]
+    meet = counts.opponents[0][np.ix_(top2, top2)] / sims
+    allowed = ~np.kron(np.eye(4, dtype=bool), np.ones((2, 2), bool))
+    assert np.abs(meet[allowed] - 1 / 6).max() < 4 * se(1 / 6, sims)
+    assert (counts.opponents[0].sum(1)[top2] == sims).all()
+
+
+def test_a_draw_no_pairing_can_satisfy_is_an_error(tmp_path: Path) -> None:
+    # Every winner shares its country with every runner-up: no pairing keeps compatriots apart.
+    fmt = write_format(tmp_path, DRAWN.format(avoid='["association"]'))
+    association = np.zeros(12, np.int64)
+    plan = make_plan(fmt, np.zeros(12), FOUR, played=played_groups(FOUR), association=association)
+    with pytest.raises(FormatError, match="quarterfinals draw cannot keep teams of one country apart"):
+        simulate(plan, 20, 32)
+
+
 # -- drawn places of a league ----------------------------------------------------------------
 
 LEAGUE_8 = """

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 BUILTIN = Path(__file__).resolve().parents[2] / "src" / "remontada" / "tournaments" / "builtin"
-FORMATS = ["world-cup-48", "euro-24"]
+FORMATS = ["world-cup-48", "euro-24", "euro-16", "asian-cup-24", "afcon-24"]
 STAGES = ["round_of_32", "round_of_16", "quarterfinals", "semifinals", "final"]
 TIE = re.compile(r"^(\d+): (\S+) v (\S+)$")
 
@@ -168,3 +168,31 @@ def test_euro_rows_match_the_regulations(qualified, thirds):
     header, rows = load_table(load_format("euro-24"))
     assert header == ["qualified", "1B", "1C", "1E", "1F"]
     assert [qualified, *thirds] in rows
+
+
+# Regulations of the UEFA European Championship 2014-16, art. 17.03, as printed in the Wikipedia
+# article "UEFA Euro 2016 knockout phase" (revision of 22 June 2017): the third facing 1A (France),
+# 1B (Wales), 1C (Germany), 1D (Croatia), for every combination, as the table reads row by row.
+EURO_2016_TABLE = [
+    ("ABCD", "3C 3D 3A 3B"), ("ABCE", "3C 3A 3B 3E"), ("ABCF", "3C 3A 3B 3F"),
+    ("ABDE", "3D 3A 3B 3E"), ("ABDF", "3D 3A 3B 3F"), ("ABEF", "3E 3A 3B 3F"),
+    ("ACDE", "3C 3D 3A 3E"), ("ACDF", "3C 3D 3A 3F"), ("ACEF", "3C 3A 3F 3E"),
+    ("ADEF", "3D 3A 3F 3E"), ("BCDE", "3C 3D 3B 3E"), ("BCDF", "3C 3D 3B 3F"),
+    ("BCEF", "3E 3C 3B 3F"),  # EURO 2016 as played: France-Rep. of Ireland, Wales-Northern Ireland,
+    ("BDEF", "3E 3D 3B 3F"),  # Germany-Slovakia, Croatia-Portugal
+    ("CDEF", "3C 3D 3F 3E"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("qualified,thirds", EURO_2016_TABLE)
+def test_euro_2016_rows_match_the_regulations(qualified, thirds):
+    header, rows = load_table(load_format("euro-16"))
+    assert header == ["qualified", "1A", "1B", "1C", "1D"]
+    assert [qualified, *(cell[1] for cell in thirds.split())] in rows
+
+
+def test_euro_2016_is_not_euro_2024():
+    """The two 24-team EUROs put the thirds against different winners, so their tables differ."""
+    assert load_table(load_format("euro-16"))[0] != load_table(load_format("euro-24"))[0]
+    slots = third_slots(load_format("euro-16"))
+    assert slots == {"1A": set("CDE"), "1B": set("ACD"), "1C": set("ABF"), "1D": set("BEF")}

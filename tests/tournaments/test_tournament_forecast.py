@@ -135,3 +135,51 @@ def test_settled_ties_go_to_their_winners_even_on_penalties(forecaster):
     semi = {team for team, p in zip(f.teams, f.p[:, 1], strict=True) if p == 1}
     # Marseille beat Benfica on penalties after 2-2: the store's tie winner, not the aggregate, decides
     assert semi == {"Bayer Leverkusen", "Atalanta", "AS Roma", "Olympique Marseille"}
+
+
+def in_play(rows, home, minute, home_goals, away_goals):
+    """The fixtures with ``home``'s match in play at ``minute`` and that score."""
+    rows = rows.copy()
+    rows["minute"] = ""
+    at = rows.index[rows["home"] == home][-1]
+    rows.loc[at, ["home_goals", "away_goals", "minute"]] = [str(home_goals), str(away_goals), str(minute)]
+    return rows
+
+
+def test_a_group_match_in_play_starts_from_its_minute_and_score(forecaster, shared_data):
+    # 2 December 2022: South Korea needed to beat Portugal and won 2-1 in the 91st minute
+    rows = world_cup_2022(shared_data, "2022-12-02")
+    day = dt.date(2022, 12, 2)
+
+    def korea(frame, **kw):
+        f = forecaster.forecast("world-cup-32", frame, as_of=day, sims=20_000, seed=4, **kw)
+        return f.table().set_index("team").loc["South Korea", "round_of_16"]
+
+    before = korea(rows)
+    level_late = korea(in_play(rows, "South Korea", 80, 1, 1))
+    ahead_late = korea(in_play(rows, "South Korea", 89, 2, 1))
+    won = korea(rows, conditions=["South Korea 2-1 Portugal"])
+    assert level_late < before < ahead_late  # a draw is not enough with ten minutes left
+    assert abs(ahead_late - won) < 0.03  # a minute from the end, about the same as the result
+
+
+def test_a_match_in_play_is_checked(forecaster, shared_data):
+    rows = world_cup_2022(shared_data, "2022-12-02")
+    with pytest.raises(BatchError, match="a match in play needs its score so far"):
+        bad = in_play(rows, "South Korea", 80, 1, 1)
+        bad.loc[bad["minute"] != "", ["home_goals", "away_goals"]] = ""
+        forecaster.forecast("world-cup-32", bad, as_of=dt.date(2022, 12, 2), sims=100)
+    with pytest.raises(BatchError, match="minute 95 is not 1..89"):
+        forecaster.forecast("world-cup-32", in_play(rows, "South Korea", 95, 1, 1), as_of=dt.date(2022, 12, 2))
+    with pytest.raises(BatchError, match="is in play but dated 2022-12-02, not the forecast's date 2022-12-01"):
+        forecaster.forecast("world-cup-32", in_play(rows, "South Korea", 80, 1, 1), as_of=dt.date(2022, 12, 1))
+
+
+def test_a_league_match_matters_for_the_zones_too(forecaster):
+    # April 2024: the title was Arsenal's, City's and Liverpool's, but Luton, Burnley and
+    # Forest fought against relegation and Villa and Spurs for fourth place
+    f = forecaster.competition("eng-1", "2023-24", as_of=dt.date(2024, 4, 1), sims=10_000, seed=0)
+    targets = {m.stage for m in f.importance}
+    assert {"relegation", "champions_league"} <= targets
+    luton = next(m for m in f.importance if "Luton Town" in (m.home, m.away))
+    assert luton.stage == "relegation" and luton.swing > 0.05

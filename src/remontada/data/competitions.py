@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-__all__ = ["COMPETITIONS", "Competition", "competition", "season_of", "season_label"]
+__all__ = ["COMPETITIONS", "Competition", "competition", "season_label", "season_of", "slug_for"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,22 @@ COMPETITIONS: dict[str, Competition] = {
         _league("tur-1", "Süper Lig", "TUR"),
         _league("gre-1", "Super League Greece", "GRE"),
         _league("egy-1", "Egyptian Premier League", "EGY"),
+        _league("arg-1", "Liga Profesional (Argentina)", "ARG"),
+        _league("aut-1", "Austrian Bundesliga", "AUT"),
+        _league("bra-1", "Série A (Brazil)", "BRA"),
+        _league("chn-1", "Chinese Super League", "CHN"),
+        _league("den-1", "Danish Superliga", "DEN"),
+        _league("fin-1", "Veikkausliiga", "FIN"),
+        _league("irl-1", "League of Ireland Premier Division", "IRL"),
+        _league("jpn-1", "J1 League", "JPN"),
+        _league("mex-1", "Liga MX", "MEX"),
+        _league("nor-1", "Eliteserien", "NOR"),
+        _league("pol-1", "Ekstraklasa", "POL"),
+        _league("rou-1", "Liga I", "ROU"),
+        _league("rus-1", "Russian Premier League", "RUS"),
+        _league("swe-1", "Allsvenskan", "SWE"),
+        _league("sui-1", "Swiss Super League", "SUI"),
+        _league("usa-1", "Major League Soccer", "USA"),
         Competition("eng-fa-cup", "FA Cup", "ENG", "cup"),
         Competition("eng-league-cup", "League Cup", "ENG", "cup"),
         Competition("uefa-cl", "UEFA Champions League", None, "continental"),
@@ -71,6 +87,12 @@ COMPETITIONS: dict[str, Competition] = {
         Competition("uefa-ecl", "UEFA Europa Conference League", None, "continental"),
     ]
 }
+
+
+_BY_NAME = {c.name.lower(): c.slug for c in COMPETITIONS.values()} | {
+    c.name.lower().removeprefix("uefa "): c.slug for c in COMPETITIONS.values() if c.name.startswith("UEFA ")
+}
+"""Competition names (lower case, also without ``UEFA``) to slugs."""
 
 
 def competition(slug: str, *, knockout: bool = False) -> Competition:
@@ -87,6 +109,17 @@ def competition(slug: str, *, knockout: bool = False) -> Competition:
     if slug.startswith("int:"):
         return Competition(slug, slug[4:], None, "international")
     return Competition(slug, slug, None, "cup" if knockout else "league")
+
+
+def slug_for(text: str) -> str:
+    """A competition's slug from its slug (``uefa-cl``) or a name it goes by.
+
+    Names are read in any case and without ``UEFA`` (``Champions League``, ``premier
+    league``); other text is kept as written: a competition of its own.
+    """
+    if text in COMPETITIONS:
+        return text
+    return _BY_NAME.get(text.lower(), text)
 
 
 def season_of(day: dt.date, *, calendar_year: bool = False) -> str:

@@ -7,8 +7,8 @@ match's and hands them here, inside its transaction:
 
 - **A result replaces its fixture.** A stored match of the same competition and
   season between the same home and away team, within :data:`WINDOW` days of the
-  fixture's date (fixtures get moved), is that fixture played: the fixture is
-  deleted when the match is imported (:func:`retire`), and a fixture whose match is
+  fixture's date (fixtures get moved), is that fixture played: the fixture and its
+  prices are deleted when the match is imported (:func:`retire`), and a fixture whose match is
   already stored is not added (:func:`store`). At a neutral venue the sides may be
   written either way round, so there the swapped pair counts too.
 - **The same fixture is stored once.** A fixture that matches a stored one (same
@@ -74,15 +74,18 @@ def retire(con: duckdb.DuckDBPyConnection, match_ids: list[int]) -> int:
         """,
         [match_ids],
     )
-    row = con.execute(
+    played = _rows(
+        con,
         f"""
-        DELETE FROM fixtures f WHERE EXISTS (
+        SELECT f.fixture_id FROM fixtures f WHERE EXISTS (
             SELECT 1 FROM matches m
             WHERE m.match_id IN (SELECT unnest(?::INTEGER[])) AND {_SAME.format(a="m", b="f")})
         """,
         [match_ids],
-    ).fetchone()
-    return int(row[0]) if row else 0
+    )
+    for table in ("fixture_odds", "fixtures"):  # a fixture's prices go with it
+        con.execute(f"DELETE FROM {table} WHERE fixture_id IN (SELECT unnest(?::INTEGER[]))", [sorted(played)])
+    return len(played)
 
 
 def store(target: Store, f: pd.DataFrame) -> tuple[int, int]:
@@ -145,8 +148,8 @@ def store(target: Store, f: pd.DataFrame) -> tuple[int, int]:
     return len(new), int(stored["moved"].astype(bool).sum())
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> set[int]:
-    return {int(r[0]) for r in con.execute(sql).fetchall()}
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> set[int]:
+    return {int(r[0]) for r in con.execute(sql, params or []).fetchall()}
 
 
 def doubt_new_teams(result: Resolution) -> None:

@@ -10,6 +10,11 @@ and is listed in ``match_sources``. Where the two disagree on a score, the store
 value stays and the disagreement is recorded in ``conflicts``. A file's fixtures
 (matches still to play) are stored too, and its results replace the stored fixtures
 they play out (:mod:`remontada.data.fixtures`).
+
+A new version of a file (fetched again as the season goes on) adds only what is new:
+its matches merge with the stored ones, prices, goals, sources and conflicts already
+stored are not stored twice (:mod:`remontada.data.prices`), and its rejected rows
+replace those of the earlier version.
 """
 
 from __future__ import annotations
@@ -17,17 +22,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from remontada.data import fixtures
-from remontada.data.competitions import competition
+from remontada.data import fixtures, prices
+from remontada.data.competitions import competition, slug_for
 from remontada.data.io import detect, importer_named
 from remontada.data.io.base import MATCH_STATISTICS, ParsedFile
 from remontada.data.names import AliasBook, TeamRef
+from remontada.data.report import ImportReport
 from remontada.data.resolve import Resolution, TeamResolver, side_refs, team_refs
 from remontada.data.store import Store
 from remontada.data.ties import leg_order, note_to_decided, settle, source_winner
@@ -41,42 +46,11 @@ _LATER_SCORES = ("ht_home_goals", "ht_away_goals", "et_home_goals", "et_away_goa
 _FILL = ("kickoff", "round", "grp", *_LATER_SCORES, "home_red", "away_red", *MATCH_STATISTICS)
 """Match fields a second source may fill in when the first left them empty."""
 
+_CONFLICT = ("match_id", "field", "stored", "incoming")
+"""What makes a conflict the same conflict."""
+
 COMPARED_FIELDS = ("home_goals", "away_goals", *_LATER_SCORES)
 """Match fields on which two sources disagreeing is a conflict worth reporting."""
-
-
-@dataclass
-class ImportReport:
-    """What importing one file did.
-
-    ``status`` is ``imported``, ``already imported (as PATH)`` (the same bytes were
-    imported before: nothing changed) or ``failed``, with the reason in ``error``.
-    ``fixtures_new``/``fixtures_moved`` count the file's fixtures stored or re-dated;
-    ``fixtures_played`` the stored fixtures its results replaced.
-    """
-
-    path: str
-    format: str
-    status: str = "imported"
-    error: str | None = None
-    rows: int = 0
-    matches_new: int = 0
-    matches_merged: int = 0
-    ties_new: int = 0
-    goals: int = 0
-    shootouts: int = 0
-    odds: int = 0
-    teams_new: int = 0
-    rejects: int = 0
-    conflicts: int = 0
-    unresolved: int = 0
-    fixtures_new: int = 0
-    fixtures_moved: int = 0
-    fixtures_played: int = 0
-
-    def as_dict(self) -> dict[str, object]:
-        """The report as a plain dict (for ``--json``)."""
-        return asdict(self)
 
 
 def order_for_import(paths: Iterable[Path]) -> list[Path]:
@@ -103,8 +77,11 @@ def import_paths(
     book: AliasBook | None = None,
     label: Callable[[Path], str] = str,
     on_file: Callable[[Path, ImportReport], None] | None = None,
+    competition: str | None = None,
 ) -> list[ImportReport]:
     """Import files and directories in a sensible order (see :func:`order_for_import`).
+
+    ``competition`` puts every file's matches in that competition (see :func:`import_file`).
 
     A file that cannot be imported (unknown format, unreadable, wrong header) does
     not stop the others: its report has status ``failed`` and the reason, and the
@@ -114,7 +91,7 @@ def import_paths(
     reports = []
     for path in order_for_import(paths):
         try:
-            report = import_file(store, path, fmt=fmt, book=book, source=label(path))
+            report = import_file(store, path, fmt=fmt, book=book, source=label(path), competition=competition)
         except DataError as exc:
             report = ImportReport(label(path), fmt, status="failed", error=str(exc))
         reports.append(report)
@@ -130,10 +107,15 @@ def import_file(
     fmt: str = "auto",
     book: AliasBook | None = None,
     source: str | None = None,
+    competition: str | None = None,
+    on_commit: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
     """Import one file in one transaction and report what it did.
 
-    A file that cannot be read (permissions, a disk error) is a
+    ``competition`` (a slug or a name) puts every match and fixture of the file in
+    that competition (a user's own league in a known layout); ``on_commit`` runs
+    inside the import's transaction, last, so what it writes is stored with the
+    import or not at all. A file that cannot be read (permissions, a disk error) is a
     :class:`~remontada.errors.DataError` naming it.
     """
     path = Path(path)
@@ -152,8 +134,13 @@ def import_file(
         parsed = importer.parse(path)
     except OSError as exc:
         raise DataError(f"{path}: cannot read it ({exc.strerror or exc})") from exc
+    if competition is not None:
+        for frame in (parsed.matches, parsed.fixtures):
+            frame["competition"] = slug_for(competition)
     with store.transaction():
         report = _Ingest(store, parsed, source, book or AliasBook.shipped(), digest).run()
+        if on_commit is not None:
+            on_commit(report)
     return report
 
 
@@ -167,7 +154,7 @@ class _Ingest:
         self.source = source
         self.import_id = store.next_id("imports", "import_id")
         self.resolver = TeamResolver(store, book, self.import_id)
-        self.report = ImportReport(source, parsed.format)
+        self.report = ImportReport(source, parsed.format, import_id=self.import_id)
         self.digest = digest
         self.rejects: list[pd.DataFrame] = [parsed.rejects]
         self.conflicts: list[dict[str, object]] = []
@@ -301,6 +288,8 @@ class _Ingest:
         self.report.matches_new = len(new)
         line_to_match.update(self._merge_existing(m[~first]))  # the same match twice in one file
         sources = pd.DataFrame({"source_line": list(line_to_match), "match_id": list(line_to_match.values())})
+        known = self.con.execute("SELECT match_id FROM match_sources WHERE source_file = ?", [self.source]).fetchall()
+        sources = sources[~sources["match_id"].isin({r[0] for r in known})]  # an earlier version of this file
         sources["import_id"] = self.import_id
         sources["source_file"] = self.source
         self._insert("match_sources", sources)
@@ -314,6 +303,10 @@ class _Ingest:
             return
         f = self._team_ids(self.parsed.fixtures, played=False)
         self.report.fixtures_new, self.report.fixtures_moved = fixtures.store(self.store, f)
+        sql = "SELECT source_line, fixture_id FROM fixtures WHERE import_id = ?"
+        listed = dict(self.con.execute(sql, [self.import_id]).fetchall())
+        columns = self.store.columns("fixture_odds")
+        self.report.odds += prices.store_fixture_odds(self.con, columns, self.parsed.odds, listed, self.import_id)
 
     def _find_stored(self, m: pd.DataFrame) -> pd.DataFrame:
         """The stored matches with the same date, home and away team as rows of ``m``."""
@@ -457,15 +450,8 @@ class _Ingest:
         return {int(row[0]) for row in found}
 
     def _odds(self, line_to_match: dict[int, int]) -> None:
-        odds = self.parsed.odds
-        if odds.empty:
-            return
-        odds = odds[odds["line"].isin(line_to_match)].copy()
-        odds["match_id"] = odds["line"].map(line_to_match)
-        odds["import_id"] = self.import_id
-        odds = odds.rename(columns={"column": "source_column"})
-        self._insert("odds", odds)
-        self.report.odds = len(odds)
+        columns = self.store.columns("odds")
+        self.report.odds = prices.store_match_odds(self.con, columns, self.parsed.odds, line_to_match, self.import_id)
 
     def _stored_ids(self, names: pd.Series) -> pd.Series:
         """Team ids of names a goal or shootout list uses (NA where unknown).
@@ -509,7 +495,12 @@ class _Ingest:
         g["team_id"] = self._side(g, "team")
         bad = g["team_id"].isna()
         self._reject(g[bad], "scoring team is neither side of the match")
-        g = g[~bad].rename(columns={"line": "source_line"})
+        have = self.con.execute(
+            "SELECT DISTINCT match_id FROM goals WHERE match_id IN (SELECT unnest(?::INTEGER[]))",
+            [sorted({int(i) for i in g["match_id"]})],
+        ).fetchall()
+        g = g[~bad & ~g["match_id"].isin({r[0] for r in have})]  # goals of a match are stored once, from one list
+        g = g.rename(columns={"line": "source_line"})
         g["import_id"] = self.import_id
         self._insert("goals", g)
         self.report.goals = len(g)
@@ -555,7 +546,11 @@ class _Ingest:
         rejects = pd.concat([r for r in self.rejects if len(r)] or [self.parsed.rejects], ignore_index=True)
         rejects["import_id"] = self.import_id
         rejects["source_file"] = self.source
+        self.con.execute("DELETE FROM rejects WHERE source_file = ?", [self.source])  # an earlier version's
         self._insert("rejects", rejects)
+        said = "SELECT match_id, field, stored, incoming FROM conflicts WHERE source_file = ?"
+        known = set(self.con.execute(said, [self.source]).fetchall())  # said by an earlier version of the file
+        self.conflicts = [c for c in self.conflicts if tuple(c[k] for k in _CONFLICT) not in known]
         if self.conflicts:
             self._insert("conflicts", pd.DataFrame(self.conflicts, columns=self.store.columns("conflicts")))
         self.report.rejects = len(rejects)

@@ -6,6 +6,7 @@ These are the Python API's views of the data; the command line prints them.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 
 import pandas as pd
 
@@ -15,13 +16,16 @@ from remontada.errors import AmbiguousTeamError, DataError, UnknownTeamError
 
 __all__ = [
     "PRICE_COLUMNS",
+    "closest_competitions",
     "competition_matches",
     "conflicts",
     "duplicate_teams",
+    "fetches",
     "find_competition",
     "find_team",
     "goal_timelines",
     "matches",
+    "one_match_ties",
     "rejects",
     "status",
     "ties",
@@ -29,6 +33,7 @@ __all__ = [
     "training_span",
     "two_legged_ties",
     "unresolved",
+    "upcoming",
 ]
 
 _MATCHES_SQL = """
@@ -101,8 +106,26 @@ def find_competition(store: Store, text: str) -> str:
     ).fetchall()
     if len(rows) == 1:
         return str(rows[0][0])
-    known = store.df("SELECT competition_id || ' (' || name || ')' AS c FROM competitions ORDER BY 1")["c"].tolist()
-    raise DataError(f"unknown competition {text!r}; the store has: {', '.join(known)}")
+    known = dict(store.con.execute("SELECT competition_id, name FROM competitions ORDER BY 1").fetchall())
+    raise DataError(
+        f"unknown competition {text!r}; {closest_competitions(known, text)} (every one: remontada data status)"
+    )
+
+
+def closest_competitions(known: dict[str, str], text: str) -> str:
+    """The competitions (slug: name) whose slug or name is near ``text``, else the club competitions, as words."""
+    folded = {key.lower(): slug for slug, name in known.items() for key in (slug, name)}
+    near = difflib.get_close_matches(text.lower(), folded, n=8, cutoff=0.5)
+    near += [key for key in folded if text.lower() in key and key not in near]  # "premier" finds "premier league"
+    slugs = list(dict.fromkeys(folded[key] for key in near))[:8]
+
+    def shown(slug: str) -> str:
+        return slug if slug == f"int:{known[slug]}" else f"{slug} ({known[slug]})"
+
+    if slugs:
+        return "the closest: " + ", ".join(map(shown, slugs))
+    clubs = [slug for slug in known if not slug.startswith("int:")]
+    return f"the store has {', '.join(map(shown, clubs))} and {len(known) - len(clubs)} international tournaments"
 
 
 def _filters(
@@ -234,6 +257,38 @@ def two_legged_ties(
         ORDER BY m2.date, t.tie_id
         """,
         params,
+    )
+
+
+def one_match_ties(store: Store, team_1: int, team_2: int) -> pd.DataFrame:
+    """Knockout ties the two teams settled in one match (finals, cup rounds), with either at home.
+
+    One row per tie, chronological: ``date``, ``competition_id``, ``competition``,
+    ``season``, ``round``, ``team_a_id`` and ``team_b_id`` (A at home, or named first on
+    neutral ground), ``neutral``, ``rules`` (the stored tie's), ``decided_by``, ``winner``
+    (``a``, ``b`` or missing) and ``score``, what happened in words from A's side
+    (``Liverpool 3-3 AC Milan (a.e.t. 3-3, pens 3-2)``), with ``goals_a``, ``goals_b``
+    after 90 minutes.
+    """
+    return store.df(
+        """
+        SELECT m.date, t.competition_id, c.name AS competition, t.season, t.round, t.team_a_id, t.team_b_id,
+               m.neutral, t.rules, t.decided_by, m.home_goals AS goals_a, m.away_goals AS goals_b,
+               CASE WHEN t.winner_id = t.team_a_id THEN 'a' WHEN t.winner_id = t.team_b_id THEN 'b' END AS winner,
+               concat(a.name, ' ', m.home_goals, '-', m.away_goals, ' ', b.name,
+                      CASE WHEN m.et_home_goals IS NOT NULL
+                           THEN concat(' (a.e.t. ', m.et_home_goals, '-', m.et_away_goals) END,
+                      CASE WHEN m.pen_home IS NOT NULL THEN concat(CASE WHEN m.et_home_goals IS NOT NULL
+                           THEN ', ' ELSE ' (' END, 'pens ', m.pen_home, '-', m.pen_away) END,
+                      CASE WHEN m.et_home_goals IS NOT NULL OR m.pen_home IS NOT NULL THEN ')' END) AS score
+        FROM ties t JOIN tie_legs l USING (tie_id) JOIN matches m USING (match_id)
+        JOIN competitions c ON c.competition_id = t.competition_id
+        JOIN teams a ON a.team_id = t.team_a_id JOIN teams b ON b.team_id = t.team_b_id
+        WHERE t.legs = 1 AND m.home_id = t.team_a_id AND m.away_id = t.team_b_id
+          AND ((t.team_a_id = ? AND t.team_b_id = ?) OR (t.team_a_id = ? AND t.team_b_id = ?))
+        ORDER BY m.date, t.tie_id
+        """,
+        [team_1, team_2, team_2, team_1],
     )
 
 
@@ -426,28 +481,35 @@ def competition_matches(store: Store, competition: str, season: str, as_of: dt.d
         ``home_id``, ``away_id``, ``home``, ``away`` (team names), ``neutral``,
         ``round``, ``group`` (the group letter, or missing), ``home_goals``,
         ``away_goals`` (nullable integers after 90 minutes; missing when not played),
-        ``played``, ``knockout``, ``leg`` (1 or 2 for a leg of a two-legged tie, else
-        missing), ``match_id`` (stored matches) and ``fixture_id`` (fixtures).
+        ``et_home_goals``, ``et_away_goals`` (after extra time, where there was one),
+        ``shootout_winner`` (the name of a shootout's winner, from the match's penalty
+        counts or a shootout reported apart), ``played``, ``knockout``, ``leg`` (1 or 2
+        for a leg of a two-legged tie, else missing), ``match_id`` (stored matches) and ``fixture_id`` (fixtures).
     """
     competition_id = find_competition(store, competition)
     frame = store.df(
         """
         SELECT m.date, m.kickoff, m.home_id, m.away_id, h.name AS home, a.name AS away, m.neutral, m.round,
-               m.grp AS "group", m.home_goals, m.away_goals, true AS played, m.knockout,
+               m.grp AS "group", m.home_goals, m.away_goals, m.et_home_goals, m.et_away_goals,
+               CASE WHEN m.pen_home > m.pen_away THEN h.name WHEN m.pen_away > m.pen_home THEN a.name
+                    ELSE w.name END AS shootout_winner,
+               true AS played, m.knockout,
                TRY_CAST(l.leg AS SMALLINT) AS leg, m.match_id, CAST(NULL AS INTEGER) AS fixture_id
         FROM matches m JOIN teams h ON h.team_id = m.home_id JOIN teams a ON a.team_id = m.away_id
         LEFT JOIN tie_legs l ON l.match_id = m.match_id
+        LEFT JOIN shootouts s ON s.match_id = m.match_id LEFT JOIN teams w ON w.team_id = s.winner_id
         WHERE m.competition_id = ? AND m.season = ?
         UNION ALL
         SELECT f.date, f.kickoff, f.home_id, f.away_id, h.name, a.name, f.neutral, f.round, f.grp, NULL, NULL,
-               false, f.knockout, f.leg, NULL, f.fixture_id
+               NULL, NULL, NULL, false, f.knockout, f.leg, NULL, f.fixture_id
         FROM fixtures f JOIN teams h ON h.team_id = f.home_id JOIN teams a ON a.team_id = f.away_id
         WHERE f.competition_id = ? AND f.season = ?
         ORDER BY date, kickoff NULLS FIRST, match_id NULLS LAST, fixture_id
         """,
         [competition_id, season, competition_id, season],
     )
-    for column in ("home_goals", "away_goals", "leg", "match_id", "fixture_id", "home_id", "away_id"):
+    goals = ["home_goals", "away_goals", "et_home_goals", "et_away_goals"]
+    for column in (*goals, "leg", "match_id", "fixture_id", "home_id", "away_id"):
         frame[column] = frame[column].astype("Int64")
     for column in ("played", "neutral", "knockout"):
         frame[column] = frame[column].astype(bool)
@@ -455,8 +517,54 @@ def competition_matches(store: Store, competition: str, season: str, as_of: dt.d
     if as_of is not None:
         later = (frame["date"] >= pd.Timestamp(as_of)).to_numpy()
         frame.loc[later, "played"] = False
-        frame.loc[later, ["home_goals", "away_goals"]] = pd.NA
+        frame.loc[later, goals] = pd.NA
+        frame.loc[later, "shootout_winner"] = None
     return frame.reset_index(drop=True)
+
+
+def fetches(store: Store) -> pd.DataFrame:
+    """Every file fetched online: source, path, season, when last fetched and last changed, what that change did."""
+    return store.df(
+        "SELECT source, path, season, strftime(fetched_at, '%Y-%m-%d %H:%M:%S UTC') AS last_fetched, "
+        "strftime(changed_at, '%Y-%m-%d %H:%M:%S UTC') AS last_changed, outcome AS changed, url "
+        "FROM fetches ORDER BY source, path"
+    )
+
+
+def upcoming(store: Store, *, start: dt.date, end: dt.date, competition: str | None = None) -> pd.DataFrame:
+    """The stored fixtures from ``start`` to ``end`` (both included), in date order, with their prices.
+
+    One row per fixture: ``fixture_id``, ``date``, ``kickoff``, ``competition`` (its
+    name), ``season``, ``round``, ``home``, ``away``, ``home_id``, ``away_id``,
+    ``neutral``, and ``odds_home``, ``odds_draw``, ``odds_away``: the market's average
+    1X2 price where the source gave one (football-data.co.uk's ``Avg`` column, else
+    the mean over the bookmakers listed; missing without prices).
+    """
+    where = ["f.date BETWEEN ? AND ?"]
+    params: list[object] = [start, end]
+    if competition is not None:
+        where.append("f.competition_id = ?")
+        params.append(find_competition(store, competition))
+    frame = store.df(
+        f"""
+        WITH p AS (
+            SELECT fixture_id, selection, coalesce(avg(price) FILTER (WHERE bookmaker = 'Avg'), avg(price)) AS price
+            FROM fixture_odds WHERE market = '1x2' AND timing = 'opening' GROUP BY ALL)
+        SELECT f.fixture_id, f.date, f.kickoff, c.name AS competition, f.season, f.round, h.name AS home,
+               a.name AS away, f.home_id, f.away_id, f.neutral,
+               ph.price AS odds_home, pd.price AS odds_draw, pa.price AS odds_away
+        FROM fixtures f JOIN competitions c USING (competition_id)
+        JOIN teams h ON h.team_id = f.home_id JOIN teams a ON a.team_id = f.away_id
+        LEFT JOIN p ph ON ph.fixture_id = f.fixture_id AND ph.selection = 'home'
+        LEFT JOIN p pd ON pd.fixture_id = f.fixture_id AND pd.selection = 'draw'
+        LEFT JOIN p pa ON pa.fixture_id = f.fixture_id AND pa.selection = 'away'
+        WHERE {" AND ".join(where)}
+        ORDER BY f.date, f.kickoff NULLS FIRST, c.name, h.name
+        """,
+        params,
+    )
+    frame["date"] = pd.to_datetime(frame["date"]).dt.date
+    return frame
 
 
 def rejects(store: Store, *, source: str | None = None) -> pd.DataFrame:

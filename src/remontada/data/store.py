@@ -53,7 +53,7 @@ _JOURNALED_4 = (
 )  # fmt: skip
 """The tables migration 4 gave a journal table (frozen: a migration must build the same tables whenever it runs)."""
 JOURNALED = (*_JOURNALED_4, "fixtures")
-_STATISTICS_6 = (
+_STATISTICS_7 = (
     "home_shots", "away_shots", "home_shots_on_target", "away_shots_on_target",
     "home_corners", "away_corners", "home_yellow", "away_yellow",
 )  # fmt: skip
@@ -151,10 +151,21 @@ MIGRATIONS: list[str] = [
     ALTER TABLE journal_matches ADD COLUMN grp VARCHAR;
     """
     + GROUP_FROM_ROUND,
+    """
+    CREATE TABLE fixture_odds (
+        fixture_id INTEGER NOT NULL, import_id INTEGER NOT NULL, source_column VARCHAR NOT NULL,
+        bookmaker VARCHAR NOT NULL, market VARCHAR NOT NULL, selection VARCHAR NOT NULL,
+        point DOUBLE, timing VARCHAR NOT NULL, price DOUBLE NOT NULL);
+    CREATE TABLE fetches (
+        url VARCHAR PRIMARY KEY, source VARCHAR NOT NULL, competition_id VARCHAR, season VARCHAR,
+        path VARCHAR NOT NULL, etag VARCHAR, last_modified VARCHAR, sha256 VARCHAR NOT NULL,
+        bytes BIGINT NOT NULL, fetched_at TIMESTAMP NOT NULL, changed_at TIMESTAMP NOT NULL,
+        import_id INTEGER, outcome VARCHAR NOT NULL);
+    """,
     "".join(
         f"ALTER TABLE {table} ADD COLUMN {column} {_SCORE};\n"
         for table in ("matches", "journal_matches")
-        for column in _STATISTICS_6
+        for column in _STATISTICS_7
     ),
 ]
 """Schema migrations: entry ``i`` takes a store from version ``i`` to ``i + 1``.
@@ -170,7 +181,13 @@ MIGRATIONS: list[str] = [
    like ``matches``; and ``matches.grp``, the group letter of a group-stage match
    (``NULL`` elsewhere), filled for stored matches from rounds named ``Group A``.
    ``group`` is an SQL keyword, hence ``grp``;
-6. the match statistics (``_STATISTICS_6``): shots, shots on target, corners and
+6. ``fixture_odds``, the prices of a fixture (as ``odds`` for a match; they go with
+   their fixture when its result replaces it), and ``fetches``: one row per file
+   fetched online (``remontada data fetch``): its source, the competition it keeps up
+   to date, its season, its path under the source's root, the validators the server gave
+   (``etag``, ``last_modified``) for the next conditional request, the digest of the
+   cached copy, when it was last fetched and last changed, and what its import did;
+7. the match statistics (``_STATISTICS_7``): shots, shots on target, corners and
    yellow cards per side, as football-data.co.uk's files give them."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -188,9 +205,11 @@ TABLES = (
     "goals",
     "shootouts",
     "odds",
+    "fixture_odds",
     "rejects",
     "unresolved",
     "links",
+    "fetches",
     *(f"journal_{t}" for t in JOURNALED),
 )
 """Every data table, in an order that respects references (for export and load)."""
@@ -281,7 +300,8 @@ class Store:
         A path that does not exist yet becomes a new store, filled by ``fill`` if
         given (:func:`remontada.data.bundle.open_store` passes the bundle loader). The new
         store is built beside the target and moved into place, so an interrupted
-        first build leaves no half store behind.
+        first build leaves no half store behind. A store written by an older remontada
+        is upgraded on opening, even when asked for read-only (if the file is writable).
         """
         target = Path(path) if path is not None else default_path()
         check_store_path(target)
@@ -294,6 +314,11 @@ class Store:
         con = _connect(target, read_only, busy_timeout)
         store = cls(con, target, read_only)
         try:
+            if read_only and store.version() < SCHEMA_VERSION and os.access(target, os.W_OK):
+                con.close()  # a store of an older remontada: upgrade it once, then read it as asked
+                cls.open(target, busy_timeout=busy_timeout).close()
+                con = _connect(target, read_only, busy_timeout)
+                store = cls(con, target, read_only)
             store._migrate()
         except duckdb.Error as exc:
             con.close()

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from remontada.data.queries import find_competition, two_legged_ties
+from remontada.data.queries import find_competition, one_match_ties, two_legged_ties
 from remontada.data.rules import RULES, TWO_LEGGED, Rules, parse_rules, rules_for
 from remontada.data.store import Store
 from remontada.errors import BatchError, DataError, RemontadaError
@@ -186,6 +186,7 @@ class TieForecast:
             "rules": self.rules.name,
             "rules_text": self.rules.describe(),
             "rules_from": self.rules_from,
+            "neutral": self.neutral,
             "competition": self.competition,
             "season": self.season,
             "round": self.round,
@@ -243,6 +244,7 @@ class _Known:
     leg1_date: dt.date
     leg2_date: dt.date
     actual: dict[str, Any]
+    neutral: bool = False
 
 
 class TieForecaster:
@@ -306,6 +308,22 @@ class TieForecaster:
 
         return self._ties.get((a, b), stored)
 
+    def _one_match(self, a: int, b: int, day: dt.date) -> tuple[_Known, Rules, bool] | None:
+        """The stored one-match tie of A and B (either at home) on ``day`` or soon after, its rules, if B is its A."""
+        frame = one_match_ties(self.store, a, b)
+        when = pd.to_datetime(frame["date"]).dt.date
+        found = frame[(when >= day) & (when <= day + LOOKAHEAD)].to_dict("records")
+        if not found:
+            return None
+        row, on = found[0], pd.Timestamp(found[0]["date"]).date()
+        winner = None if pd.isna(row["winner"]) else str(row["winner"])
+        actual = {"winner": winner, "decided_by": str(row["decided_by"]), "score": str(row["score"]),
+                  "leg2": {"a": int(row["goals_a"]), "b": int(row["goals_b"])}}  # fmt: skip
+        rnd = None if pd.isna(row["round"]) else str(row["round"])
+        known = _Known(str(row["competition_id"]), str(row["competition"]), str(row["season"]), rnd, (0, 0), on, on,
+                       actual, bool(row["neutral"]))  # fmt: skip
+        return known, parse_rules(str(row["rules"])), int(row["team_a_id"]) == b
+
     def _known(self, a: int, b: int, day: dt.date) -> tuple[_Known | None, _Known | None]:
         """The stored tie A v B under way on ``day`` (leg 1 before it, leg 2 on or after), or the next one."""
         under_way = upcoming = None
@@ -355,6 +373,12 @@ class TieForecaster:
         )
         day = date or self.forecaster.latest_date()
         under_way, upcoming = self._known(a, b, day)
+        stored_one = under_way is None and upcoming is None and leg1 is None and rules is None
+        single = self._one_match(a, b, day) if stored_one else None
+        if single is not None:  # a stored final or one-match cup tie: its own rules, ground and sides
+            upcoming, rules, swapped = single
+            a, b = (b, a) if swapped else (a, b)
+            neutral = neutral or upcoming.neutral
         score = self._leg1_score(leg1, a, b, names) if leg1 is not None else None
         if score is not None and under_way is None and upcoming is not None:
             raise DataError(
@@ -368,6 +392,7 @@ class TieForecaster:
         comp_id = find_competition(self.store, competition) if competition is not None else None
         comp_id = comp_id or (known.competition_id if known else None)
         chosen, rules_from = self._rules(rules, comp_id, known.leg1_date if known else day, stored=known is not None)
+        rules_from = "competition" if single is not None else rules_from
         pool = self.forecaster.pool(a, b)
         model = self.forecaster.fitted(day, pool)
         conditions = self.conditions(day)
@@ -383,9 +408,10 @@ class TieForecaster:
         if score is not None and score[0] != score[1] and chosen.legs == 2:
             deficit, lost_at = abs(score[0] - score[1]), "home" if score[0] < score[1] else "away"
             era = chosen.name if chosen.name in ERAS else None
+            scope = "european" if continental else "domestic"  # like is measured against like
             base = kept_summary(
-                BaseRate, {"deficit": deficit, "lost_at": lost_at, "before": day, "rules": era},
-                lambda: base_rate(self.store, deficit=deficit, lost_at=lost_at, before=day, rules=era),
+                BaseRate, {"deficit": deficit, "lost_at": lost_at, "before": day, "rules": era, "scope": scope},
+                lambda: base_rate(self.store, deficit=deficit, lost_at=lost_at, before=day, rules=era, scope=scope),
             )  # fmt: skip
         comp_name = None
         if comp_id is not None:
@@ -394,13 +420,13 @@ class TieForecaster:
         return TieForecast(
             names[a], names[b], day, self.model, chosen, rules_from, comp_name,
             known.season if known else None, known.round if known else None, score,
-            known.leg1_date if known and not hypothetical else None, known.leg2_date if known else None,
+            known.leg1_date if known and not (hypothetical or single) else None, known.leg2_date if known else None,
             (float(rates[0][0]), float(rates[1][0])),
             None if leg1_rates is None else (float(leg1_rates[0][0]), float(leg1_rates[1][0])),
             not bool(played.known.all()), played.probabilities[0], played.leg2[0], conditions.extra_time,
             conditions.shootout, base, (a, b), neutral, continental,
             known.actual if known and not hypothetical and known.leg2_date < self.forecaster.latest_date() else None,
-            self.forecaster.warnings(day), model.evidence([a], [b]),
+            self.forecaster.warnings(day, asked=date), model.evidence([a], [b]),
         )  # fmt: skip
 
     def at(self, forecast: TieForecast, moment: Moment) -> Played:

@@ -41,6 +41,7 @@ __all__ = [
     "ERAS",
     "FAMOUS",
     "MIN_ERA_TIES",
+    "SCOPES",
     "BaseRate",
     "base_rate",
     "base_rates",
@@ -55,6 +56,9 @@ ERAS: dict[str, str] = {
     "two-legged": "domestic two-legged ties",
 }
 """The rules of a two-legged tie (:data:`remontada.data.rules.RULES` names) and their era, for people."""
+
+SCOPES: dict[str, str] = {"european": "European cups", "domestic": "domestic cups"}
+"""The kinds of competition a base rate can keep to (:func:`precedents`' ``scope``), for people."""
 
 MIN_ERA_TIES = 20
 """:func:`base_rate` keeps to one era only when that era has at least this many ties."""
@@ -146,6 +150,7 @@ def precedents(
     competition: str | None = None,
     since: int | None = None,
     before: dt.date | None = None,
+    scope: str | None = None,
 ) -> pd.DataFrame:
     """Two-legged ties whose first leg was lost by exactly ``deficit`` goals, oldest first.
 
@@ -172,6 +177,10 @@ def precedents(
     before
         Only ties settled strictly before this day (second leg, and any play-off), so
         that a forecast made on that day does not learn from ties it could not know.
+    scope
+        Only ties of one kind of competition: ``"european"`` (the European cups) or
+        ``"domestic"`` (every other); a European tie is measured against European ones,
+        where the sides are closer and the away legs longer.
 
     Returns
     -------
@@ -199,6 +208,10 @@ def precedents(
     _check(deficit, lost_at)
     where: list[str] = []
     params: list[object] = []
+    if scope is not None:
+        if scope not in SCOPES:
+            raise DataError(f"scope must be one of {', '.join(SCOPES)} (or left out for every tie), not {scope!r}")
+        where.append("c.kind = 'continental'" if scope == "european" else "c.kind <> 'continental'")
     if competition is not None:
         where.append("t.competition_id = ?")
         params.append(find_competition(store, competition))
@@ -297,6 +310,8 @@ class BaseRate:
     lo: float | None
     hi: float | None
     era: str | None
+    scope: str | None = None
+    """``european`` or ``domestic`` when the ties counted are of that kind only (:data:`SCOPES`)."""
 
     def sentence(self, before: dt.date) -> str:
         """The base rate in words, as the tie card, the tie page and the briefing all give it.
@@ -308,6 +323,7 @@ class BaseRate:
         if self.rate is None or self.lo is None or self.hi is None:
             return f"no ties lost by {self.deficit}{venue} in the store before {before}"
         scope = f"in the {self.era} era" if self.era else "all eras"
+        scope = f"{SCOPES[self.scope]}, {scope}" if self.scope else scope
         return (
             f"{self.overturned} of {self.ties} sides that lost the first leg by {self.deficit}{venue} went through "
             f"({self.rate:.1%}, 95% CI {self.lo:.1%}-{self.hi:.1%}; {scope}, before {before})"
@@ -322,6 +338,7 @@ def base_rate(
     before: dt.date | None,
     rules: str | None = None,
     competition: str | None = None,
+    scope: str | None = None,
 ) -> BaseRate:
     """The historical rate a tie forecast shows beside the model's own probability.
 
@@ -329,7 +346,7 @@ def base_rate(
     ----------
     store
         The match store.
-    deficit, lost_at, competition
+    deficit, lost_at, competition, scope
         As for :func:`precedents`.
     before
         Only ties settled strictly before this day (the forecast's date).
@@ -352,12 +369,12 @@ def base_rate(
     """
     if rules is not None and rules not in ERAS:
         raise DataError(f"rules {rules!r} are not those of a two-legged tie: use one of {', '.join(ERAS)}")
-    frame = precedents(store, deficit=deficit, lost_at=lost_at, competition=competition, before=before)
+    frame = precedents(store, deficit=deficit, lost_at=lost_at, competition=competition, before=before, scope=scope)
     era: str | None = None
     if rules is not None and int((frame["rules"] == rules).sum()) >= MIN_ERA_TIES:
         frame, era = frame[frame["rules"] == rules], ERAS[rules]
     ties, overturned = len(frame), int(frame["overturned"].sum())
     rate, lo, hi = _wilson(ties, overturned)
     if ties == 0:
-        return BaseRate(deficit, lost_at, 0, 0, None, None, None, era)
-    return BaseRate(deficit, lost_at, ties, overturned, rate, lo, hi, era)
+        return BaseRate(deficit, lost_at, 0, 0, None, None, None, era, scope)
+    return BaseRate(deficit, lost_at, ties, overturned, rate, lo, hi, era, scope)

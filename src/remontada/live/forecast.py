@@ -79,6 +79,8 @@ class _Match:
     away: int
     names: tuple[str, str]
     """The home and away sides' names in the store."""
+    asked: dt.date | None = None
+    """The date the caller gave (``None``: the default, the day after the store's last match)."""
 
     @property
     def home_is_a(self) -> bool:
@@ -246,7 +248,7 @@ class LiveForecaster:
         else:
             self.ties.forecaster.check_date(day, self.ties.forecaster.pool(a, b))
         home, away = (b, a) if tie is not None and tie.rules.legs == 2 and tie.leg1 is not None else (a, b)
-        return _Match(day, tie, a, b, home, away, self._names_of(home, away))
+        return _Match(day, tie, a, b, home, away, self._names_of(home, away), date)
 
     def _names_of(self, home: int, away: int) -> tuple[str, str]:
         sql = "SELECT team_id, name FROM teams WHERE team_id IN (?, ?)"
@@ -269,7 +271,7 @@ class LiveForecaster:
             match.names[0], match.names[1], match.day, self.model, minute, score, reds, what_if, rates,
             (float(played.rates[0][0]), float(played.rates[1][0])), played.final[0], match.tie,
             None if played.probabilities is None else played.probabilities[0], match.home_is_a,
-            self.ties.forecaster.warnings(match.day),
+            self.ties.forecaster.warnings(match.day, asked=match.asked),
         )  # fmt: skip
 
     def _play(self, match: _Match, moment: Moment) -> Played:

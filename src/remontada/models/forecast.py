@@ -28,7 +28,7 @@ from remontada.models import DEFAULT_MODEL, MODELS, MatchModel
 from remontada.models.fitcache import FitCache
 from remontada.models.grid import ScoreGrid, poisson_grid
 
-__all__ = ["STALE_AFTER", "Forecaster", "MatchForecast", "stale_warning", "team_ratings"]
+__all__ = ["STALE_AFTER", "Forecaster", "MatchForecast", "default_date_note", "stale_warning", "team_ratings"]
 
 STALE_AFTER = dt.timedelta(days=90)
 """A forecast this long after the store's last match is flagged: the store may be out of date
@@ -40,6 +40,11 @@ def stale_warning(last_match: dt.date, day: dt.date) -> str | None:
     if day - last_match <= STALE_AFTER:
         return None
     return f"the store's last match is {last_match}; this forecast for {day} uses nothing after it"
+
+
+def default_date_note(last_match: dt.date, day: dt.date) -> str:
+    """The note for a forecast made on the default date: the store's, not the calendar's, so a reader knows."""
+    return f"no date given: as of {day}, the day after the store's last match ({last_match}), not today"
 
 
 REFITS = ("daily", "weekly")
@@ -123,10 +128,14 @@ class Forecaster:
         if first is None or day <= first:
             raise DataError(f"date {day} is before any {pool} match in the store")
 
-    def warnings(self, day: dt.date) -> tuple[str, ...]:
-        """What to tell a reader about a forecast for ``day``: see :func:`stale_warning`."""
-        warning = stale_warning(self.latest_date() - dt.timedelta(days=1), day)
-        return () if warning is None else (warning,)
+    def warnings(self, day: dt.date, *, asked: dt.date | None = None) -> tuple[str, ...]:
+        """What to tell a reader about a forecast for ``day``: see :func:`stale_warning` and :func:`default_date_note`.
+
+        ``asked`` is the date the caller gave; ``None`` means ``day`` is the default one.
+        """
+        last = self.latest_date() - dt.timedelta(days=1)
+        found = (stale_warning(last, day), None if asked is not None else default_date_note(last, day))
+        return tuple(w for w in found if w is not None)
 
     def latest_date(self) -> dt.date:
         """The day after the latest match in the store (the default forecast date)."""
@@ -217,7 +226,7 @@ class Forecaster:
         grid = poisson_grid(rates.home[0], rates.away[0], rates.rho)
         return MatchForecast(
             names[h], names[a], neutral, day, self.model, float(rates.home[0]), float(rates.away[0]),
-            not bool(rates.known[0]), grid, self.warnings(day), model.evidence([h], [a]),
+            not bool(rates.known[0]), grid, self.warnings(day, asked=as_of), model.evidence([h], [a]),
         )  # fmt: skip
 
     def batch(
@@ -242,21 +251,45 @@ class Forecaster:
         for c in cols:
             out[c] = np.nan
         out["prior_only"] = pd.array([pd.NA] * len(out), dtype="boolean")
-        good = parsed.dropna(subset=["home_id"])
-        good = good.assign(
-            fit_day=[self._fit_day(d, p, refit) for d, p in zip(good["date"], good["pool"], strict=True)]
+        self._predict(out, parsed.dropna(subset=["home_id"]), refit)
+        if keep_going:
+            errors = dict((row - 2, message) for row, message in problems)
+            out["error"] = [errors.get(i, "") for i in range(len(out))]
+        return out
+
+    def fixtures(self, fixtures: pd.DataFrame) -> pd.DataFrame:
+        """Forecast stored fixtures (``date``, ``home_id``, ``away_id``, ``neutral``), each with data before its date.
+
+        Returns the rows with ``p_home``, ``p_draw``, ``p_away``, ``xg_home``,
+        ``xg_away`` and ``prior_only`` added. The two sides of a fixture are of one pool
+        (clubs or national teams), as the importer stored them.
+        """
+        out = fixtures.copy()
+        for c in ("p_home", "p_draw", "p_away", "xg_home", "xg_away"):
+            out[c] = np.nan
+        out["prior_only"] = pd.array([pd.NA] * len(out), dtype="boolean")
+        rows = out.assign(
+            date=[d.date() if isinstance(d, pd.Timestamp) else d for d in out["date"]],
+            pool=[self.pool(int(h)) for h in out["home_id"]],
         )
-        for (day, pool), group in good.groupby(["fit_day", "pool"], sort=True):
+        for day, pool in {(d, p) for d, p in zip(rows["date"], rows["pool"], strict=True)}:
+            self.check_date(day, pool)
+        self._predict(out, rows, "daily")
+        return out
+
+    def _predict(self, out: pd.DataFrame, rows: pd.DataFrame, refit: str) -> None:
+        """Fill ``out``'s forecast columns for ``rows`` (``date``, ids, ``neutral``, ``pool``), grouped by fit."""
+        cols = ["p_home", "p_draw", "p_away", "xg_home", "xg_away"]
+        rows = rows.assign(
+            fit_day=[self._fit_day(d, p, refit) for d, p in zip(rows["date"], rows["pool"], strict=True)]
+        )
+        for (day, pool), group in rows.groupby(["fit_day", "pool"], sort=True):
             assert isinstance(day, dt.date)
             pred = self.fitted(day, str(pool)).predict(
                 group["home_id"].to_numpy(int), group["away_id"].to_numpy(int), group["neutral"].to_numpy(bool)
             )
             out.loc[group.index, cols] = pred[cols].to_numpy()
             out.loc[group.index, "prior_only"] = pred["prior_only"].to_numpy()
-        if keep_going:
-            errors = dict((row - 2, message) for row, message in problems)
-            out["error"] = [errors.get(i, "") for i in range(len(out))]
-        return out
 
     def _fit_day(self, day: dt.date, pool: str, refit: str) -> dt.date:
         """The date a row's model is fitted as of: its own, or (weekly) its week's Monday if matches precede it."""

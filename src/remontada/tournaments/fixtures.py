@@ -2,8 +2,10 @@
 
 The DESIGN.md fixtures CSV is ``date,home,away[,group][,neutral][,home_goals,away_goals]``:
 a row with goals was played, a row without is simulated; ``group`` is the group's letter
-in group formats. A knockout match already played may be a row without a group (with a
-``winner`` column when the score was level). Every bad row is found before anything is
+in group formats. An optional ``minute`` column marks a match in play on the forecast's
+day: its goals are the score so far, and the rest of it is simulated from there. A
+knockout match already played may be a row without a group (with a ``winner`` column
+when the score was level). Every bad row is found before anything is
 simulated and reported with its row number (the header is row 1), and a row with a score
 on or after the forecast's date is refused: that result was not known then.
 """
@@ -32,7 +34,8 @@ def check_fixtures(
 
     Columns out: ``date`` (a date, or None when not yet scheduled), ``home``, ``away``,
     ``group`` (text, empty if none), ``neutral`` (True, False or None: the format's
-    default), ``home_goals``/``away_goals`` (nullable integers), ``winner`` (text).
+    default), ``home_goals``/``away_goals`` (nullable integers), ``winner`` (text),
+    ``minute`` (minutes played of a match in play, else missing).
     ``as_of`` defaults to the date of the first match still to play (else the day after
     the last); a row with a score on or after it is bad. Raises :class:`BatchError`
     listing every bad row.
@@ -77,7 +80,11 @@ def check_fixtures(
         if (goals[0] is None) != (goals[1] is None):
             problems.append((line, "give both teams' goals, or neither"))
             continue
-        late = _late(day, goals[0] is not None, as_of)
+        minute, wrong = _minute(text.get("minute", ""), goals[0] is not None, day, as_of)
+        if wrong:
+            problems.append((line, wrong))
+            continue
+        late = _late(day, goals[0] is not None and minute is None, as_of)
         if late:
             problems.append((line, late))
             continue
@@ -92,20 +99,22 @@ def check_fixtures(
         out.append({
             "row": line, "date": day, "home": home, "away": away, "group": text.get("group", "").upper(),
             "neutral": None if neutral_text == "" else neutral_text in _TRUE,
-            "home_goals": goals[0], "away_goals": goals[1], "winner": winner,
+            "home_goals": goals[0], "away_goals": goals[1], "winner": winner, "minute": minute,
         })  # fmt: skip
     if problems:
         raise BatchError(source, problems)
     if as_of is None:  # the default date: a score after it (a match played while another waited) is still bad
         as_of = _first_unplayed(out)
-        late_rows = [(r["row"], _late(r["date"], r["home_goals"] is not None, as_of)) for r in out]
-        problems = [(line, message) for line, message in late_rows if message]
+        late_rows = [(r["row"], _late(r["date"], _finished(r), as_of)) for r in out]
+        late_rows += [(r["row"], f"is in play but dated {r['date']}, not the forecast's date {as_of}")
+                      for r in out if r["minute"] is not None and r["date"] not in (None, as_of)]  # fmt: skip
+        problems = sorted((line, message) for line, message in late_rows if message)
         if problems:
             raise BatchError(source, problems)
     frame = pd.DataFrame(out, columns=["row", "date", "home", "away", "group", "neutral", "home_goals", "away_goals",
-                                       "winner"])  # fmt: skip
-    for side in ("home_goals", "away_goals"):
-        frame[side] = frame[side].astype("Int64")
+                                       "winner", "minute"])  # fmt: skip
+    for column in ("home_goals", "away_goals", "minute"):
+        frame[column] = frame[column].astype("Int64")
     return frame, as_of
 
 
@@ -118,14 +127,35 @@ def _late(day: dt.date | None, played: bool, as_of: dt.date | None) -> str:
             "leave the goals out, or forecast from a later date")  # fmt: skip
 
 
+def _minute(text: str, scored: bool, day: dt.date | None, as_of: dt.date | None) -> tuple[int | None, str]:
+    """A match in play's minutes played (1..89), or why the ``minute`` cell is wrong."""
+    if not text:
+        return None, ""
+    try:
+        minute = int(text)
+    except ValueError:
+        return None, f"minute {text!r} is not a whole number of minutes"
+    if not 1 <= minute <= 89:
+        return None, f"minute {minute} is not 1..89 (a match in play; at 90 give its result without a minute)"
+    if not scored:
+        return None, "a match in play needs its score so far (home_goals, away_goals)"
+    if day is not None and as_of is not None and day != as_of:
+        return None, f"is in play but dated {day}, not the forecast's date {as_of}"
+    return minute, ""
+
+
+def _finished(row: dict[str, Any]) -> bool:
+    return row["home_goals"] is not None and row["minute"] is None
+
+
 def _first_unplayed(rows: list[dict[str, Any]]) -> dt.date:
-    """The forecast's default date: the first match still to play, else the day after the last."""
-    todo = [r["date"] for r in rows if r["home_goals"] is None and r["date"] is not None]
+    """The forecast's default date: the first match still to play (or in play), else the day after the last."""
+    todo = [r["date"] for r in rows if not _finished(r) and r["date"] is not None]
     if todo:
         first: dt.date = min(todo)
         return first
     dated = [r["date"] for r in rows if r["date"] is not None]
     if not dated:
-        raise DataError("the fixtures have no dates: give --as-of")
+        raise DataError("the fixtures have no dates: give the date of the forecast (as of)")
     last: dt.date = max(dated)
     return last + dt.timedelta(days=1)

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from remontada.data.queries import find_competition, find_team
+from remontada.data.queries import find_team
 from remontada.data.rules import Rules
 from remontada.data.store import Store
 from remontada.errors import DataError
@@ -32,11 +32,13 @@ from remontada.knockout.play import play
 from remontada.models import DEFAULT_TIE_MODEL
 from remontada.models.base import MatchModel
 from remontada.models.grid import poisson_grid
+from remontada.models.inplay.process import final_score_grid
 from remontada.tournaments.brackets import bracket_rounds
 from remontada.tournaments.fixtures import check_fixtures
 from remontada.tournaments.formats import Format, load_format
 from remontada.tournaments.results import MatchImportance, TournamentForecast
 from remontada.tournaments.simulate import Counts, Plan, simulate
+from remontada.tournaments.stored import StoredSeason, read_season
 
 __all__ = ["Condition", "TournamentForecaster", "parse_condition"]
 
@@ -72,7 +74,7 @@ def parse_condition(text: str) -> Condition:
         verb = m[2]
         sign = 1 if verb.startswith("beat") else (0 if verb.startswith("draw") else -1)
         return Condition(text, m[1], m[3], sign)
-    raise DataError(f"--if {text!r}: write 'A beat B', 'A draw with B', 'A lose to B' or 'A 2-1 B'")
+    raise DataError(f"condition {text!r}: write 'A beat B', 'A draw with B', 'A lose to B' or 'A 2-1 B'")
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,9 @@ class TournamentForecaster:
             table_rows = rows.iloc[:0]
         matches = _complete_round_robin(fmt, table_rows, teams)
         ko_rows = rows[(rows["group"] == "") & rows["home_goals"].notna()] if fmt.groups is not None else rows.iloc[:0]
+        for row in ko_rows[ko_rows["minute"].notna()].to_dict("records"):
+            raise DataError(f"{source}: row {row['row']}: a knockout match in play cannot start a tournament "
+                            "forecast; give its result (and winner) or leave it unplayed")  # fmt: skip
         known = list(known) + [_settled(r, source) for r in ko_rows.to_dict("records")]  # type: ignore[arg-type]
         ids = self._team_ids(teams)
         return self._run(fmt, teams, ids, tables, matches, index, as_of, sims, seed, conditions, scheduler, on_done,
@@ -143,55 +148,36 @@ class TournamentForecaster:
         scheduler: str | None = "inline",
         on_done: Callable[[int, int], None] | None = None,
     ) -> TournamentForecast:
-        """A stored competition's season, as of a date (default: the day after its latest match).
+        """A stored competition's season, as of a date (default: the day after its latest match played).
 
-        A league is completed as a double round robin. A cup whose knockout rounds have
-        begun is forecast from the round under way: its ties from the store (a first leg
-        already played is the tie's state), then the bracket of later rounds as drawn
-        (``builtin/brackets.csv``), else an open draw.
+        A league is completed as a double round robin. A cup with a group stage is
+        forecast from its groups (letters from the store, or ``builtin/editions.csv``
+        for past international tournaments) and the knockout matches already played.
+        A club cup whose two-legged knockout rounds have begun is forecast from the round
+        under way: its ties (a first leg already played is the tie's state), then the
+        bracket of later rounds as drawn (``builtin/brackets.csv``), else an open draw.
+        ``fmt`` overrides the format the store implies.
         """
-        comp = find_competition(self.store, competition)
-        kind = self.store.one("SELECT kind FROM competitions WHERE competition_id = ?", [comp])
-        frame = self.store.con.execute(
-            """SELECT m.date, h.name AS home, a.name AS away, m.round, m.knockout, m.neutral,
-                      m.home_goals, m.away_goals, m.et_home_goals, m.et_away_goals, m.pen_home, m.pen_away
-               FROM matches m JOIN teams h ON h.team_id = m.home_id JOIN teams a ON a.team_id = m.away_id
-               WHERE m.competition_id = ? AND m.season = ? ORDER BY m.date, m.match_id""",
-            [comp, season],
-        ).df()
-        if frame.empty:
-            raise DataError(f"no matches of {comp} in season {season!r} in the store")
-        frame["date"] = pd.to_datetime(frame["date"]).dt.date
-        as_of = as_of or max(frame["date"]) + dt.timedelta(days=1)
-        if kind and kind[0] == "league":
-            chosen = fmt if isinstance(fmt, Format) else load_format(fmt) if fmt is not None else _league_format(comp)
-            rows = frame[["date", "home", "away", "neutral", "home_goals", "away_goals"]].copy()
-            unplayed = rows["date"] >= as_of
-            rows["home_goals"] = rows["home_goals"].astype("Int64").mask(unplayed)
-            rows["away_goals"] = rows["away_goals"].astype("Int64").mask(unplayed)
-            return self.forecast(chosen, rows, as_of=as_of, sims=sims, seed=seed, conditions=conditions,
-                                 scheduler=scheduler, on_done=on_done, source=f"{comp} {season}")  # fmt: skip
-        ko = frame[frame["knockout"]]
-        if ko.empty or min(ko["date"]) >= as_of:
-            raise DataError(
-                f"{comp} {season} on {as_of}: its knockout rounds have not begun; forecast the group stage "
-                "from a fixtures file with --format (the store does not keep group letters yet)"
-            )
-        return self._knockout(comp, season, ko, as_of, sims, seed, conditions, scheduler, on_done)
+        stored = read_season(self.store, competition, season, as_of)
+        if stored.in_two_legged_knockouts and fmt is None:
+            return self._knockout(stored, sims, seed, conditions, scheduler, on_done)
+        chosen = load_format(fmt) if isinstance(fmt, str) else fmt or stored.default_format()
+        return self.forecast(chosen, stored.table_rows(chosen), as_of=stored.as_of, sims=sims, seed=seed,
+                             conditions=conditions, scheduler=scheduler, on_done=on_done,
+                             source=stored.label)  # fmt: skip
 
     def _knockout(
         self,
-        comp: str,
-        season: str,
-        ko: pd.DataFrame,
-        as_of: dt.date,
+        stored: StoredSeason,
         sims: int,
         seed: int,
         conditions: Sequence[str],
         scheduler: str | None,
         on_done: Callable[[int, int], None] | None,
     ) -> TournamentForecast:
-        """The rest of a cup from its round under way on ``as_of``."""
+        """The rest of a club cup from its round under way on the season's date."""
+        as_of, comp, season = stored.as_of, stored.competition, stored.season
+        ko = stored.matches[stored.matches["knockout"] & stored.matches["date"].notna()]
         rounds = list(dict.fromkeys(ko["round"]))
         started = [r for r in rounds if min(ko.loc[ko["round"] == r, "date"]) < as_of]
         current = started[-1]
@@ -207,7 +193,7 @@ class TournamentForecaster:
         teams = [t for pair in pairs for t in pair]
         ids = self._team_ids(teams)
         index = {t.casefold(): i for i, t in enumerate(teams)}
-        empty = pd.DataFrame(columns=["date", "home", "away", "neutral", "home_goals", "away_goals"])
+        empty = pd.DataFrame(columns=["date", "home", "away", "neutral", "home_goals", "away_goals", "minute"])
         return self._run(fmt, teams, ids, (), empty, index, as_of, sims, seed, conditions, scheduler, on_done, known)
 
     def _tie_state(
@@ -222,8 +208,9 @@ class TournamentForecaster:
             last = before.iloc[-1]
             total = {a: 0, b: 0}
             for row in before.to_dict("records"):
-                total[row["home"]] += int(row["home_goals"]) + int(row["et_home_goals"] or 0)
-                total[row["away"]] += int(row["away_goals"]) + int(row["et_away_goals"] or 0)
+                extra = not pd.isna(row["et_home_goals"])  # after extra time: cumulative, the 90 minutes included
+                total[row["home"]] += int(row["et_home_goals"] if extra else row["home_goals"])
+                total[row["away"]] += int(row["et_away_goals"] if extra else row["away_goals"])
             winner = self.store.one(
                 """SELECT w.name FROM ties t JOIN teams w ON w.team_id = t.winner_id
                    JOIN teams x ON x.team_id = t.team_a_id JOIN teams y ON y.team_id = t.team_b_id
@@ -268,6 +255,13 @@ class TournamentForecaster:
                 seen[i] = name
         return ids
 
+    def _associations(self, ids: Sequence[int]) -> Ints:
+        """Each team's country as a number (-1 unknown), for draws that keep compatriots apart."""
+        country = dict(self.store.con.execute(
+            "SELECT team_id, country FROM teams WHERE list_contains(?, team_id)", [list(ids)]).fetchall())  # fmt: skip
+        codes: dict[str, int] = {}
+        return np.array([codes.setdefault(country[i], len(codes)) if country.get(i) else -1 for i in ids], np.int64)
+
     def _run(
         self,
         fmt: Format,
@@ -290,15 +284,24 @@ class TournamentForecaster:
         continental = fmt.name.startswith("uefa") or any(r.rules.name.startswith("uefa") for r in fmt.rounds)
         home = np.array([index[h.casefold()] for h in matches["home"]], np.int64)
         away = np.array([index[a.casefold()] for a in matches["away"]], np.int64)
-        home_goals = np.asarray(matches["home_goals"].astype("Int64").fillna(-1).to_numpy(), dtype=np.int64)
-        away_goals = np.asarray(matches["away_goals"].astype("Int64").fillna(-1).to_numpy(), dtype=np.int64)
+        home_goals = np.array(matches["home_goals"].astype("Int64").fillna(-1).to_numpy(), dtype=np.int64)
+        away_goals = np.array(matches["away_goals"].astype("Int64").fillna(-1).to_numpy(), dtype=np.int64)
         neutral = np.array([fmt.neutral if n is None or pd.isna(n) else bool(n) for n in matches["neutral"]], bool)
-        todo = np.flatnonzero(home_goals < 0)
+        minute = np.asarray(matches["minute"].astype("Int64").fillna(0).to_numpy(), dtype=np.int64)
+        todo = np.flatnonzero((home_goals < 0) | (minute > 0))
         rates = model.rates(team_ids[home[todo]], team_ids[away[todo]], neutral[todo], continental)
         grid = poisson_grid(rates.home, rates.away, rates.rho)
         size = grid.probs.shape[-1]
         probs = grid.probs.reshape(len(todo), size * size)
-        advance = self._advance(fmt, model, team_ids, as_of, continental)
+        intensity = self.ties.conditions(as_of).intensity
+        for j in np.flatnonzero(minute[todo] > 0):  # a match in play: the rest of it from its minute and score
+            m = todo[j]
+            rest = final_score_grid(rates.home[j], rates.away[j], intensity, minute=int(minute[m]),
+                                    score=(home_goals[m], away_goals[m]), max_goals=size - 1)  # fmt: skip
+            probs[j] = rest.probs.reshape(size * size)
+        home_goals[todo], away_goals[todo] = -1, -1
+        hosts = np.unique(home[~neutral]) if fmt.neutral else np.zeros(0, np.int64)  # at home on neutral ground
+        advance = self._advance(fmt, model, team_ids, as_of, continental, hosts)
         for k in known:
             if np.isnan(k.p_a):
                 continue
@@ -310,7 +313,8 @@ class TournamentForecaster:
         dates = list(matches["date"])
         upcoming = sorted((d, m) for m, d in zip(todo, (dates[m] for m in todo), strict=True) if d is not None)
         watch = np.array([m for _, m in upcoming[:WATCHED]], np.int64)
-        plan = Plan(fmt, tuple(teams), home, away, home_goals, away_goals, cdf, size, tables, advance, watch=watch)
+        plan = Plan(fmt, tuple(teams), home, away, home_goals, away_goals, cdf, size, tables, advance, watch=watch,
+                    association=self._associations(ids))  # fmt: skip
         counts = simulate(plan, sims, seed, scheduler=scheduler, on_done=on_done)
         stages = plan.stages
         league = fmt.league
@@ -318,7 +322,7 @@ class TournamentForecaster:
         table = fmt.groups or fmt.league
         stand_for = table.criteria.lots if table is not None else ""
         unknown = [t for t, known in zip(teams, model.rates(team_ids, team_ids).known, strict=True) if not known]
-        warnings = tuple(self.forecaster.warnings(as_of)) + (
+        warnings = tuple(self.forecaster.warnings(as_of, asked=as_of)) + (
             (f"no matches before {as_of} for {', '.join(unknown)}: rated from the prior",) if unknown else ()
         )
         return TournamentForecast(
@@ -329,9 +333,14 @@ class TournamentForecaster:
         )  # fmt: skip
 
     def _advance(
-        self, fmt: Format, model: MatchModel, ids: Ints, as_of: dt.date, continental: bool
+        self, fmt: Format, model: MatchModel, ids: Ints, as_of: dt.date, continental: bool, hosts: Ints
     ) -> dict[str, Floats]:
-        """For each round's rules, P(a goes through against b, a at home first) for every pair, from the tie engine."""
+        """For each round's rules, P(a goes through against b, a at home first) for every pair, from the tie engine.
+
+        On neutral ground a host still plays its one-match knockout ties at home (Qatar
+        2022, Germany 2024): against a team that is not a host, its chance is the home
+        side's. Two hosts meet on neutral terms.
+        """
         n = len(ids)
         a, b = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
         off = a != b
@@ -349,6 +358,12 @@ class TournamentForecaster:
             matrix[off] = played.probabilities.p_a
             if neutral and rules.legs == 1:  # the in-play model's home and away profiles differ by about 1%
                 matrix = (matrix + 1 - matrix.T) / 2  # on neutral ground, whoever is named first: P(a) + P(b) = 1
+            if fmt.neutral and rules.legs == 1 and len(hosts):
+                guests = np.setdiff1d(np.arange(n), hosts)
+                h, g = np.repeat(hosts, len(guests)), np.tile(guests, len(hosts))
+                at_home = play(model, ids[h], ids[g], rules, conditions, continental=continental).probabilities
+                assert at_home is not None
+                matrix[h, g], matrix[g, h] = at_home.p_a, 1 - at_home.p_a
             out[rules.name] = matrix
         return out
 
@@ -366,7 +381,7 @@ class TournamentForecaster:
         """Force a condition into the plan's grids or knockout matrices; the text says what was forced."""
         for name in (cond.first, cond.second):
             if name.casefold() not in index:
-                raise DataError(f"--if {cond.text!r}: {name!r} is not in this competition")
+                raise DataError(f"condition {cond.text!r}: {name!r} is not in this competition")
         x, y = index[cond.first.casefold()], index[cond.second.casefold()]
         for j, m in enumerate(todo):
             if {home[m], away[m]} != {x, y}:
@@ -385,7 +400,7 @@ class TournamentForecaster:
             for matrix in advance.values():
                 matrix[x, y], matrix[y, x] = float(cond.sign > 0), float(cond.sign < 0)
             return cond.text
-        raise DataError(f"--if {cond.text!r}: no match still to play between them among the fixtures"
+        raise DataError(f"condition {cond.text!r}: no match still to play between them among the fixtures"
                         + (" (a knockout tie is won or lost, not drawn)" if is_tie else ""))  # fmt: skip
 
 
@@ -419,7 +434,7 @@ def _entrants(fmt: Format, rows: pd.DataFrame, source: str) -> tuple[list[str], 
         if len(teams) != fmt.league.size:
             if fmt.name != "league":
                 raise DataError(f"{source}: {fmt.name} is a league of {fmt.league.size} teams, the fixtures have "
-                                f"{len(teams)}; use --format league")  # fmt: skip
+                                f"{len(teams)}; use the format 'league'")  # fmt: skip
             zones = tuple(z for z in fmt.league.zones if z.last <= len(teams))
             fmt = replace(fmt, league=replace(fmt.league, size=len(teams), zones=zones))
         return teams, (np.arange(len(teams)),), fmt
@@ -438,7 +453,7 @@ def _check_known_teams(rows: pd.DataFrame, groups: dict[str, str], source: str) 
 
 def _complete_round_robin(fmt: Format, rows: pd.DataFrame, teams: Sequence[str]) -> pd.DataFrame:
     """The table's matches; a round robin's missing pairings are added as matches still to play (no date)."""
-    table = rows[["date", "home", "away", "neutral", "home_goals", "away_goals"]].reset_index(drop=True)
+    table = rows[["date", "home", "away", "neutral", "home_goals", "away_goals", "minute"]].reset_index(drop=True)
     stage = fmt.groups or fmt.league
     meetings = stage.meetings if stage is not None else 0
     if meetings == 0:
@@ -465,7 +480,7 @@ def _complete_round_robin(fmt: Format, rows: pd.DataFrame, teams: Sequence[str])
                 for (h, a), count in wanted.items():
                     if have.get((h, a), 0) < count:
                         extra.append({"date": None, "home": teams[h], "away": teams[a], "neutral": None,
-                                      "home_goals": pd.NA, "away_goals": pd.NA})  # fmt: skip
+                                      "home_goals": pd.NA, "away_goals": pd.NA, "minute": pd.NA})  # fmt: skip
     if extra:
         table = pd.concat([table, pd.DataFrame(extra)], ignore_index=True)
     return table
@@ -481,15 +496,8 @@ def _settled(row: dict[str, object], source: str) -> _Known:
     return _Known(home, away, 1.0 if won else 0.0)
 
 
-def _league_format(comp: str) -> Format:
-    try:
-        return load_format(f"league-{comp}")
-    except DataError:
-        return load_format("league")
-
-
 def _importance(plan: Plan, counts: Counts, dates: Sequence[dt.date | None]) -> tuple[MatchImportance, ...]:
-    """For each watched match, each side's chance of the stage its result moves most."""
+    """For each watched match, each side's chance of the stage (or league zone) its result moves most."""
     out = []
     for w, m in enumerate(plan.watch):
         seen = counts.outcomes[w]
@@ -500,7 +508,7 @@ def _importance(plan: Plan, counts: Counts, dates: Sequence[dt.date | None]) -> 
         swing = np.maximum(np.ptp(cond[:, h, :], axis=0), np.ptp(cond[:, a, :], axis=0))
         k = int(np.argmax(swing))
         out.append(MatchImportance(
-            dates[m], plan.teams[h], plan.teams[a], plan.stages[k],
+            dates[m], plan.teams[h], plan.teams[a], plan.targets[k],
             tuple(float(x) for x in cond[:, h, k]), tuple(float(x) for x in cond[:, a, k]),  # type: ignore[arg-type]
             tuple(float(x) for x in seen / counts.sims),  # type: ignore[arg-type]
         ))  # fmt: skip

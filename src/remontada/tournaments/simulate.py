@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from remontada.evaluation.parallel import ProgressCallback, run
-from remontada.tournaments.formats import Criteria, Format, Round, Slot
+from remontada.tournaments.formats import Criteria, Format, FormatError, Round, Slot
 from remontada.tournaments.standings import (
     N_STATS,
     CompiledCriteria,
@@ -44,6 +44,8 @@ Floats = NDArray[np.float64]
 
 CHUNK = 10_000
 """Simulations per chunk: the unit of work, of random numbers and of memory."""
+ATTEMPTS = 100_000
+"""Random orders a constrained draw tries, per simulation, before it is declared impossible."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -103,6 +105,12 @@ class Plan:
     def stages(self) -> tuple[str, ...]:
         """The stages counted, in order."""
         return self.format.stages
+
+    @cached_property
+    def targets(self) -> tuple[str, ...]:
+        """What a watched match's result is measured against: the stages, then a league's zones."""
+        league = self.format.league
+        return self.stages + (tuple(z.name for z in league.zones) if league is not None else ())
 
     @cached_property
     def _layout(self) -> _Layout:
@@ -174,9 +182,9 @@ class Counts:
     ``positions[team, p]`` those in which it finished ``p + 1``-th of its table;
     ``points`` sums its points; ``lots`` counts simulations that needed a drawing of
     lots; ``opponents[r, a, b]`` those in which ``a`` met ``b`` in round ``r``;
-    ``watched[w, o, team, stage]`` the simulations in which watched match ``w`` ended
-    ``o`` (home win, draw, away win) and the team reached the stage, ``outcomes[w, o]``
-    how often each result came up.
+    ``watched[w, o, team, target]`` the simulations in which watched match ``w`` ended
+    ``o`` (home win, draw, away win) and the team reached the target (a stage, or a
+    league's zone: ``Plan.targets``), ``outcomes[w, o]`` how often each result came up.
     """
 
     sims: int
@@ -252,16 +260,22 @@ def simulate_chunk(plan: Plan, task: tuple[int, int, int]) -> Counts:
         offset += round_.size
         if r == len(plan.format.rounds) - 1:
             reached[rows, winners, stages.index("winner")] = True
-    # 4. the counts, and each watched match's result against every stage
+    # 4. the counts, and each watched match's result against every stage and zone
     outcome = np.sign(home_goals[:, plan.watch] - away_goals[:, plan.watch]) if len(plan.watch) else None
-    watched = np.zeros((len(plan.watch), 3, n, len(stages)), np.int64)
+    targets = reached
+    if league is not None and league.zones:
+        in_zone = np.zeros((sims, n, len(league.zones)), np.bool_)
+        for z, zone in enumerate(league.zones):
+            in_zone[rows, pos_team[:, 0, zone.first - 1 : zone.last], z] = True
+        targets = np.concatenate([reached, in_zone], axis=2)
+    watched = np.zeros((len(plan.watch), 3, n, targets.shape[2]), np.int64)
     outcomes = np.zeros((len(plan.watch), 3), np.int64)
     for w in range(len(plan.watch)):
         assert outcome is not None
         for o, sign in enumerate((1, 0, -1)):
             mask = outcome[:, w] == sign
             outcomes[w, o] = int(mask.sum())
-            watched[w, o] = reached[mask].sum(0)
+            watched[w, o] = targets[mask].sum(0)
     return Counts(
         sims, reached.sum(0).astype(np.int64), positions, stats[:, :, 0].sum(0), int(drawn.sum()), opponents,
         watched, outcomes,
@@ -294,18 +308,21 @@ def _pairings(
     """Who meets whom in each tie of the round, in every simulation: two ``(sims, ties)`` arrays."""
     sims = len(pos_team)
     draw = round_.draw
-    if draw is not None and draw.open is not None:
-        teams = np.stack([_team(plan, s, pos_team, thirds, results, "") for s in draw.open], axis=1)
-        order = np.argsort(shuffle[:, : teams.shape[1]], axis=1)
-        teams = np.take_along_axis(teams, order, axis=1)
-        return teams[:, 0::2], teams[:, 1::2]
-    if draw is not None and draw.pots is not None:
-        first = np.stack([_team(plan, s, pos_team, thirds, results, "") for s in draw.pots[0]], axis=1)
-        second = np.stack([_team(plan, s, pos_team, thirds, results, "") for s in draw.pots[1]], axis=1)
-        groups = np.array([[ord(s.group or "?") for s in pot] for pot in draw.pots], np.int64)
+    if draw is not None:
+        pots = draw.pots or (draw.open[0::2], draw.open[1::2])  # type: ignore[index]
+        first = np.stack([_team(plan, s, pos_team, thirds, results, "") for s in pots[0]], axis=1)
+        second = np.stack([_team(plan, s, pos_team, thirds, results, "") for s in pots[1]], axis=1)
+        groups = np.array([[ord(s.group or "?") for s in pot] for pot in pots], np.int64)
         keep_apart = "association" in draw.avoid and len(plan.association) > 0
         association = plan.association if keep_apart else np.full(plan.n, -1, np.int64)
-        _draw_pots(first, second, groups, "group" in draw.avoid, association, seed)
+        if draw.open is not None:
+            _draw_open(first, second, groups, "group" in draw.avoid, association, seed)
+        else:
+            _draw_pots(first, second, groups, "group" in draw.avoid, association, seed)
+        if (first < 0).any():
+            apart = " and ".join(a if a == "group" else "country" for a in draw.avoid)
+            raise FormatError(f"{plan.format.name}: the {round_.stage} draw cannot keep teams of one {apart} apart "
+                              "in some simulations; no pairing is allowed")  # fmt: skip
         return first, second
     home = np.empty((sims, round_.size), np.int64)
     away = np.empty((sims, round_.size), np.int64)
@@ -434,6 +451,14 @@ def _rank_thirds(
 
 
 @numba.njit(cache=True)
+def _allowed(a: int, b: int, group_a: int, group_b: int, avoid_group: bool, association: Ints) -> bool:
+    """Whether a draw may pair ``a`` with ``b``: not one group (with ``avoid_group``), not one known country."""
+    if avoid_group and group_a == group_b:
+        return False
+    return not (association[a] >= 0 and association[a] == association[b])
+
+
+@numba.njit(cache=True)
 def _draw_pots(first: Ints, second: Ints, groups: Ints, avoid_group: bool, association: Ints, seed: int) -> None:
     """Pair each team of the first pot with one of the second, uniformly among the pairings allowed.
 
@@ -441,29 +466,63 @@ def _draw_pots(first: Ints, second: Ints, groups: Ints, avoid_group: bool, assoc
     (where ``association`` knows both). Random orders of the second pot are drawn until one
     is allowed (rejection sampling gives every allowed pairing the same chance); ``second``
     is reordered in place. UEFA's own draw is sequential, with a computer checking that
-    each pick leaves a way to finish, which is close to but not exactly uniform.
+    each pick leaves a way to finish, which is close to but not exactly uniform. A
+    simulation where no order is found is marked by ``first[s, 0] = -1``.
     """
     np.random.seed(seed)
     k = first.shape[1]
     perm = np.arange(k)
     row = np.empty(k, np.int64)
     for s in range(first.shape[0]):
-        for _attempt in range(100_000):
+        ok = False
+        for _attempt in range(ATTEMPTS):
             np.random.shuffle(perm)
             ok = True
             for i in range(k):
-                a, b = first[s, i], second[s, perm[i]]
-                if avoid_group and groups[0, i] == groups[1, perm[i]]:
+                if not _allowed(first[s, i], second[s, perm[i]], groups[0, i], groups[1, perm[i]], avoid_group,
+                                association):  # fmt: skip
                     ok = False
                     break
-                if association[a] >= 0 and association[a] == association[b]:
+            if ok:
+                break
+        if not ok:
+            first[s, 0] = -1
+        for i in range(k):
+            row[i] = second[s, perm[i]]
+        second[s, :] = row
+
+
+@numba.njit(cache=True)
+def _draw_open(first: Ints, second: Ints, groups: Ints, avoid_group: bool, association: Ints, seed: int) -> None:
+    """An open draw: the ``2k`` teams (``first`` then ``second``) paired at random, uniformly among the allowed.
+
+    Random orders of all the teams are drawn, each taken as the pairs (1st v 2nd, 3rd v
+    4th, ...), until every pair is allowed; the pairs are written back, the first named
+    at home. Unmarked failures as in :func:`_draw_pots`.
+    """
+    np.random.seed(seed)
+    k = first.shape[1]
+    perm = np.arange(2 * k)
+    team = np.empty(2 * k, np.int64)
+    group = np.empty(2 * k, np.int64)
+    for s in range(first.shape[0]):
+        team[:k], team[k:] = first[s], second[s]
+        group[:k], group[k:] = groups[0], groups[1]
+        ok = False
+        for _attempt in range(ATTEMPTS):
+            np.random.shuffle(perm)
+            ok = True
+            for i in range(k):
+                x, y = perm[2 * i], perm[2 * i + 1]
+                if not _allowed(team[x], team[y], group[x], group[y], avoid_group, association):
                     ok = False
                     break
             if ok:
                 break
         for i in range(k):
-            row[i] = second[s, perm[i]]
-        second[s, :] = row
+            first[s, i], second[s, i] = team[perm[2 * i]], team[perm[2 * i + 1]]
+        if not ok:
+            first[s, 0] = -1
 
 
 def simulate(

@@ -33,7 +33,7 @@ def briefing_sections(brief: Briefing) -> list[Section]:
     for s in brief.sides:
         out.extend(_side_sections(brief, s))
     out.append(_history(brief))
-    threats = [s.threat for s in brief.sides]
+    threats = [s.threat for s in brief.sides if s.threat.national]  # the store has scorers for national teams only
     for threat in threats:
         rows = tuple(
             (c.name, str(c.goals), str(c.penalties), c.last.isoformat()) for c in threat.scorers
@@ -59,6 +59,7 @@ def briefing_sections(brief: Briefing) -> list[Section]:
                 f"Rules: {p['rules_text']} ({p['rules']}; {p['rules_source']}).",
                 f"Extra time: {p['extra_time']}.",
                 f"Shootouts: {p['shootout']}.",
+                *(() if threats else ("Scorers: the store records goalscorers for national teams only.",)),
                 f"Same numbers from the command line: {p['command']}",
             ),
             notes=(f"remontada {p['version']}; an exact computation, not a simulation.",),

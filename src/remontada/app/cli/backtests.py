@@ -12,11 +12,13 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from remontada.app.cli.common import (
+    CsvOption,
     DbOption,
     JsonOption,
     app,
     check_output,
     check_output_dir,
+    choose,
     emit_json,
     err,
     open_db,
@@ -29,6 +31,7 @@ from remontada.models import DEFAULT_MODEL
 
 if TYPE_CHECKING:
     from remontada.data.ingest import ImportReport
+    from remontada.data.store import Store
     from remontada.evaluation.backtest import Backtest, BacktestInputs
 
 SchedulerOption = Annotated[
@@ -58,6 +61,13 @@ def _seasons(text: str | None) -> tuple[str, ...] | None:
     return tuple(t.strip() for t in text.split(",") if t.strip())
 
 
+def _competitions(store: Store, given: list[str] | None) -> tuple[str, ...] | None:
+    """The competitions' slugs for names or slugs (``Premier League``, ``eng-1``); an unknown one lists the closest."""
+    from remontada.data.queries import find_competition
+
+    return tuple(find_competition(store, text) for text in given) if given else None
+
+
 def _run_backtest(inputs: BacktestInputs, scheduler: str | None, workers: int | None) -> Backtest:
     """Walk forward with a progress bar; no store is open meanwhile (other commands can use it)."""
     from remontada.evaluation import parallel
@@ -85,7 +95,9 @@ def backtest(
         list[str] | None,
         typer.Option("--model", help="A model, with settings if wanted: 'dixon-coles:half_life_days=180'. Repeat."),
     ] = None,
-    competition: Annotated[list[str] | None, typer.Option("--competition", help="Competition slug. Repeat.")] = None,
+    competition: Annotated[
+        list[str] | None, typer.Option("--competition", help="Competition slug or name (see data status). Repeat.")
+    ] = None,
     seasons: Annotated[str | None, typer.Option("--seasons", help="'2015-16..2024-25' or a comma list.")] = None,
     refit: Annotated[str, typer.Option("--refit", help="daily, weekly or monthly.")] = "weekly",
     odds: Annotated[str, typer.Option("--odds", help="The market's prices: closing, opening or none.")] = "closing",
@@ -93,7 +105,10 @@ def backtest(
         str, typer.Option("--method", help="Overround removal: multiplicative, additive, power, shin, odds_ratio.")
     ] = "multiplicative",
     value_bets: Annotated[
-        float | None, typer.Option("--value-bets", help="Also backtest betting when the edge exceeds this (e.g. 0.05).")
+        float | None,
+        typer.Option(
+            "--value-bets", help="Also backtest betting when the edge exceeds this (e.g. 0.05: 5%), in units of stake."
+        ),
     ] = None,
     stake: Annotated[str, typer.Option("--stake", help="flat or kelly (a quarter Kelly).")] = "flat",
     out_path: Annotated[Path | None, typer.Option("--out", help="Write the predictions (.parquet or .csv).")] = None,
@@ -107,19 +122,26 @@ def backtest(
     workers: WorkersOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
+    csv_out: Annotated[bool, typer.Option("--csv", help="Print the metrics table as CSV.")] = False,
 ) -> None:
-    """Walk-forward backtest of models, against the market's de-vigged prices on the same matches."""
+    """Walk-forward backtest of models, against the market's de-vigged prices on the same matches.
+
+    Example: remontada backtest --competition bel-1 --seasons 2021-22..2023-24 --refit monthly
+
+    Example: remontada backtest --data E0.csv --odds closing --method shin
+    """
     from remontada.evaluation.backtest import MARKET, BacktestSpec, load_backtest, parse_candidate, save_predictions
 
     candidates = tuple(parse_candidate(m) for m in model or [DEFAULT_MODEL])
+    choose(stake, "--stake", ("flat", "kelly"))
     check_output(out_path, "--out")
     check_output_dir(png_dir, "--png-dir")
     with _backtest_store(db, data) as (path, match_ids, reports):
-        spec = BacktestSpec(
-            candidates, tuple(competition) if competition else None, _seasons(seasons), match_ids, refit,
-            odds=None if odds == "none" else odds, method=method,
-        )  # fmt: skip
         with open_db(path) as store:
+            spec = BacktestSpec(
+                candidates, _competitions(store, competition), _seasons(seasons), match_ids, refit,
+                odds=None if odds == "none" else odds, method=method,
+            )  # fmt: skip
             inputs = load_backtest(store, spec)
         result = _run_backtest(inputs, scheduler, workers)
         if save:
@@ -144,7 +166,7 @@ def backtest(
     if as_json:
         emit_json(summary)
         return
-    _print_backtest(result, summary)
+    _print_backtest(result, summary, stake, csv_out)
 
 
 @contextmanager
@@ -179,9 +201,14 @@ def _backtest_store(
         yield path, tuple(sorted(ids)), reports
 
 
-def _print_backtest(result: Backtest, summary: dict[str, Any]) -> None:
+def _print_backtest(result: Backtest, summary: dict[str, Any], stake: str, csv_out: bool) -> None:
     from remontada.evaluation.backtest import MARKET
 
+    table = result.metrics()
+    columns = ["model", "n", "rps", "log_loss", "brier", "accuracy", "ece"]
+    if csv_out:
+        print_table(table[columns], "on the same matches", csv_out=True)
+        return
     spec = result.spec
     scope = "the file's matches" if spec.match_ids is not None else (", ".join(spec.competitions or ["all"]))
     out.print(
@@ -189,10 +216,9 @@ def _print_backtest(result: Backtest, summary: dict[str, Any]) -> None:
         f"{' ' + spec.seasons[0] + '..' + spec.seasons[-1] if spec.seasons else ''}, refitted {spec.refit}, "
         f"{summary['n']} matches every forecaster has ({result.seconds:.0f} s)"
     )
-    table = result.metrics()
     shown = table.assign(**{c: table[c].map("{:.4f}".format) for c in ("rps", "log_loss", "brier", "ece")})
     shown["accuracy"] = table["accuracy"].map("{:.1%}".format)
-    print_table(shown[["model", "n", "rps", "log_loss", "brier", "accuracy", "ece"]], "on the same matches")
+    print_table(shown[columns], "on the same matches")
     if MARKET in result.models:
         label = "market (" + (spec.odds or "") + f", overround removed: {spec.method})"
         for metric in ("rps", "log_loss"):
@@ -217,9 +243,10 @@ def _print_backtest(result: Backtest, summary: dict[str, Any]) -> None:
         )
     bets = summary.get("value_bets")
     if bets:
+        unit = "units (one unit a bet)" if stake == "flat" else "bankrolls (a quarter Kelly on a bankroll of 1)"
         out.print(
             f"  value bets (a backtest on past prices, ignoring limits and timing): {bets['bets']} bets, "
-            f"staked {bets['staked']:.1f}, profit {bets['profit']:+.1f}, ROI {bets['roi']:+.1%}"
+            f"staked {bets['staked']:.1f}, profit {bets['profit']:+.1f} {unit}, ROI {bets['roi']:+.1%}"
         )
 
 
@@ -229,7 +256,9 @@ def tune(
     param: Annotated[
         str, typer.Option("--param", help="A setting and its values: 'half_life_days=120,240,365,730'.")
     ] = "half_life_days=120,240,365,730",
-    competition: Annotated[list[str] | None, typer.Option("--competition", help="Competition slug. Repeat.")] = None,
+    competition: Annotated[
+        list[str] | None, typer.Option("--competition", help="Competition slug or name (see data status). Repeat.")
+    ] = None,
     seasons: Annotated[str | None, typer.Option("--seasons", help="'2019-20..2023-24' or a comma list.")] = None,
     refit: Annotated[str, typer.Option("--refit", help="daily, weekly or monthly.")] = "monthly",
     metric: Annotated[str, typer.Option("--metric", help="rps, log_loss or brier (lower is better).")] = "rps",
@@ -237,16 +266,21 @@ def tune(
     workers: WorkersOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
+    csv_out: CsvOption = False,
 ) -> None:
-    """Pick a model setting by walk-forward score: each value is a backtest, on the same matches."""
+    """Pick a model setting by walk-forward score: each value is a backtest, on the same matches.
+
+    Example: remontada tune --param half_life_days=180,365,730 --competition bel-1 --seasons 2021-22..2023-24
+    """
     from remontada.evaluation.backtest import BacktestSpec, load_backtest, parse_candidate
 
+    choose(metric, "--metric", ("rps", "log_loss", "brier"))
     name, sep, values = param.partition("=")
     if not sep or not values:
         raise typer.BadParameter(f"--param {param!r}: write NAME=V1,V2,...")
     candidates = tuple(parse_candidate(f"{model}:{name}={v}") for v in values.split(","))
     with open_db(db, read_only=True) as store:
-        spec = BacktestSpec(candidates, tuple(competition) if competition else None, _seasons(seasons), refit=refit,
+        spec = BacktestSpec(candidates, _competitions(store, competition), _seasons(seasons), refit=refit,
                             odds=None)  # fmt: skip
         inputs = load_backtest(store, spec)
     result = _run_backtest(inputs, scheduler, workers)
@@ -262,5 +296,8 @@ def tune(
         "" if m == best else f"{gaps[m]['difference']:+.4f} ({gaps[m]['lo']:+.4f} to {gaps[m]['hi']:+.4f})"
         for m in table["model"]
     ]
-    print_table(shown[["model", "n", metric, "worse than best (95% CI)"]], f"{model}: {name} by walk-forward {metric}")
+    title = f"{model}: {name} by walk-forward {metric}"
+    print_table(shown[["model", "n", metric, "worse than best (95% CI)"]], title, csv_out=csv_out)
+    if csv_out:
+        return
     out.print(f"best: [bold]{best}[/bold]")

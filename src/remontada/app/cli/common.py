@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import pandas as pd
 import typer
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
+from typer.core import TyperOption
 
+from remontada._version import __version__
+from remontada.app.cli.output import Grid, show
 from remontada.app.plain import plain
 from remontada.data.bundle import open_store
 from remontada.data.store import Store, check_store_path, default_path
@@ -23,13 +25,57 @@ from remontada.errors import DataError
 if TYPE_CHECKING:
     from remontada.knockout.forecast import TieForecast
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="Forecast football knockout ties.")
+
+def _flag_type(self: TyperOption, ctx: Any) -> str | None:
+    """What the help shows after an option's name: nothing for a flag (Typer would print ``<bool>``)."""
+    return None if self.is_flag and not self.count else _option_type(self, ctx)
+
+
+_option_type = TyperOption.display_type_rich
+TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
+
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Forecast football knockout ties: who goes through, before the tie, between the legs and minute by "
+    "minute.\n\nExample: remontada tie Liverpool Atalanta --date 2024-04-18",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 
 
 out = Console()
 
 
 err = Console(stderr=True)
+"""Notes, progress bars and reports of what a command wrote (``-q`` silences them; errors always show)."""
+
+VERBOSE = False
+"""Set by ``-v``: an unexpected error shows its traceback (as with ``REMONTADA_DEBUG=1``)."""
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        typer.echo(f"remontada {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def _everywhere(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("-v", "--verbose", help="More detail: the traceback of an unexpected error.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("-q", "--quiet", help="Results only: no notes or progress bars on stderr.")
+    ] = False,
+) -> None:
+    """The options every command takes before its name (``remontada -q tie ...``)."""
+    global VERBOSE
+    VERBOSE = verbose
+    err.quiet = quiet and not verbose
+    for console in (out, err):
+        console.soft_wrap = not console.is_terminal  # piped, a line stays one line (a terminal wraps at its width)
 
 
 DbOption = Annotated[
@@ -97,22 +143,26 @@ def emit_json(payload: Any) -> None:
     typer.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=plain))
 
 
-def print_table(frame: pd.DataFrame, title: str, limit: int | None = None) -> None:
-    """Print a data frame as a Rich table under ``title`` (its first ``limit`` rows)."""
-    table = Table(title=title, header_style="bold")
-    for col in frame.columns:
-        table.add_column(str(col), overflow="fold")
-    shown = frame if limit is None else frame.head(limit)
-    for row in shown.itertuples(index=False):
-        table.add_row(*["" if plain(v) is None else str(plain(v)) for v in row])
-    out.print(table)
-    if limit is not None and len(frame) > limit:
-        out.print(f"[dim]… {len(frame) - limit} more rows (use --limit or --json)[/dim]")
+CsvOption = Annotated[bool, typer.Option("--csv", help="Print the table as CSV (every row), for a spreadsheet.")]
+
+
+def print_table(frame: pd.DataFrame, title: str, limit: int | None = None, *, csv_out: bool = False) -> None:
+    """Print a data frame as a table under ``title`` (its first ``limit`` rows; every row as CSV)."""
+    show(out, Grid.of(frame, title, None if csv_out else limit), csv_out=csv_out)
+    if limit is not None and len(frame) > limit and not csv_out:
+        err.print(f"… {len(frame) - limit} more rows (use --limit, --csv or --json)", style="dim", markup=False)
 
 
 TieModelOption = Annotated[
     str, typer.Option("--model", help="Match model: elo (default, the best at ties) or dixon-coles.")
 ]
+
+
+def choose(value: str, option: str, choices: tuple[str, ...]) -> str:
+    """``value`` if it is one of ``choices``, else a bad parameter that lists them (before any work is done)."""
+    if value not in choices:
+        raise typer.BadParameter(f"{option} {value!r}: choose {', '.join(choices)}")
+    return value
 
 
 def parse_date(text: str | None) -> dt.date | None:
@@ -123,6 +173,26 @@ def parse_date(text: str | None) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
         raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)") from exc
+
+
+DateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="Forecast with data strictly before this day (default: the day after the store's last match).",
+        show_default=False,
+    ),
+]
+AsOfAlias = Annotated[str | None, typer.Option("--as-of", hidden=True, help="Old name of --date.")]
+BeforeAlias = Annotated[str | None, typer.Option("--before", hidden=True, help="Old name of --date.")]
+
+
+def one_date(date: str | None, alias: str | None, name: str = "--as-of") -> dt.date | None:
+    """The day of ``--date`` or of its old name (``--as-of``, ``--before``): one date flag on every command."""
+    if date is not None and alias is not None and date != alias:
+        raise typer.BadParameter(f"--date {date} and {name} {alias} disagree: give --date only")
+    return parse_date(date if date is not None else alias)
 
 
 RulesOption = Annotated[
@@ -162,6 +232,8 @@ def write_csv(frame: pd.DataFrame, out_path: str) -> None:
     else:
         write_atomic(Path(out_path), text)
     failed = int((frame["error"] != "").sum()) if "error" in frame.columns else 0
+    where = "stdout" if out_path == "-" else out_path
+    err.print(f"wrote {len(frame) - failed} forecasts ({len(frame)} rows) to {where}", style="dim", markup=False)
     if failed:
         err.print(f"{failed} of {len(frame)} rows could not be forecast: see their error column", markup=False)
     if failed and failed == len(frame):
@@ -180,8 +252,20 @@ def write_atomic(path: Path, text: str) -> None:
         partial.unlink(missing_ok=True)
 
 
+def tie_grid(f: TieForecast) -> Grid:
+    """Each side's chance of going through, in all and by route."""
+    p = f.probabilities
+    columns = ("", "through", "in 90 minutes", "extra time", "penalties") + (("replay",) if f.rules.replays else ())
+    table = Grid(columns, "chance of going through", right=frozenset(columns[1:]))
+    for name, side in ((f.team_a, "a"), (f.team_b, "b")):
+        routes = [getattr(p, f"{side}_{r}") for r in ("90", "extra_time", "penalties")]
+        routes += [getattr(p, f"{side}_replay")] if f.rules.replays else []
+        table.add(name, Text(f"{getattr(p, 'p_' + side):.1%}", style="bold"), *[f"{float(r):.1%}" for r in routes])
+    return table
+
+
 def print_tie(f: TieForecast) -> None:
-    """A ``YYYY-MM-DD`` option as a date (``None`` stays ``None``), or a clear error."""
+    """A tie's card: the chances by route, what the trailing side needs, precedents, the grid, what happened."""
     p = f.probabilities
     title = " ".join(x for x in (f.competition, f.season, f.round) if x)
     out.print(f"[bold]{f.team_a} v {f.team_b}[/bold]" + (f"  ({title})" if title else ""))
@@ -198,7 +282,8 @@ def print_tie(f: TieForecast) -> None:
             f"{f.rates[0]:.2f} - {f.rates[1]:.2f} in an ordinary match)[/dim]"
         )
     else:
-        out.print(f"  one match: expected goals {f.team_a} {f.rates[0]:.2f} - {f.rates[1]:.2f} {f.team_b}")
+        ground = " on neutral ground" * f.neutral
+        out.print(f"  one match{ground}: expected goals {f.team_a} {f.rates[0]:.2f} - {f.rates[1]:.2f} {f.team_b}")
     source = {"given": "as given", "competition": "the competition's on that date", "assumed": "ASSUMED"}
     out.print(f"  rules: {f.rules.describe()} [dim]({f.rules.name}, {source[f.rules_from]})[/dim]")
     if f.rules_from == "assumed":
@@ -207,14 +292,7 @@ def print_tie(f: TieForecast) -> None:
     print_warnings(f.warnings)
     if f.prior_only:
         out.print("  [yellow]a side has no matches before this date: its rating is the pool average (prior)[/yellow]")
-    table = Table(header_style="bold", title="chance of going through")
-    for col in ("", "through", "in 90 minutes", "extra time", "penalties") + (("replay",) if f.rules.replays else ()):
-        table.add_column(col, justify="right" if col else "left")
-    for name, side in ((f.team_a, "a"), (f.team_b, "b")):
-        routes = [getattr(p, f"{side}_{r}") for r in ("90", "extra_time", "penalties")]
-        routes += [getattr(p, f"{side}_replay")] if f.rules.replays else []
-        table.add_row(name, f"[bold]{getattr(p, 'p_' + side):.1%}[/bold]", *[f"{float(r):.1%}" for r in routes])
-    out.print(table)
+    show(out, tie_grid(f))
     extra = f"  extra time {float(p.p_extra_time):.1%}, penalties {float(p.p_penalties):.1%}"
     out.print(extra + (f", replay {float(p.p_replay):.1%}" if f.rules.replays else ""))
     needs = f.needs()
@@ -228,37 +306,38 @@ def print_tie(f: TieForecast) -> None:
         b = f.base_rate
         line = f"  precedents: {b.sentence(f.as_of)}"
         if b.rate is not None:
-            line += f"  [dim]remontada precedents --deficit {b.deficit} --lost-at {b.lost_at}[/dim]"
+            scope = f" --scope {b.scope}" if b.scope else ""
+            line += f"  [dim]remontada precedents --deficit {b.deficit} --lost-at {b.lost_at}{scope}[/dim]"
         out.print(line)
     cells = f.cells
     if cells is not None:
         size = 6
-        grid = Table(
-            title=f"second leg: {f.team_b}'s goals down, {f.team_a}'s across",
-            caption=f"[green]{f.team_a} through[/green], [red]{f.team_b} through[/red], [yellow]level[/yellow]",
-            header_style="bold",
+        grid = Grid(
+            ["", *map(str, range(size))],
+            f"second leg: {f.team_b}'s goals down, {f.team_a}'s across",
+            f"A: {f.team_a} through, B: {f.team_b} through, =: level on aggregate",
+            right=frozenset(map(str, range(size))),
         )
-        grid.add_column("")
-        for j in range(size):
-            grid.add_column(str(j), justify="right")
-        colour = {1: "green", -1: "red", 0: "yellow"}
+        mark = {1: ("A", "green"), -1: ("B", "red"), 0: ("=", "yellow")}  # a letter as well: no colour is needed
         for i in range(size):
-            grid.add_row(
-                str(i), *[f"[{colour[int(cells[i, j])]}]{f.leg2_grid.probs[i, j]:.1%}[/]" for j in range(size)]
-            )
-        out.print(grid)
+            marks = [mark[int(cells[i, j])] for j in range(size)]
+            grid.add(str(i), *[Text(f"{f.leg2_grid.probs[i, j]:.1%} {m}", style=c) for j, (m, c) in enumerate(marks)])
+        show(out, grid)
     out.print(f"  [dim]{f.extra_time.describe()}[/dim]")
     out.print(f"  [dim]{f.shootout.describe()}[/dim]")
     if f.actual is not None:
         leg2 = f.actual["leg2"]
         winner = {"a": f.team_a, "b": f.team_b}.get(f.actual["winner"] or "", "nobody recorded")
-        out.print(
-            f"  what happened: {f.team_b} {leg2['b']}-{leg2['a']} {f.team_a}; "
-            f"{winner} through ({f.actual['decided_by']})"
-        )
+        score = f.actual.get("score") or f"{f.team_b} {leg2['b']}-{leg2['a']} {f.team_a}"
+        out.print(f"  what happened: {score}; {winner} through ({f.actual['decided_by']})", markup=False)
 
 
-LiveDateOption = Annotated[str | None, typer.Option("--date", help="The match's date (data strictly before it).")]
-
-
-"""Set to 1 to see the traceback of an unexpected error instead of its one-line message."""
+LiveDateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="The match's date: data strictly before it (default: the day after the store's last match).",
+        show_default=False,
+    ),
+]

@@ -21,7 +21,10 @@ DEMO_SIMS = 100_000
 
 @app.command()
 def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """The story remontada was born from: Liverpool v Atalanta, Europa League 2023-24 quarter-final."""
+    """The story remontada was born from: Liverpool v Atalanta, Europa League 2023-24 quarter-final.
+
+    Example: remontada demo
+    """
     from remontada.knockout.forecast import TieForecaster
     from remontada.knockout.precedents import famous_comebacks
     from remontada.live.forecast import LiveForecaster
@@ -72,6 +75,6 @@ def demo(db: DbOption = None, as_json: JsonOption = False) -> None:
         f"if they went through, {won_through:.1%} (semi-final against {semi}; {DEMO_SIMS:,} simulations)."
     )
     out.print(
-        "[dim]  every team: remontada tournament --competition uefa-el --season 2023-24 --as-of 2024-04-18 "
+        "[dim]  every team: remontada tournament --competition uefa-el --season 2023-24 --date 2024-04-18 "
         '[--if "Liverpool beat Atalanta"][/dim]'
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
+from rich.text import Text
 
 from remontada.app.cli.common import (
     BatchOutOption,
@@ -28,6 +28,7 @@ from remontada.app.cli.common import (
     read_batch,
     write_csv,
 )
+from remontada.app.cli.output import Grid, show
 from remontada.models import DEFAULT_TIE_MODEL
 
 if TYPE_CHECKING:
@@ -77,8 +78,14 @@ def live(
     keep_going: KeepGoingOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
+    csv_out: Annotated[bool, typer.Option("--csv", help="Print the chances (or the what-ifs) as CSV.")] = False,
 ) -> None:
-    """The chances now, during a match or a tie: who goes through, the result, and what-ifs."""
+    """The chances now, during a match or a tie: who goes through, the result, and what-ifs.
+
+    Example: remontada live Liverpool Atalanta --date 2024-04-18 --at 67 --score "Atalanta 0-1 Liverpool"
+
+    Example: remontada live Liverpool Atalanta --date 2024-04-18 --what-if "Liverpool:+30%,+20%"
+    """
     from remontada.live.forecast import LiveForecaster, parse_what_if
     from remontada.models.inplay.kernels import results_kept_in
 
@@ -100,6 +107,12 @@ def live(
             scenarios = [forecaster.live(team_a, team_b, **asked, what_if=(parse_what_if(t),)) for t in what_if or []]
     if as_json:
         emit_json({"now": now.as_dict(), "what_if": [s.as_dict() for s in scenarios]})
+        return
+    if csv_out:
+        grid = _what_if_grid(now, scenarios) if scenarios else _chances_grid(now)
+        if grid is None:
+            raise typer.BadParameter("a match outside a tie has no table of chances: use --json")
+        show(out, grid, csv_out=True)
         return
     _print_live(now, scenarios)
 
@@ -125,20 +138,9 @@ def _print_live(f: LiveForecast, scenarios: list[LiveForecast]) -> None:
     print_warnings(f.warnings)
     if f.factors != (1.0, 1.0):
         out.print(f"  [dim]scoring rates from now: {f.home} x{f.factors[0]:.2f}, {f.away} x{f.factors[1]:.2f}[/dim]")
-    if f.probabilities is not None and t is not None:
-        p = f.probabilities
-        before = t.probabilities
-        table = Table(header_style="bold", title="chance of going through")
-        for col in ("", "now", "in 90 minutes", "extra time", "penalties", "at kick-off"):
-            table.add_column(col, justify="right" if col else "left")
-        sides = ((f.home, "a" if f.home_is_a else "b"), (f.away, "b" if f.home_is_a else "a"))
-        for name, side in sides:
-            table.add_row(
-                name, f"[bold]{float(getattr(p, 'p_' + side)):.1%}[/bold]",
-                *[f"{float(getattr(p, f'{side}_{r}')):.1%}" for r in ("90", "extra_time", "penalties")],
-                f"{float(getattr(before, 'p_' + side)):.1%}" if f.minute > 0 else "",
-            )  # fmt: skip
-        out.print(table)
+    chances = _chances_grid(f)
+    if chances is not None:
+        show(out, chances)
     result = "after extra time" if f.minute > 90 else "after 90 minutes"
     out.print(f"  this match {result}: {f.home} win {f.p_home:.1%}, draw {f.p_draw:.1%}, {f.away} win {f.p_away:.1%}")
     for side, name in (("home", f.home), ("away", f.away)):
@@ -152,26 +154,42 @@ def _print_live(f: LiveForecast, scenarios: list[LiveForecast]) -> None:
                 f"P(they concede{again}) {f.p_concedes(side):.1%}"
             )
     if scenarios:
-        out.print(_what_if_table(f, scenarios))
+        show(out, _what_if_grid(f, scenarios))
     out.print("  most likely final scores: " + ", ".join(f"{h}-{a} {p:.1%}" for h, a, p in f.final.top_scores(4)))
 
 
-def _what_if_table(f: LiveForecast, scenarios: list[LiveForecast]) -> Table:
+def _chances_grid(f: LiveForecast) -> Grid | None:
+    """Each side's chance of going through now, by route, and at kick-off (``None`` outside a tie)."""
+    t = f.tie
+    if f.probabilities is None or t is None:
+        return None
+    p, before = f.probabilities, t.probabilities
+    columns = ("", "now", "in 90 minutes", "extra time", "penalties", "at kick-off")
+    table = Grid(columns, "chance of going through", right=frozenset(columns[1:]))
+    sides = ((f.home, "a" if f.home_is_a else "b"), (f.away, "b" if f.home_is_a else "a"))
+    for name, side in sides:
+        table.add(
+            name, Text(f"{float(getattr(p, 'p_' + side)):.1%}", style="bold"),
+            *[f"{float(getattr(p, f'{side}_{r}')):.1%}" for r in ("90", "extra_time", "penalties")],
+            f"{float(getattr(before, 'p_' + side)):.1%}" if f.minute > 0 else "",
+        )  # fmt: skip
+    return table
+
+
+def _what_if_grid(f: LiveForecast, scenarios: list[LiveForecast]) -> Grid:
     """Each change of approach against the match as expected, for the side that changes."""
     what = "goes through" if f.tie is not None else "wins"
-    table = Table(header_style="bold", title="what if")
-    for col in ("approach", what, "scores", "concedes"):
-        table.add_column(col, justify="left" if col == "approach" else "right")
+    columns = ("approach", what, "scores", "concedes")
+    table = Grid(columns, "what if", right=frozenset(columns[1:]))
     for team in dict.fromkeys(s.what_if[0].team for s in scenarios):
         side = f.side(team)
         target = f.score[0 if side == "home" else 1] + (f.goals_to_level(side) or 1)
         rows = [(f"{team} as expected", f)] + [
             (s.what_if[0].describe(), s) for s in scenarios if s.what_if[0].team == team
         ]
-        goals = f"{target}+"
         for label, s in rows:
             reach, concede = s.p_scores(side, target), s.p_concedes(side)
-            table.add_row(label, f"{s.p_succeeds(side):.1%}", f"{goals} {reach:.1%}", f"{concede:.1%}")
+            table.add(label, f"{s.p_succeeds(side):.1%}", f"{target}+ {reach:.1%}", f"{concede:.1%}")
     return table
 
 
@@ -194,8 +212,12 @@ def replay(
     model: TieModelOption = DEFAULT_TIE_MODEL,
     db: DbOption = None,
     as_json: JsonOption = False,
+    csv_out: Annotated[bool, typer.Option("--csv", help="Print every minute's chance as CSV.")] = False,
 ) -> None:
-    """The chance minute by minute over a whole match, for its goals and red cards."""
+    """The chance minute by minute over a whole match, for its goals and red cards.
+
+    Example: remontada replay Liverpool Atalanta --goals "7:Liverpool" --png bergamo.png
+    """
     from remontada.live.forecast import LiveForecaster, parse_events, parse_what_if
 
     check_output(png, "--png")
@@ -212,6 +234,9 @@ def replay(
     if as_json:
         emit_json(curve.as_dict())
         return
+    if csv_out:
+        show(out, _curve_grid(curve, every_minute=True), csv_out=True)
+        return
     _print_curve(curve)
     if png is not None:
         out.print(f"  chart: {png}")
@@ -219,18 +244,24 @@ def replay(
 
 def _print_curve(c: Curve) -> None:
     kick_off = c.forecast
-    what = "goes through" if c.kind == "advance" else "wins"
     out.print(f"[bold]{c.home} v {c.away}[/bold], as of {kick_off.as_of} ({kick_off.model})")
+    print_warnings(kick_off.warnings)
     t = kick_off.tie
     if t is not None and t.leg1 is not None:
         out.print(f"  second leg; first leg {t.team_a} {t.leg1[0]}-{t.leg1[1]} {t.team_b}")
     for w in kick_off.what_if:
         out.print(f"  what if: {w.describe()}")
+    show(out, _curve_grid(c))
+
+
+def _curve_grid(c: Curve, *, every_minute: bool = False) -> Grid:
+    """The chance at each quarter hour and around each event (every minute with ``every_minute``)."""
+    what = "goes through" if c.kind == "advance" else "wins"
     events = {m for m, _ in c.goals + c.reds}
-    shown = sorted({int(m) for m in c.minutes if m % 15 == 0} | events | {int(m) - 1 for m in events if m > 0})
-    table = Table(header_style="bold", title=f"chance {c.home} {what}, minute by minute")
-    for col in ("minute", "score", "event", f"{c.home} {what}", "had it stayed 0-0"):
-        table.add_column(col, justify="left" if col in ("score", "event") else "right")
+    quarters = {int(m) for m in c.minutes if every_minute or m % 15 == 0}
+    shown = sorted(quarters | events | {int(m) - 1 for m in events if m > 0})
+    columns = ("minute", "score", "event", f"{c.home} {what}", "had it stayed 0-0")
+    table = Grid(columns, f"chance {c.home} {what}, minute by minute", right=frozenset({columns[0], *columns[3:]}))
     score = [0, 0]
     for minute in shown:
         for m, side in c.goals:
@@ -239,8 +270,8 @@ def _print_curve(c: Curve) -> None:
         happened = [f"goal {c.home if s == 'home' else c.away}" for m, s in c.goals if m == minute]
         happened += [f"red card {c.home if s == 'home' else c.away}" for m, s in c.reds if m == minute]
         stayed = c.stayed["home"]
-        table.add_row(
+        table.add(
             str(minute), f"{score[0]}-{score[1]}", ", ".join(happened), f"{c.values['home'][minute]:.1%}",
             f"{stayed[minute]:.1%}" if minute < len(stayed) else "",
         )  # fmt: skip
-    out.print(table)
+    return table

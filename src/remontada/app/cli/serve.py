@@ -7,8 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from remontada.app.cli.common import (
     CompetitionRulesOption,
@@ -26,6 +24,7 @@ from remontada.app.cli.common import (
     out,
     parse_date,
 )
+from remontada.app.cli.output import Grid, show
 from remontada.data.store import check_store_path, default_path
 from remontada.errors import DataError
 from remontada.models import DEFAULT_TIE_MODEL
@@ -49,7 +48,10 @@ def brief(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The pre-match briefing: the comeback's chance, the result needed, precedents, early goals, what-ifs."""
+    """The pre-match briefing: the comeback's chance, the result needed, precedents, early goals, what-ifs.
+
+    Example: remontada brief Liverpool Atalanta --date 2024-04-18 --html bergamo.html
+    """
     from remontada.app.briefing import build_briefing
     from remontada.live.forecast import LiveForecaster
 
@@ -80,12 +82,11 @@ def _print_briefing(b: Briefing) -> None:
         for line in section.lines:
             out.print(f"  {line}", markup=False, highlight=False)
         if section.rows:
-            table = Table(header_style="bold")
-            for i, col in enumerate(section.columns):
-                table.add_column(col, justify="left" if i == 0 or not section.rows[0][i][:1].isdigit() else "right")
+            right = [col for i, col in enumerate(section.columns) if i and section.rows[0][i][:1].isdigit()]
+            table = Grid(section.columns, right=frozenset(right))
             for row in section.rows:
-                table.add_row(*(Text(cell) for cell in row))
-            out.print(table)
+                table.add(*row)
+            show(out, table)
         for note in section.notes:
             out.print(f"  {note}", style="dim", markup=False, highlight=False)
 
@@ -108,7 +109,10 @@ def serve(
         int, typer.Option(min=1, max=64, help="Worker processes: distinct forecasts are worked out on every core.")
     ] = 1,
 ) -> None:
-    """Run the web app (pages, and the JSON API documented at /docs) with uvicorn."""
+    """Run the web app (pages, and the JSON API documented at /docs) with uvicorn.
+
+    Example: remontada serve --port 8080
+    """
     import uvicorn  # the web stack loads only for this command
 
     from remontada.app.web import create_app

@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from rich.text import Text
 
 from remontada.app.cli.common import (
+    AsOfAlias,
+    CsvOption,
     DbOption,
     JsonOption,
     TieModelOption,
@@ -20,22 +21,20 @@ from remontada.app.cli.common import (
     check_output,
     emit_json,
     err,
+    one_date,
     open_db,
     out,
-    parse_date,
     print_warnings,
     read_batch,
     write_atomic,
 )
+from remontada.app.cli.output import Grid, show
 from remontada.models import DEFAULT_TIE_MODEL
 
 if TYPE_CHECKING:
     from remontada.tournaments.results import TournamentForecast
 
-tournament_app = typer.Typer(
-    no_args_is_help=False,
-    help="Every team's chance of every stage of a whole competition (groups, league, bracket).",
-)
+tournament_app = typer.Typer(no_args_is_help=False)  # its help is the callback's docstring, examples and all
 app.add_typer(tournament_app, name="tournament")
 
 PROGRESS_FROM = 50_000
@@ -54,7 +53,9 @@ def tournament(
     fixtures: Annotated[
         Path | None,
         typer.Option(
-            "--fixtures", help="CSV: date,home,away[,group][,neutral][,home_goals,away_goals].", show_default=False
+            "--fixtures",
+            help="CSV: date,home,away[,group][,neutral][,home_goals,away_goals][,minute].",
+            show_default=False,
         ),
     ] = None,
     competition: Annotated[
@@ -63,9 +64,16 @@ def tournament(
     season: Annotated[
         str | None, typer.Option("--season", help="With --competition: the season, e.g. 2023-24.")
     ] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Forecast with matches strictly before this date (YYYY-MM-DD).")
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="Forecast with matches strictly before this day (default: the first match still to play).",
+            show_default=False,
+        ),
     ] = None,
+    as_of: AsOfAlias = None,
     sims: Annotated[int, typer.Option("--sims", min=1, max=10_000_000, help="Simulations.")] = 100_000,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed: the same seed, the same answer.")] = 0,
     condition: Annotated[
@@ -84,30 +92,33 @@ def tournament(
     ] = None,
     db: DbOption = None,
     json_: JsonOption = False,
+    csv_out: Annotated[bool, typer.Option("--csv", help="Print the stage table as CSV (as --out writes it).")] = False,
 ) -> None:
-    """Simulate what is left of a competition: each team's chance of each stage, with its Monte Carlo error.
+    """Every team's chance of every stage of a competition (groups, league, bracket), with its Monte Carlo error.
 
     Give a format and a fixtures file (played rows have goals; the rest are simulated), or
-    a competition and season from the store. Examples:
+    a competition and season from the store (a league, a group stage whose groups the store
+    knows, a past World Cup or EURO, or a club cup's knockout rounds; --format names the
+    format when the store cannot tell).
 
-      remontada tournament --competition uefa-el --season 2023-24 --as-of 2024-04-18
+    Example: remontada tournament --competition uefa-el --season 2023-24 --date 2024-04-18
 
-      remontada tournament --competition uefa-el --season 2023-24 --as-of 2024-04-18 --if "Liverpool beat Atalanta"
+    Example: remontada tournament --competition uefa-el --season 2023-24 --if "Liverpool beat Atalanta"
 
-      remontada tournament --format euro-24 --fixtures euro.csv --as-of 2024-06-14
+    Example: remontada tournament --competition "FIFA World Cup" --season 2022 --date 2022-12-03
+
+    Example: remontada tournament --format euro-24 --fixtures euro.csv --date 2024-06-14
     """
     if ctx.invoked_subcommand is not None:
         return
-    from_file = format_ is not None or fixtures is not None
-    from_store = competition is not None or season is not None
-    if from_file == from_store or (from_file and (format_ is None or fixtures is None)):
+    if (fixtures is None) == (competition is None and season is None) or (fixtures is not None and format_ is None):
         raise typer.BadParameter(
             "give --format and --fixtures, or --competition and --season (see 'remontada tournament --help')"
         )
-    if from_store and (competition is None or season is None):
+    if fixtures is None and (competition is None or season is None):
         raise typer.BadParameter("--competition needs --season, e.g. --season 2023-24")
     check_output(out_path, "--out")
-    day = parse_date(as_of)
+    day = one_date(date, as_of)
     from remontada.tournaments.forecast import TournamentForecaster
     from remontada.tournaments.formats import load_format
 
@@ -115,7 +126,10 @@ def tournament(
     rows = read_batch(fixtures) if fixtures is not None else None
     store = open_db(db, read_only=True)
     forecaster = TournamentForecaster(store, model)
-    with _progress(sims, json_) as on_done:
+    from remontada.models.inplay.kernels import results_kept_in
+
+    # asked again, the in-play chains behind each pair's chance of going through are read back
+    with _progress(sims, json_ or csv_out) as on_done, results_kept_in(forecaster.forecaster.cache):
         if rows is not None and chosen is not None:
             result = forecaster.forecast(
                 chosen, rows, as_of=day, sims=sims, seed=seed, conditions=condition or (),
@@ -124,7 +138,7 @@ def tournament(
         else:
             assert competition is not None and season is not None
             result = forecaster.competition(
-                competition, season, as_of=day, sims=sims, seed=seed, conditions=condition or (),
+                competition, season, fmt=chosen, as_of=day, sims=sims, seed=seed, conditions=condition or (),
                 scheduler=scheduler or "inline", on_done=on_done,
             )  # fmt: skip
     if out_path is not None:
@@ -132,12 +146,18 @@ def tournament(
     if json_:
         emit_json(result.as_dict())
         return
+    if csv_out:
+        typer.echo(result.table().to_csv(index=False, float_format="%.6f"), nl=False)
+        return
     _print(result)
 
 
 @tournament_app.command("formats")
-def formats(json_: JsonOption = False) -> None:
-    """The built-in competition formats: their teams, stages and sources."""
+def formats(json_: JsonOption = False, csv_out: CsvOption = False) -> None:
+    """The built-in competition formats: their teams, stages and sources.
+
+    Example: remontada tournament formats
+    """
     from remontada.tournaments.formats import builtin_formats
 
     known = builtin_formats()
@@ -145,12 +165,10 @@ def formats(json_: JsonOption = False) -> None:
         emit_json([{"name": f.name, "title": f.title, "teams": f.teams, "stages": list(f.stages), "source": f.source}
                    for f in known.values()])  # fmt: skip
         return
-    table = Table(title="Built-in formats (--format NAME, or a .toml file of your own)", header_style="bold")
-    for col in ("name", "teams", "stages", "title"):
-        table.add_column(col, overflow="fold")
+    table = Grid(("name", "teams", "stages", "title"), "Built-in formats (--format NAME, or a .toml file of your own)")
     for f in known.values():
-        table.add_row(f.name, str(f.teams or ""), ", ".join(f.stages), f.title)
-    out.print(table)
+        table.add(f.name, str(f.teams or ""), ", ".join(f.stages), f.title)
+    show(out, table, csv_out=csv_out)
 
 
 @contextmanager
@@ -168,12 +186,10 @@ def _progress(sims: int, quiet: bool) -> Iterator[Callable[[int, int], None] | N
 def _print(f: TournamentForecast) -> None:
     """The stage table, the likeliest opponents of the favourites, and the matches that matter most."""
     title = f"{f.title} — as of {f.as_of} ({f.sims:,} simulations, seed {f.seed}, model {f.model})"
-    table = Table(title=title, header_style="bold")
-    table.add_column("team")
     frame = f.table()
     columns = list(f.stages) + (["expected_points"] + [z[0] for z in f.zones] if f.league else [])
-    for col in columns:
-        table.add_column(col.replace("_", " "), justify="right")
+    names = [col.replace("_", " ") for col in columns]
+    table = Grid(["team", *names], title, right=frozenset(names))
     worst = 0.0
     for _, row in frame.iterrows():
         cells = []
@@ -184,8 +200,8 @@ def _print(f: TournamentForecast) -> None:
             else:
                 cells.append(_percent(value))
                 worst = max(worst, float(row.get(f"{col}_se", 0.0)))
-        table.add_row(str(row["team"]), *cells)
-    out.print(table)
+        table.add(str(row["team"]), *cells)
+    show(out, table)
     out.print(Text(f"  Monte Carlo error: at most ±{100 * 1.96 * worst:.2f} points (95%)", style="dim"))
     for text in f.conditions:
         out.print(Text(f"  if {text}", style="bold"))
@@ -193,8 +209,8 @@ def _print(f: TournamentForecast) -> None:
         for team in frame["team"].head(3):
             met = f.opponents(str(team))
             if met:
-                names = ", ".join(f"{name} {_percent(p)}" for name, p in met[:4])
-                out.print(Text(f"  if {team} go through, next: {names}"))
+                likeliest = ", ".join(f"{name} {_percent(p)}" for name, p in met[:4])
+                out.print(Text(f"  if {team} go through, next: {likeliest}"))
     mattering = [m for m in f.importance if m.swing > 0]  # a result that moves no one's chance is left out
     if mattering:
         out.print(Text("  matches that matter most:", style="bold"))

@@ -19,6 +19,7 @@ from remontada.app.plain import plain, records
 from remontada.app.web.deps import Day, Engines, EnginesDep
 from remontada.data.queries import find_competition, find_team, matches, two_legged_ties
 from remontada.errors import DataError
+from remontada.evaluation.backtest import market_forecasts
 from remontada.live.forecast import parse_events, parse_what_if
 from remontada.models.elo import EloModel
 from remontada.tournaments.forecast import parse_condition
@@ -31,9 +32,11 @@ __all__ = [
     "competition_forecast",
     "curve_forecast",
     "live_forecast",
+    "match_forecast",
     "round_forecasts",
     "router",
     "team_history",
+    "team_names",
     "tie_forecast",
 ]
 
@@ -218,13 +221,13 @@ def _competition_id(engines: Engines, text: str) -> str:
 
 
 def _condition(compute: Callable[[], T]) -> T:
-    """``compute()``, its errors about a condition naming the query's parameter (``if``, not the CLI's ``--if``)."""
+    """``compute()``, its errors about a condition naming the query's parameter, ``if``."""
     try:
         return compute()
     except DataError as exc:
         message = str(exc)
-        if message.startswith("--if "):
-            raise DataError("if: " + message.removeprefix("--if ")) from None
+        if message.startswith("condition "):
+            raise DataError("if: " + message.removeprefix("condition ")) from None
         raise
 
 
@@ -268,6 +271,104 @@ def _team(engines: Engines, name: str, date: dt.date | None, results: int) -> di
         "results": records(recent[columns]),
         "upcoming": _upcoming(ties, day),
     }
+
+
+async def match_forecast(
+    engines: Engines,
+    home: str,
+    away: str,
+    *,
+    date: dt.date | None = None,
+    neutral: bool = False,
+    european: bool = False,
+) -> dict[str, Any]:
+    """:meth:`Forecaster.match` as a dict, with its score grid, and the market's view where the store has prices.
+
+    ``market`` is the bookmakers' closing 1X2 prices for the stored match between
+    these sides on ``date``, with the margin taken out (multiplicative: each price's
+    inverse divided by their sum, :func:`remontada.evaluation.margins.implied_probabilities`),
+    or ``None`` when the store has no such match or no prices for it. ``actual`` is
+    that match's result, if played.
+    """
+    key = ("match", home, away, date, neutral, european)
+    return await engines.answer(key, lambda: _match(engines, home, away, date, neutral, european))
+
+
+GRID_SHOWN = 6
+"""Goals a side shown in a match's score grid (0..5; the rest is the grid's ``tail``)."""
+
+
+def _match(
+    engines: Engines, home: str, away: str, date: dt.date | None, neutral: bool, european: bool
+) -> dict[str, Any]:
+    """:func:`match_forecast`, worked out: a match the store has on that day is forecast as it was played.
+
+    Its neutral ground and its competition's kind (a European cup's home advantage is
+    larger) come from the store, whatever the request said.
+    """
+    forecaster = engines.ties.forecaster
+    home_id, away_id = forecaster.pair(home, away)
+    day = date or forecaster.latest_date()
+    found = engines.store.df(
+        """SELECT m.match_id, m.home_goals, m.away_goals, m.neutral, c.kind, c.name AS competition, m.season
+           FROM matches m JOIN competitions c USING (competition_id)
+           WHERE m.home_id = ? AND m.away_id = ? AND m.date = ?""",
+        [home_id, away_id, day],
+    )
+    if not found.empty:
+        neutral, european = bool(found["neutral"].iloc[0]), found["kind"].iloc[0] == "continental"
+    forecast = forecaster.match(home, away, neutral=neutral, continental=european, as_of=day)
+    answer = forecast.as_dict() | {"european": european}
+    probs = forecast.grid.probs[:GRID_SHOWN, :GRID_SHOWN]
+    answer["grid"] = [[float(p) for p in row] for row in probs]
+    answer["actual"] = None
+    answer["market"] = None
+    if not found.empty:
+        row = found.iloc[0]
+        answer["actual"] = {
+            "home_goals": int(row["home_goals"]), "away_goals": int(row["away_goals"]),
+            "competition": str(row["competition"]), "season": str(row["season"]),
+        }  # fmt: skip
+        market, used, _ = market_forecasts(engines.store, found[["match_id"]])
+        if not market.empty:
+            answer["market"] = {
+                "p_home": float(market["p_home"].iloc[0]),
+                "p_draw": float(market["p_draw"].iloc[0]),
+                "p_away": float(market["p_away"].iloc[0]),
+                "bookmaker": str(used["bookmaker"].iloc[0]),
+                "prices": [float(used[k].iloc[0]) for k in ("home", "draw", "away")],
+                "timing": "closing",
+                "method": "multiplicative",
+            }
+    return answer
+
+
+TEAMS_SHOWN = 12
+"""Names a team search answers with, at most."""
+
+
+async def team_names(engines: Engines, text: str) -> list[str]:
+    """Up to :data:`TEAMS_SHOWN` team names containing ``text`` (any case).
+
+    Names starting with it come first, then the teams with the most matches in the store.
+    """
+    key = text.strip().casefold()
+    return await engines.answer(("teams", key), lambda: _team_names(engines, key))
+
+
+def _team_names(engines: Engines, key: str) -> list[str]:
+    rows = engines.store.df(
+        """WITH played AS (
+               SELECT team_id, count(*) AS n FROM (
+                   SELECT home_id AS team_id FROM matches UNION ALL SELECT away_id FROM matches)
+               GROUP BY team_id)
+           SELECT t.name FROM teams t JOIN played USING (team_id)
+           WHERE strpos(lower(t.name), ?) > 0
+           ORDER BY starts_with(lower(t.name), ?) DESC, played.n DESC, t.name
+           LIMIT ?""",
+        [key, key, TEAMS_SHOWN],
+    )
+    return [str(n) for n in rows["name"]]
 
 
 UPCOMING_DAYS = 90
@@ -362,6 +463,32 @@ async def get_team(
 ) -> dict[str, Any]:
     """Ratings after each match (``history.dates``, ``history.ratings``; Elo) and the latest results."""
     return await team_history(engines, name, date=date, results=results)
+
+
+@router.get("/match", summary="One match: 1X2, expected goals and the score grid")
+async def get_match(
+    engines: EnginesDep,
+    home: Annotated[str, Query(description="Home team (any spelling the store knows).", **NAME)],
+    away: Annotated[str, Query(description="Away team.", **NAME)],
+    date: Day = None,
+    neutral: Neutral = False,
+    european: Annotated[bool, Query(description="A European-cup match (home advantage is larger there).")] = False,
+) -> dict[str, Any]:
+    """``MatchForecast.as_dict()`` with ``grid[home_goals][away_goals]`` (0-5 each).
+
+    ``actual`` is the stored match's result and ``market`` its de-vigged closing chances, where the store has them
+    (else ``null``).
+    """
+    return await match_forecast(engines, home, away, date=date, neutral=neutral, european=european)
+
+
+@router.get("/teams", summary="Team names containing some text (for autocomplete)")
+async def get_teams(
+    engines: EnginesDep,
+    q: Annotated[str, Query(min_length=2, max_length=100, description="Part of a team's name (any case).")],
+) -> list[str]:
+    """Up to 12 names: those starting with ``q`` first, then the teams with the most matches."""
+    return await team_names(engines, q)
 
 
 @router.get("/competition", summary="A whole competition: each team's chance of each stage")

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from remontada._version import __version__
-from remontada.app.web import api, pages
+from remontada.app.web import api, match_pages, pages
 from remontada.app.web.deps import (
     ANSWER_WAIT,
     DATE_HORIZON,
@@ -163,6 +163,7 @@ def create_app(
 
     app.include_router(api.router, responses=ERROR_RESPONSES)
     app.include_router(pages.router)
+    app.include_router(match_pages.router)
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     def docs(request: Request) -> HTMLResponse:

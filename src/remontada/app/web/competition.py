@@ -101,7 +101,7 @@ def competition_view(forecast: TournamentForecast, query: dict[str, Any], name: 
                 "away": m.away,
                 "stage": label(m.stage),
                 "swing": percent(m.swing),
-                "p_result": [percent(p) for p in m.p_result],
+                "p_result": [float(p) for p in m.p_result],
             }
             for m in forecast.importance
         ],

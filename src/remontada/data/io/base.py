@@ -261,8 +261,9 @@ ODDS = Table(
         Column("price", "float", True, lambda s: (s > 1.0) & (s < 10_000), "a decimal price above 1.0"),
     ),
 )
-"""Bookmaker prices, one row per match line and column, tied to the match on the same
-line of the same file. ``point`` is the goal line (over/under) or the home handicap."""
+"""Bookmaker prices, one row per match line and column, tied to the match (or the
+fixture, a match not played yet) on the same line of the same file. ``point`` is the
+goal line (over/under) or the home handicap."""
 
 ALIASES = Table(
     "aliases",
@@ -329,7 +330,8 @@ class Importer(ABC):
         """Read ``path`` and validate every canonical table against its schema.
 
         Rows that fail validation move to ``rejects`` with their reasons; a match
-        that is rejected takes its odds rows with it (they would have no match).
+        that is rejected takes its odds rows with it (they would have no match); a
+        fixture's prices (a line without a score) stay with the fixture.
         """
         parsed = self._parse(path)
         rejected: list[pd.DataFrame] = [parsed.rejects]
@@ -338,7 +340,7 @@ class Importer(ABC):
             setattr(parsed, attr, good)
             if len(bad):
                 rejected.append(bad)
-        kept_lines = set(parsed.matches["line"].tolist())
+        kept_lines = set(parsed.matches["line"].tolist()) | set(parsed.fixtures["line"].tolist())
         if len(parsed.odds):
             parsed.odds = parsed.odds[parsed.odds["line"].isin(kept_lines)].reset_index(drop=True)
         parsed.rejects = _concat(rejected, REJECTS).sort_values("line", kind="stable").reset_index(drop=True)

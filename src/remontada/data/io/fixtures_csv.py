@@ -35,7 +35,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from remontada.data.competitions import COMPETITIONS
+from remontada.data.competitions import slug_for
 from remontada.data.io.base import REJECTS, Importer, ParsedFile, read_csv_rows
 from remontada.data.io.rounds import canonical_round
 from remontada.errors import DataError
@@ -49,10 +49,6 @@ _RESULTS = {"home_goals", "away_goals", "fthg", "ftag", "home_score", "away_scor
 
 _SEASON = re.compile(r"(?P<start>\d{4})(?:[-/](?P<end>\d{2}|\d{4}))?")
 _GROUP = re.compile(r"(?:group\s+)?(?P<letter>[a-z])", re.IGNORECASE)
-_BY_NAME = {c.name.lower(): c.slug for c in COMPETITIONS.values()} | {
-    c.name.lower().removeprefix("uefa "): c.slug for c in COMPETITIONS.values() if c.name.startswith("UEFA ")
-}
-"""Competition names (lower case, also without ``UEFA``) to slugs."""
 
 
 class FixturesCsvImporter(Importer):
@@ -136,9 +132,7 @@ class FixturesCsvImporter(Importer):
 
 def _competition(text: str) -> str | None:
     """A competition slug from a slug or a known name; other text is kept as written."""
-    if not text:
-        return None
-    return text if text in COMPETITIONS else _BY_NAME.get(text.lower(), text)
+    return slug_for(text) if text else None
 
 
 def _season(text: str) -> str | None:

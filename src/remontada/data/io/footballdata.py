@@ -11,6 +11,15 @@ Two layouts occur in the wild, both one match per line with a header:
   kick-off, from 2019-20) is optional, and dozens of columns hold bookmakers' prices
   (see :func:`parse_odds_column`). ``HR``/``AR`` are red cards. Early seasons have no
   half-time score.
+* **The extra leagues** (``new/ARG.csv``: Argentina, Brazil, the USA, ... one file
+  per league holding every season)::
+
+      Country,League,Season,Date,Time,Home,Away,HG,AG,Res,PSCH,PSCD,PSCA,MaxCH,...,AvgCA
+
+  read as the download with ``Home``/``Away``/``HG``/``AG``/``Res`` for
+  ``HomeTeam``/``AwayTeam``/``FTHG``/``FTAG``/``FTR``; the league comes from the file's
+  code (:data:`EXTRA_LEAGUES`), else from ``Country`` and ``League``; ``Season`` is
+  ``2023/2024`` or a calendar year ``2024``.
 * **The ISO rewrite** published by datasets/football-datasets
   (``premier-league/season-2324.csv``): no ``Div``, ``Time`` or odds, ``Date`` as
   ``yyyy-mm-dd``. The league comes from the folder name (``premier-league``,
@@ -30,9 +39,12 @@ shots on target is not a contradiction: own goals are nobody's shot. Other colum
 Every price cell becomes a row of the ODDS table, tied to its match by the line; an
 empty cell is skipped, and a cell that is no price (``0.9``, ``x``) or an Asian
 handicap price without a handicap is a reject naming its column -- the match stays.
-A ``Div`` remontada has no competition for, a date that is no date, a result
-(``FTR``/``HTR``) that contradicts its score and a line without a score (a fixture)
-reject the match, with the first of these problems as the reason.
+A line without a score (both goal cells empty, as in every line of
+``fixtures.csv``, the coming matches with their prices) is a fixture, its prices
+kept with it. A ``Div`` remontada has no competition for (a user's own league in
+this layout) is a competition of that name (``data import --competition`` names it
+otherwise). A date that is no date and a result (``FTR``/``HTR``) that contradicts
+its score reject the match, with the first problem as the reason.
 
 Seasons start on 1 July. A file named ``season-YYZZ`` holds that season; a file whose
 matches all fall between 1 July and the 31 August fourteen months later is one season
@@ -53,6 +65,7 @@ import pandas as pd
 
 from remontada.data.competitions import season_label, season_of
 from remontada.data.io.base import (
+    FIXTURES,
     MATCH_STATISTICS,
     MAX_COUNT,
     ODDS,
@@ -66,6 +79,8 @@ from remontada.errors import DataError
 
 __all__ = [
     "BOOKMAKERS",
+    "CALENDAR_YEAR",
+    "EXTRA_LEAGUES",
     "FOLDERS",
     "LEAGUES",
     "STATISTICS",
@@ -102,6 +117,32 @@ LEAGUES: dict[str, tuple[str, str]] = {
 }
 """League code (``Div``) -> (competition slug, country)."""
 
+EXTRA_LEAGUES: dict[str, tuple[str, str]] = {
+    "ARG": ("arg-1", "ARG"),
+    "AUT": ("aut-1", "AUT"),
+    "BRA": ("bra-1", "BRA"),
+    "CHN": ("chn-1", "CHN"),
+    "DNK": ("den-1", "DEN"),
+    "FIN": ("fin-1", "FIN"),
+    "IRL": ("irl-1", "IRL"),
+    "JPN": ("jpn-1", "JPN"),
+    "MEX": ("mex-1", "MEX"),
+    "NOR": ("nor-1", "NOR"),
+    "POL": ("pol-1", "POL"),
+    "ROU": ("rou-1", "ROU"),
+    "RUS": ("rus-1", "RUS"),
+    "SWE": ("swe-1", "SWE"),
+    "SWZ": ("sui-1", "SUI"),
+    "USA": ("usa-1", "USA"),
+}
+"""The extra leagues' file codes (``new/ARG.csv``) -> (competition slug, country: FIFA's code, not the file's)."""
+
+CALENDAR_YEAR = frozenset({"ARG", "BRA", "CHN", "FIN", "IRL", "JPN", "NOR", "SWE", "USA"})
+"""Extra leagues whose season is the calendar year (their ``Season`` cells read ``2024``)."""
+
+_EXTRA_COLUMNS = {"Home": "HomeTeam", "Away": "AwayTeam", "HG": "FTHG", "AG": "FTAG", "Res": "FTR"}
+"""The extra leagues' column names -> the main leagues' names for the same thing."""
+
 FOLDERS: dict[str, str] = {
     "premier-league": "E0",
     "la-liga": "SP1",
@@ -111,7 +152,9 @@ FOLDERS: dict[str, str] = {
 }
 """Folder names of the ISO rewrite -> league code."""
 
-_REQUIRED = ("Date", "HomeTeam", "AwayTeam", "FTHG", "FTAG")
+_REQUIRED = ("Date", "HomeTeam", "AwayTeam")
+_SCORES = ("FTHG", "FTAG")
+_EXTRA_REQUIRED = ("Country", "League", "Date", "Home", "Away")
 STATISTICS: dict[str, str] = dict(
     zip(("HS", "AS", "HST", "AST", "HC", "AC", "HY", "AY"), MATCH_STATISTICS, strict=True)
 )
@@ -298,10 +341,11 @@ def _seasons(path: Path, dates: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 # --- the importer ---------------------------------------------------------------------------------
 
-_SLUGS = {code: slug for code, (slug, _) in LEAGUES.items()}
-_COUNTRIES = {code: country for code, (_, country) in LEAGUES.items()}
+_SLUGS = {code: slug for code, (slug, _) in (LEAGUES | EXTRA_LEAGUES).items()}
+_COUNTRIES = {code: country for code, (_, country) in (LEAGUES | EXTRA_LEAGUES).items()}
 _PRICE = next(c for c in ODDS.columns if c.name == "price")
-_OPTIONAL = ("Div", "Time", "FTR", "HTHG", "HTAG", "HTR", "HR", "AR", *STATISTICS)
+_OPTIONAL = ("Div", "Time", "FTHG", "FTAG", "FTR", "HTHG", "HTAG", "HTR", "HR", "AR", "Season", "Country", "League",
+             *STATISTICS)  # fmt: skip
 
 
 class FootballDataImporter(Importer):
@@ -314,14 +358,25 @@ class FootballDataImporter(Importer):
     )
 
     def sniff(self, path: Path, head: str) -> bool:
-        """Whether the header has ``Date``, ``HomeTeam``, ``AwayTeam``, ``FTHG`` and ``FTAG``."""
+        """Whether the header is a results or fixtures file of the main or the extra leagues.
+
+        The main leagues' header has ``Date``, ``HomeTeam``, ``AwayTeam`` and the scores
+        (``FTHG``, ``FTAG``) or, in ``fixtures.csv``, ``Div``; the extra leagues' has
+        ``Country``, ``League``, ``Date``, ``Home`` and ``Away``.
+        """
         first = head.lstrip("\ufeff").split("\n", 1)[0]
         header = {cell.strip() for cell in next(csv.reader([first]), [])}
-        return header.issuperset(_REQUIRED)
+        main = header.issuperset(_REQUIRED) and (header.issuperset(_SCORES) or "Div" in header)
+        return main or header.issuperset(_EXTRA_REQUIRED)
 
     def _parse(self, path: Path) -> ParsedFile:
         header, rows, rejects = read_csv_rows(path)
-        lacking = [c for c in _REQUIRED if c not in header]
+        extra = set(_EXTRA_REQUIRED).issubset(header) and not set(_REQUIRED).issubset(header)
+        if extra:
+            header = [_EXTRA_COLUMNS.get(c, c) for c in header]
+            rows = rows.rename(columns=_EXTRA_COLUMNS)
+        scores = [c for c in _SCORES if c in header]
+        lacking = [c for c in (*_REQUIRED, *(_SCORES if scores else ())) if c not in header]
         if lacking:
             raise DataError(f"{path}: not a football-data.co.uk file, the header lacks {', '.join(lacking)}")
         repeated = sorted({c for c in header if c and header.count(c) > 1})
@@ -334,21 +389,26 @@ class FootballDataImporter(Importer):
         for column in _OPTIONAL:
             if column not in cells:
                 cells[column] = ""
-        if "Div" not in header:
+        if extra:
+            cells["Div"] = _extra_league(path, cells)
+        elif "Div" not in header:
             cells["Div"] = _league_of_file(path)
         dates = _parse_dates(cells["Date"])
-        seasons, outside = _seasons(path, dates)
+        if extra:
+            seasons, outside = _extra_seasons(cells, dates)
+        else:
+            seasons, outside = _seasons(path, dates)
         reason = _problems(cells, dates, outside)
         bad = reason != ""
-        keep = ~bad
+        unplayed = (cells["FTHG"] == "") & (cells["FTAG"] == "")
         statistics, stat_rejects = _statistics(cells, rows)
-        parsed.matches = pd.DataFrame(
+        frame = pd.DataFrame(
             {
                 "line": rows["line"],
                 "raw": rows["raw"],
                 "date": dates,
                 "kickoff": cells["Time"],
-                "competition": cells["Div"].map(_SLUGS),
+                "competition": cells["Div"].map(_SLUGS).fillna(cells["Div"]),
                 "season": seasons,
                 "knockout": False,
                 "team_kind": "club",
@@ -366,10 +426,12 @@ class FootballDataImporter(Importer):
                 **statistics,
                 "score_includes_et": False,
             }
-        )[keep].reset_index(drop=True)
-        parsed.odds, odds_rejects = _odds(header, rows[keep])
+        )
+        parsed.matches = frame[~bad & ~unplayed].reset_index(drop=True)
+        parsed.fixtures = frame.loc[~bad & unplayed, [c for c in FIXTURES.names if c in frame]].reset_index(drop=True)
+        parsed.odds, odds_rejects = _odds(header, rows[~bad])
         row_rejects = pd.DataFrame({"line": rows.loc[bad, "line"], "raw": rows.loc[bad, "raw"], "reason": reason[bad]})
-        stat_rejects = stat_rejects[stat_rejects["line"].isin(rows.loc[keep, "line"])]
+        stat_rejects = stat_rejects[stat_rejects["line"].isin(rows.loc[~bad & ~unplayed, "line"])]
         parsed.rejects = pd.concat([rejects, row_rejects, stat_rejects, odds_rejects], ignore_index=True)
         return parsed
 
@@ -388,6 +450,43 @@ def _league_of_file(path: Path) -> str:
     )
 
 
+def _extra_league(path: Path, cells: pd.DataFrame) -> pd.Series:
+    """An extra-leagues file's league: its code from the file name (``ARG.csv``), else ``Country League``."""
+    code = path.stem.upper()
+    if code in EXTRA_LEAGUES:
+        return pd.Series(code, index=cells.index, dtype=object)
+    return (cells["Country"] + " " + cells["League"]).str.strip()
+
+
+_EXTRA_SEASON = re.compile(r"(?P<start>\d{4})(?:/(?P<end>\d{4}))?")
+
+
+def _extra_seasons(cells: pd.DataFrame, dates: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The extra leagues' ``Season`` cells as season labels (``2023/2024`` -> ``2023-24``), and reasons.
+
+    A file without the column (``new_league_fixtures.csv``) gets each date's season,
+    the calendar year for the leagues of :data:`CALENDAR_YEAR`.
+    """
+    reason = pd.Series("", index=cells.index, dtype=object)
+    if (cells["Season"] == "").all():
+        calendar = cells["Div"].isin(CALENDAR_YEAR)
+        labels = [
+            None if pd.isna(d) else season_of(d.date(), calendar_year=bool(c))
+            for d, c in zip(dates, calendar, strict=True)
+        ]
+        return pd.Series(labels, index=cells.index, dtype=object), reason
+    parts = cells["Season"].str.extract(_EXTRA_SEASON)
+    start = pd.to_numeric(parts["start"], errors="coerce")
+    end = pd.to_numeric(parts["end"], errors="coerce")
+    whole = cells["Season"].str.fullmatch(_EXTRA_SEASON.pattern) & (end.isna() | (end == start + 1))
+    labels = [
+        None if not ok else (str(int(s)) if pd.isna(e) else season_label(int(s)))
+        for s, e, ok in zip(start, end, whole.fillna(False), strict=True)
+    ]
+    reason[~whole.fillna(False)] = "Season: " + cells["Season"].map(repr) + " is not 2023/2024 or 2024"
+    return pd.Series(labels, index=cells.index, dtype=object), reason
+
+
 def _problems(cells: pd.DataFrame, dates: pd.Series, outside: pd.Series) -> pd.Series:
     """Why each row cannot be used (the first problem found), ``""`` for good rows.
 
@@ -402,11 +501,7 @@ def _problems(cells: pd.DataFrame, dates: pd.Series, outside: pd.Series) -> pd.S
         (cells["Date"] == "", "Date: missing"),
         (dates.isna(), "Date: " + cells["Date"].map(repr) + " is not a date (dd/mm/yy, dd/mm/yyyy or yyyy-mm-dd)"),
         (outside != "", outside),
-        (
-            ~cells["Div"].isin(LEAGUES),
-            "Div: " + cells["Div"].map(repr) + f" is not a league code remontada knows ({', '.join(LEAGUES)})",
-        ),
-        ((cells["FTHG"] == "") & (cells["FTAG"] == ""), "no score: not played yet"),
+        (cells["Div"] == "", "Div: missing"),
         ((home < 0) | (away < 0), "negative goals in the score " + score),
         ((ht_home < 0) | (ht_away < 0), "negative goals in the half-time score " + ht_score),
         (

@@ -36,6 +36,7 @@ MINUTES = 90
 STATES = 5
 """A side's state is its margin in the match or tie, clipped to -2..2 (index margin + 2)."""
 MAX_PER_MINUTE = 3  # goals one side can score in one minute in the chain (the rest of the mass is put on 3)
+prange = range  # numba's parallel range once the kernels are compiled (:func:`_jit`)
 
 
 def state_index(home_goals: int, away_goals: int, lead: int, away_rule: bool, away_goals_home: int) -> int:
@@ -107,9 +108,9 @@ def _chain(
     """
     n, size = probs.shape[0], probs.shape[1]
     k_max = MAX_PER_MINUTE
-    ph, pa = np.empty((STATES, k_max + 1)), np.empty((STATES, k_max + 1))
-    lam, mu = np.empty(STATES), np.empty(STATES)
-    for f in range(n):
+    for f in prange(n):  # fixtures are independent: one per thread
+        ph, pa = np.empty((STATES, k_max + 1)), np.empty((STATES, k_max + 1))
+        lam, mu = np.empty(STATES), np.empty(STATES)
         grid = probs[f]
         for minute in range(start, stop):
             _minute_pmfs(minute, rate_h[f], rate_a[f], profile, home_state, away_state, ph, pa, lam, mu)
@@ -179,15 +180,22 @@ def _jit() -> None:
         if _compiled:
             return
         from numba import njit
+        from numba import prange as parallel_range
 
         names = globals()
+        names["prange"] = parallel_range
         for name in _KERNELS:
-            names[name] = njit(cache=True)(names[name])
+            names[name] = njit(cache=True, parallel=name == "_chain")(names[name])
         _compiled.append(True)
 
 
 def chain(*args: Any) -> None:
-    """:func:`_chain`, compiled."""
+    """:func:`_chain`, compiled, its fixtures spread over the cores.
+
+    The kernel holds the GIL while it runs (it is not ``nogil``), so threads asking for
+    chains at once (the web server's) launch it one at a time, as numba's default
+    threading layer requires.
+    """
     _jit()
     _chain(*args)
 

@@ -19,11 +19,6 @@
     const names = (picker[competition.value] || {})[season.value] || [];
     fill(round, names, names.includes("Quarterfinals") ? "Quarterfinals" : names[0]);
   }
-  // Leave empty optional fields out of the query (an empty date is not a date).
-  document.getElementById("tie-form").addEventListener("submit", (event) => {
-    for (const input of event.target.querySelectorAll("input")) input.disabled = input.value === "";
-  });
-  window.addEventListener("pageshow", () => document.querySelectorAll("#tie-form input").forEach((i) => (i.disabled = false)));
   competition.addEventListener("change", seasons);
   season.addEventListener("change", rounds);
   seasons();

@@ -1,24 +1,50 @@
-// The in-play panel of a tie page: the clock, the score and red cards go to /api/live (the chance
-// now) and the goal timeline to /api/curve (the chance minute by minute), drawn as an inline SVG.
+// The in-play panel of a tie page: the clock, the score, red cards and changes of approach go to /api/live
+// (the chance now) and the goal and card timelines to /api/curve (the chance minute by minute, drawn by
+// curve.js). The panel's state is the page's URL (minute, goals, reds, what_if), so a view can be shared;
+// the server reads it back (brought to the nearest state a match can be in) when the page loads.
 (function () {
   "use strict";
   const panel = document.getElementById("live-panel");
   const params = JSON.parse(panel.dataset.params);
+  const initial = JSON.parse(panel.dataset.initial);
   const teamA = panel.dataset.teamA;
   const names = { home: panel.dataset.home, away: panel.dataset.away };
   const $ = (id) => document.getElementById(id);
-  const state = { minute: 0, goals: [], reds: [] }; // goals and reds: {minute, side}
+  const state = { minute: initial.minute, goals: initial.goals, reds: initial.reds, whatIf: initial.what_if };
+  const APPROACHES = { "": null, push: { for: 1.3, against: 1.2 }, "sit-back": { for: 0.75, against: 0.7 } };
   let sequence = 0;
   let timer = null;
+  let latest = null;
 
   const pct = (p) => (100 * p).toFixed(1) + "%";
   const count = (events, side) => events.filter((e) => e.side === side).length;
-  const timeline = (events) => events.map((e) => `${Math.max(1, e.minute)}:${names[e.side]}`).join(",");
+  // In the URL a side is named as the page names it, unless the name would break the list (then home/away).
+  const label = (side) => (/[,:]/.test(names[side]) ? side : names[side]);
+  const timeline = (events, name) => events.map((e) => `${Math.max(1, e.minute)}:${name(e.side)}`).join(",");
+  const signed = (x) => `${x >= 1 ? "+" : ""}${Math.round((x - 1) * 100)}%`;
+  const change = (side, name) => {
+    const w = state.whatIf[side];
+    return `${name(side)}:${signed(w.for)},${signed(w.against)}`;
+  };
+  const changes = (name) => Object.keys(state.whatIf).sort().map((side) => change(side, name));
 
-  function query(extra) {
+  function query(extra, list) {
     const q = new URLSearchParams(params);
     for (const [k, v] of Object.entries(extra)) if (v !== "") q.set(k, v);
+    for (const v of list || []) q.append("what_if", v);
     return q.toString();
+  }
+
+  // The page's own URL follows the panel (replaceState: the back button still leaves the page).
+  function remember() {
+    const url = new URL(window.location.href);
+    for (const k of ["minute", "goals", "reds", "what_if", "score", "home_red", "away_red"]) url.searchParams.delete(k);
+    if (state.minute) url.searchParams.set("minute", state.minute);
+    if (state.goals.length) url.searchParams.set("goals", timeline(state.goals, label));
+    if (state.reds.length) url.searchParams.set("reds", timeline(state.reds, label));
+    for (const w of changes(label)) url.searchParams.append("what_if", w);
+    window.history.replaceState(null, "", url);
+    $("share").href = url.toString();
   }
 
   async function getJSON(url) {
@@ -26,6 +52,27 @@
     const body = await response.json();
     if (!response.ok) throw new Error(typeof body.detail === "string" ? body.detail : response.statusText);
     return body;
+  }
+
+  function show() {
+    for (const side of ["home", "away"]) {
+      $(`${side}-goals`).textContent = count(state.goals, side);
+      $(`${side}-red`).checked = count(state.reds, side) > 0;
+      const w = state.whatIf[side];
+      const select = $(`${side}-approach`);
+      const key = Object.keys(APPROACHES).find((k) => (APPROACHES[k] === null ? !w
+        : w && APPROACHES[k].for === w.for && APPROACHES[k].against === w.against));
+      if (key === undefined) { // a change from a shared link that is none of the menu's: offered as it is
+        const own = `own-${signed(w.for)},${signed(w.against)}`;
+        if (!APPROACHES[own]) {
+          APPROACHES[own] = w;
+          select.append(new Option(`${signed(w.for)} for, ${signed(w.against)} against`, own));
+        }
+        select.value = own;
+      } else select.value = key;
+    }
+    $("minute").value = state.minute;
+    $("minute-value").textContent = state.minute;
   }
 
   async function update() {
@@ -37,14 +84,22 @@
     const cards = sofar(state.reds);
     const score = `${count(goals, "home")}-${count(goals, "away")}`;
     const reds = `${count(cards, "home")}-${count(cards, "away")}`;
+    const side = (s) => s; // the API takes home/away for a side whatever its name
+    remember();
     panel.dataset.state = "loading";
-    try {
-      const [now, curve] = await Promise.all([
-        getJSON("/api/live?" + query({ minute: state.minute, score: score,
-          home_red: count(cards, "home"), away_red: count(cards, "away") })),
-        getJSON("/api/curve?" + query({ goals: timeline(state.goals), reds: timeline(state.reds) })),
-      ]);
-      if (mine !== sequence) return; // a newer request is on its way
+    const [asked, drawn] = await Promise.allSettled([
+      getJSON("/api/live?" + query({ minute: state.minute, score: score,
+        home_red: count(cards, "home"), away_red: count(cards, "away") }, changes(side))),
+      getJSON("/api/curve?" + query({ goals: timeline(state.goals, side), reds: timeline(state.reds, side) })),
+    ]);
+    if (mine !== sequence) return; // a newer request is on its way
+    if (drawn.status === "fulfilled") { // the curve stands whatever the moment's answer
+      latest = drawn.value;
+      draw();
+    }
+    const failed = [asked, drawn].find((a) => a.status === "rejected");
+    if (failed === undefined) {
+      const now = asked.value;
       const tie = now.probabilities;
       const pa = tie ? tie.p_a : now.p_home;
       const pb = tie ? tie.p_b : now.p_away;
@@ -52,61 +107,30 @@
         $(id).textContent = pct(p);
         $(id).dataset.value = p;
       }
-      $("now-label").textContent = `${tie ? "going through" : "winning the match"}, ${now.home} ${score} ${now.away} after ${state.minute} minutes`;
-      draw(curve);
+      const approach = now.what_if.length ? ` (${now.what_if.join("; ")})` : "";
+      $("now-label").textContent =
+        `${tie ? "going through" : "winning the match"}, ${now.home} ${score} ${now.away} after ${state.minute} minutes${approach}`;
       $("live-error").hidden = true;
-      Object.assign(panel.dataset, { state: "ready", minute: state.minute, score: score, reds: reds });
-    } catch (error) {
-      if (mine !== sequence) return;
-      $("live-error").textContent = error.message;
+    } else {
+      $("live-error").textContent = failed.reason.message;
       $("live-error").hidden = false;
-      Object.assign(panel.dataset, { state: "error", minute: state.minute, score: score, reds: reds });
     }
+    Object.assign(panel.dataset, { state: failed ? "error" : "ready", minute: state.minute, score: score, reds: reds });
+  }
+
+  function draw() {
+    if (latest === null) return;
+    const key = latest.home === teamA ? "home" : "away";
+    const what = latest.kind === "advance" ? "going through" : "winning";
+    window.remontadaCurve.draw($("curve"), latest, {
+      side: key, names: names, minute: state.minute, label: `${teamA}'s chance of ${what}`, short: `chance of ${what}`,
+    });
+    $("curve").dataset.goals = timeline(state.goals, (s) => names[s]);
   }
 
   function later() {
     clearTimeout(timer);
     timer = setTimeout(update, 120);
-  }
-
-  // --- the curve: team A's chance, minute by minute, and had the score stayed as at kick-off ---
-  // Built node by node (never from markup): team names are data, shown as text, never parsed as HTML.
-  const W = 640, H = 260, PAD = 36;
-  const SVG = "http://www.w3.org/2000/svg";
-  function node(name, attributes, text) {
-    const element = document.createElementNS(SVG, name);
-    for (const [k, v] of Object.entries(attributes)) element.setAttribute(k, v);
-    if (text !== undefined) element.textContent = text;
-    return element;
-  }
-  function draw(curve) {
-    const svg = $("curve");
-    const key = curve.home === teamA ? "home" : "away";
-    const values = curve.values[key], stayed = curve.stayed[key];
-    const last = curve.minutes[curve.minutes.length - 1];
-    const x = (m) => PAD + (W - 2 * PAD) * (m / last);
-    const y = (p) => H - PAD - (H - 2 * PAD) * p;
-    const path = (series) => series.map((p, m) => `${m ? "L" : "M"}${x(m).toFixed(1)},${y(p).toFixed(1)}`).join("");
-    const parts = [];
-    for (const p of [0, 0.25, 0.5, 0.75, 1]) {
-      parts.push(node("line", { class: "gridline", x1: PAD, x2: W - PAD, y1: y(p), y2: y(p) }),
-        node("text", { class: "tick", x: PAD - 4, y: y(p) + 4, "text-anchor": "end" }, `${100 * p}%`));
-    }
-    for (const m of [0, 15, 30, 45, 60, 75, 90, 105, 120].filter((m) => m <= last)) {
-      parts.push(node("text", { class: "tick", x: x(m), y: H - PAD + 16, "text-anchor": "middle" }, `${m}'`));
-    }
-    parts.push(node("path", { class: "stayed", "data-testid": "curve-stayed", d: path(stayed) }),
-      node("path", { class: "series", "data-testid": "curve-line", d: path(values) }));
-    for (const g of curve.goals) {
-      const circle = node("circle", { class: "goal", cx: x(g.minute), cy: y(values[g.minute]), r: 4 });
-      circle.append(node("title", {}, `${g.minute}' ${names[g.side]}`));
-      parts.push(circle);
-    }
-    const m = Math.min(state.minute, last);
-    parts.push(node("line", { class: "marker", "data-testid": "curve-marker", x1: x(m), x2: x(m), y1: PAD, y2: H - PAD }));
-    svg.replaceChildren(...parts);
-    svg.dataset.values = JSON.stringify(values);
-    svg.dataset.goals = timeline(state.goals);
   }
 
   // --- the controls ---
@@ -118,14 +142,14 @@
   for (const side of ["home", "away"]) {
     $(`${side}-plus`).addEventListener("click", () => {
       state.goals.push({ minute: state.minute, side: side });
-      $(`${side}-goals`).textContent = count(state.goals, side);
+      show();
       update();
     });
     $(`${side}-minus`).addEventListener("click", () => {
       const i = state.goals.map((g) => g.side).lastIndexOf(side);
       if (i < 0) return;
       state.goals.splice(i, 1);
-      $(`${side}-goals`).textContent = count(state.goals, side);
+      show();
       update();
     });
     $(`${side}-red`).addEventListener("change", (event) => {
@@ -133,6 +157,14 @@
       if (event.target.checked) state.reds.push({ minute: state.minute, side: side });
       update();
     });
+    $(`${side}-approach`).addEventListener("change", (event) => {
+      const chosen = APPROACHES[event.target.value];
+      if (chosen) state.whatIf[side] = chosen;
+      else delete state.whatIf[side];
+      update();
+    });
   }
+  window.remontadaCurve.follow($("curve"), draw);
+  show();
   update();
 })();
