@@ -13,7 +13,7 @@ from remontada.app.cli import app
 from remontada.data.ingest import import_file
 from remontada.data.io import detect
 from remontada.data.io.base import MATCH_STATISTICS
-from remontada.data.queries import competition_matches
+from remontada.data.schedule import competition_matches
 from remontada.data.store import MIGRATIONS, SCHEMA_VERSION, Store
 
 HERE = Path(__file__).parent / "fixtures"

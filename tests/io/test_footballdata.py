@@ -6,15 +6,8 @@ import pandas as pd
 import pytest
 
 from remontada.data.io.base import ParsedFile
-from remontada.data.io.footballdata import (
-    BOOKMAKERS,
-    FOLDERS,
-    LEAGUES,
-    FootballDataImporter,
-    OddsColumn,
-    handicap_column,
-    parse_odds_column,
-)
+from remontada.data.io.footballdata import FOLDERS, LEAGUES, FootballDataImporter
+from remontada.data.io.footballdata_odds import BOOKMAKERS, OddsColumn, handicap_column, parse_odds_column
 from remontada.errors import DataError
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "football-data"

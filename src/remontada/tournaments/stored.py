@@ -3,7 +3,7 @@
 The store holds a season as played matches and fixtures (matches still to play), each
 with its group letter where the source gave one (openfootball's ``Group A`` rounds).
 A forecast as of a date sees the season as it stood that morning: every match on or
-after the date is treated as not yet played (``queries.competition_matches``).
+after the date is treated as not yet played (``schedule.competition_matches``).
 
 Three shapes of season:
 
@@ -27,7 +27,8 @@ from typing import Any
 
 import pandas as pd
 
-from remontada.data.queries import competition_matches, find_competition
+from remontada.data.queries import find_competition
+from remontada.data.schedule import competition_matches
 from remontada.data.store import Store
 from remontada.errors import DataError
 from remontada.tournaments.formats import BUILTIN, Format, load_format

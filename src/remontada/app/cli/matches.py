@@ -31,7 +31,7 @@ from remontada.app.cli.common import (
 )
 from remontada.app.cli.output import Grid, show
 from remontada.app.plain import records
-from remontada.data import queries
+from remontada.data import queries, schedule
 from remontada.models import DEFAULT_MODEL
 
 if TYPE_CHECKING:
@@ -115,12 +115,12 @@ def _upcoming(
 ) -> None:
     """Forecast the fixtures from ``start`` for ``days`` days, each with the data before its own date."""
     end = start + dt.timedelta(days=days - 1)
-    fixtures = queries.upcoming(store, start=start, end=end, competition=competition)
+    fixtures = schedule.upcoming(store, start=start, end=end, competition=competition)
     if fixtures.empty:
         if as_json:
             emit_json([])
             return
-        later = queries.upcoming(store, start=end + dt.timedelta(days=1), end=dt.date.max, competition=competition)
+        later = schedule.upcoming(store, start=end + dt.timedelta(days=1), end=dt.date.max, competition=competition)
         after = f"; the next is on {later['date'].iloc[0]}" if len(later) else "; `remontada data update` fetches them"
         out.print(f"no fixtures {'of ' + competition + ' ' if competition else ''}from {start} to {end}{after}")
         return

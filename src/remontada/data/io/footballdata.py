@@ -9,8 +9,8 @@ Two layouts occur in the wild, both one match per line with a header:
   ``Div`` is the league code (``E0`` Premier League, ``SP1`` La Liga, ...), ``Date`` is
   ``dd/mm/yy`` or ``dd/mm/yyyy`` (both occur, even within one file), ``Time`` (the
   kick-off, from 2019-20) is optional, and dozens of columns hold bookmakers' prices
-  (see :func:`parse_odds_column`). ``HR``/``AR`` are red cards. Early seasons have no
-  half-time score.
+  (see :mod:`remontada.data.io.footballdata_odds`). ``HR``/``AR`` are red cards. Early
+  seasons have no half-time score.
 * **The extra leagues** (``new/ARG.csv``: Argentina, Brazil, the USA, ... one file
   per league holding every season)::
 
@@ -56,9 +56,8 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Sequence
 from pathlib import Path
-from typing import ClassVar, NamedTuple
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -68,26 +67,21 @@ from remontada.data.io.base import (
     FIXTURES,
     MATCH_STATISTICS,
     MAX_COUNT,
-    ODDS,
-    REJECTS,
     Importer,
     ParsedFile,
     plausible_dates,
     read_csv_rows,
 )
+from remontada.data.io.footballdata_odds import odds_of
 from remontada.errors import DataError
 
 __all__ = [
-    "BOOKMAKERS",
     "CALENDAR_YEAR",
     "EXTRA_LEAGUES",
     "FOLDERS",
     "LEAGUES",
     "STATISTICS",
     "FootballDataImporter",
-    "OddsColumn",
-    "handicap_column",
-    "parse_odds_column",
 ]
 
 LEAGUES: dict[str, tuple[str, str]] = {
@@ -159,108 +153,6 @@ STATISTICS: dict[str, str] = dict(
     zip(("HS", "AS", "HST", "AST", "HC", "AC", "HY", "AY"), MATCH_STATISTICS, strict=True)
 )
 """football-data.co.uk's statistics columns -> the match columns they fill."""
-
-# --- odds columns ---------------------------------------------------------------------------------
-
-BOOKMAKERS: dict[str, str] = {
-    "1XB": "1xBet",
-    "B365": "Bet365",
-    "BF": "Betfair",
-    "BFD": "Betfred",
-    "BFE": "Betfair Exchange",
-    "BMGM": "BetMGM",
-    "BS": "Blue Square",
-    "BV": "BetVictor",
-    "BW": "Bet&Win",
-    "CL": "Coral",
-    "GB": "Gamebookers",
-    "IW": "Interwetten",
-    "LB": "Ladbrokes",
-    "P": "Pinnacle (over/under, Asian handicap, and 1X2 in the extra leagues)",
-    "PS": "Pinnacle (1X2)",
-    "SB": "Sportingbet",
-    "SJ": "Stan James",
-    "SO": "Sporting Odds",
-    "SY": "Stanleybet",
-    "VC": "VC Bet",
-    "WH": "William Hill",
-    "Max": "market maximum",
-    "Avg": "market average",
-    "BbMx": "Betbrain maximum",
-    "BbAv": "Betbrain average",
-}
-"""The price-column prefixes football-data.co.uk uses, with what they stand for.
-
-The list has to be explicit: ``C`` both marks closing prices (``B365CH``) and ends
-bookmaker codes (``VCH`` is VC Bet's opening home price, ``VCCH`` its closing one).
-``Bb1X2``, ``BbOU`` and ``BbAH`` are counts of Betbrain bookmakers, not prices."""
-
-_ODDS_COLUMN = re.compile(
-    r"(?P<bookmaker>{})(?P<closing>C)?(?:(?P<result>[HDA])|(?P<side>[<>])(?P<goals>\d+(?:\.\d+)?)|AH(?P<team>[HA]))".format(
-        "|".join(sorted(BOOKMAKERS, key=len, reverse=True))
-    )
-)
-_SELECTIONS = {"H": "home", "D": "draw", "A": "away", ">": "over", "<": "under"}
-
-
-class OddsColumn(NamedTuple):
-    """What one price column holds (see :func:`parse_odds_column`)."""
-
-    bookmaker: str
-    market: str
-    selection: str
-    point: float | None
-    timing: str
-
-
-def parse_odds_column(name: str) -> OddsColumn | None:
-    """Read a football-data.co.uk column name as a price column, or ``None``.
-
-    The grammar is ``<bookmaker>[C]<market>``: ``bookmaker`` one of
-    :data:`BOOKMAKERS`, ``C`` for the closing price (the last before kick-off; without
-    it the price was taken days before), and ``market``:
-
-    * ``H`` / ``D`` / ``A`` -- 1X2: home win, draw, away win (``B365H``, ``PSCA``);
-    * ``>2.5`` / ``<2.5`` -- over/under that many goals (``P>2.5``, ``BbAv<2.5``);
-    * ``AHH`` / ``AHA`` -- Asian handicap, home or away side (``B365CAHH``). The line is
-      not in the name but in a handicap column of the row (:func:`handicap_column`).
-
-    Parameters
-    ----------
-    name
-        A column name from the header.
-
-    Returns
-    -------
-    OddsColumn or None
-        ``None`` for anything that is not a price: scores, statistics, ``AHh``, the
-        Betbrain bookmaker counts, unknown bookmakers.
-    """
-    match = _ODDS_COLUMN.fullmatch(name.strip())
-    if match is None:
-        return None
-    timing = "closing" if match["closing"] else "opening"
-    if match["result"]:
-        return OddsColumn(match["bookmaker"], "1x2", _SELECTIONS[match["result"]], None, timing)
-    if match["side"]:
-        return OddsColumn(match["bookmaker"], "over_under", _SELECTIONS[match["side"]], float(match["goals"]), timing)
-    return OddsColumn(match["bookmaker"], "asian_handicap", "home" if match["team"] == "H" else "away", None, timing)
-
-
-def handicap_column(odds: OddsColumn, header: Sequence[str]) -> str:
-    """Name the column holding the home side's handicap for an Asian handicap price column.
-
-    In order: the bookmaker's own (``B365AH``, ``GBAH``, ``LBAH`` in files before
-    2012), else Betbrain's ``BbAHh`` for ``BbMx``/``BbAv``, else the market's ``AHh``
-    (opening) or ``AHCh`` (closing) -- the last even when the header lacks it.
-    """
-    closing = "C" if odds.timing == "closing" else ""
-    own = f"{odds.bookmaker}{closing}AH"
-    shared = "BbAHh" if odds.bookmaker.startswith("Bb") else f"AH{closing}h"
-    return own if own in header else shared
-
-
-# --- dates and seasons ----------------------------------------------------------------------------
 
 _DATE = re.compile(
     r"^(?:(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4}|\d{2})"
@@ -343,7 +235,6 @@ def _seasons(path: Path, dates: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 _SLUGS = {code: slug for code, (slug, _) in (LEAGUES | EXTRA_LEAGUES).items()}
 _COUNTRIES = {code: country for code, (_, country) in (LEAGUES | EXTRA_LEAGUES).items()}
-_PRICE = next(c for c in ODDS.columns if c.name == "price")
 _OPTIONAL = ("Div", "Time", "FTHG", "FTAG", "FTR", "HTHG", "HTAG", "HTR", "HR", "AR", "Season", "Country", "League",
              *STATISTICS)  # fmt: skip
 
@@ -429,7 +320,7 @@ class FootballDataImporter(Importer):
         )
         parsed.matches = frame[~bad & ~unplayed].reset_index(drop=True)
         parsed.fixtures = frame.loc[~bad & unplayed, [c for c in FIXTURES.names if c in frame]].reset_index(drop=True)
-        parsed.odds, odds_rejects = _odds(header, rows[~bad])
+        parsed.odds, odds_rejects = odds_of(header, rows[~bad])
         row_rejects = pd.DataFrame({"line": rows.loc[bad, "line"], "raw": rows.loc[bad, "raw"], "reason": reason[bad]})
         stat_rejects = stat_rejects[stat_rejects["line"].isin(rows.loc[~bad & ~unplayed, "line"])]
         parsed.rejects = pd.concat([rejects, row_rejects, stat_rejects, odds_rejects], ignore_index=True)
@@ -553,55 +444,3 @@ def _contradicts(stated: pd.Series, home: pd.Series, away: pd.Series) -> pd.Seri
     """Rows whose stated result (``H``/``D``/``A``) is not what the goals give; a blank never contradicts."""
     actual = np.select([home > away, home < away, home == away], ["H", "A", "D"], "")
     return pd.Series((stated.str.upper() != actual) & (stated != "") & (actual != ""), index=stated.index)
-
-
-def _odds(header: list[str], rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every price cell of ``rows`` as an ODDS row, and rejects for cells that hold no price.
-
-    The block of price columns is flattened in one go, line by line and column by
-    column; empty cells are skipped. The price rule is the ODDS table's own, checked
-    here so that the reason names the column.
-    """
-    specs = [(name, spec) for name in header if (spec := parse_odds_column(name)) is not None]
-    if not specs or rows.empty:
-        return ODDS.empty(), REJECTS.empty()
-    names = [name for name, _ in specs]
-    points = np.full((len(rows), len(specs)), np.nan)
-    handicaps = [handicap_column(spec, header) if spec.market == "asian_handicap" else "" for _, spec in specs]
-    for j, (_, spec) in enumerate(specs):
-        if spec.point is not None:
-            points[:, j] = spec.point
-        elif handicaps[j] in header:
-            points[:, j] = pd.to_numeric(rows[handicaps[j]].str.strip(), errors="coerce").to_numpy(dtype=float)
-
-    def per_column(values: Sequence[object]) -> np.ndarray:
-        return np.tile(np.asarray(values, dtype=object), len(rows))
-
-    flat = pd.DataFrame(
-        {
-            "line": np.repeat(rows["line"].to_numpy(), len(specs)),
-            "raw": np.repeat(rows["raw"].to_numpy(), len(specs)),
-            "column": per_column(names),
-            "bookmaker": per_column([spec.bookmaker for _, spec in specs]),
-            "market": per_column([spec.market for _, spec in specs]),
-            "selection": per_column([spec.selection for _, spec in specs]),
-            "point": points.reshape(-1),
-            "timing": per_column([spec.timing for _, spec in specs]),
-            "cell": rows[names].to_numpy(dtype=str).reshape(-1),
-            "handicap": per_column(handicaps),
-        }
-    )
-    flat["cell"] = flat["cell"].str.strip()
-    flat = flat[flat["cell"] != ""].reset_index(drop=True)
-    flat["price"] = pd.to_numeric(flat["cell"], errors="coerce")
-    price_ok = flat["price"].notna()
-    if _PRICE.check is not None:
-        price_ok[price_ok] = _PRICE.check(flat.loc[price_ok, "price"])
-    no_line = price_ok & (flat["market"] == "asian_handicap") & flat["point"].isna()
-    reason = pd.Series("", index=flat.index, dtype=object)
-    column = "odds column " + flat["column"] + ": "
-    reason[~price_ok] = column + flat["cell"].map(repr) + f" is not {_PRICE.check_text}"
-    reason[no_line] = column + "no handicap in " + flat["handicap"]
-    bad = reason != ""
-    rejects = pd.DataFrame({"line": flat.loc[bad, "line"], "raw": flat.loc[bad, "raw"], "reason": reason[bad]})
-    return flat.loc[~bad, [*ODDS.names, "raw"]].reset_index(drop=True), rejects.reset_index(drop=True)
