@@ -134,3 +134,16 @@ def test_an_impossible_in_play_state_opens_on_the_nearest_with_a_message(client,
     shown = notices(page.text)
     assert len(shown) == len(said) and all(s in n for s, n in zip(said, shown, strict=True))
     assert re.search(r"data-initial=\"\{&#34;minute&#34;: (\d+)", page.text)[1] == str(minute)
+
+
+def test_the_tie_form_names_a_competition_and_a_stored_final_says_what_happened(client):
+    index = client.get("/").text
+    assert 'id="tie-competition"' in index and '<option value="uefa-cl">' in index
+    page = client.get("/tie", params={"team_a": "Liverpool", "team_b": "AC Milan", "date": "2005-05-25"}).text
+    assert "What happened: Liverpool 3-3 AC Milan (a.e.t. 3-3, pens 3-2)" in page
+    assert "second leg" not in page.split('id="actual"')[1].split("</p>")[0]
+    european = client.get(
+        "/tie", params={"team_a": "Arsenal", "team_b": "Real Madrid", "leg1": "3-0", "date": "2025-04-16",
+                        "competition": "uefa-cl"},
+    )  # fmt: skip
+    assert european.status_code == 200 and "UEFA Champions League" in european.text

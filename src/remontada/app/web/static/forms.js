@@ -5,10 +5,10 @@
   "use strict";
   for (const form of document.querySelectorAll("form.drop-empty")) {
     form.addEventListener("submit", () => {
-      for (const input of form.querySelectorAll("input")) input.disabled = input.value === "";
+      for (const input of form.querySelectorAll("input, select")) input.disabled = input.value === "";
     });
   }
-  window.addEventListener("pageshow", () => document.querySelectorAll("form.drop-empty input").forEach((i) => (i.disabled = false)));
+  window.addEventListener("pageshow", () => document.querySelectorAll("form.drop-empty input, form.drop-empty select").forEach((i) => (i.disabled = false)));
   const list = document.getElementById("team-names");
   if (list === null) return;
   const asked = new Map();
