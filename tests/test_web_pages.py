@@ -40,7 +40,8 @@ def test_a_match_is_the_librarys_with_the_markets_view(client, app):
     response = client.get("/api/match", params=MATCH)
     assert response.status_code == 200, response.text
     body = response.json()
-    library = Forecaster(app.state.engines.store, "elo").match("PSV Eindhoven", "Vitesse", as_of=dt.date(2024, 4, 13))
+    library = Forecaster(app.state.engines.store).match("PSV Eindhoven", "Vitesse", as_of=dt.date(2024, 4, 13))
+    assert body["model"] == library.model == "dixon-coles"  # the match model, as `remontada match` uses
     for key, value in library.as_dict().items():
         assert (
             body[key] == pytest.approx(value) if isinstance(value, float) else body[key] == value or key == "top_scores"

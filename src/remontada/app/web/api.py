@@ -306,7 +306,7 @@ def _match(
     Its neutral ground and its competition's kind (a European cup's home advantage is
     larger) come from the store, whatever the request said.
     """
-    forecaster = engines.ties.forecaster
+    forecaster = engines.matches
     home_id, away_id = forecaster.pair(home, away)
     day = date or forecaster.latest_date()
     found = engines.store.df(

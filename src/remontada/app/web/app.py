@@ -40,6 +40,7 @@ from remontada.errors import DataError, RemontadaError
 from remontada.knockout.forecast import TieForecaster
 from remontada.live.forecast import LiveForecaster
 from remontada.models import DEFAULT_TIE_MODEL
+from remontada.models.forecast import Forecaster
 from remontada.tournaments.forecast import TournamentForecaster
 
 __all__ = ["HOSTS_VARIABLE", "LOCAL_HOSTS", "SECURITY_HEADERS", "Problem", "create_app", "from_environment"]
@@ -109,7 +110,8 @@ def create_app(
     store = ThreadStore(open_store(path, read_only=True))
     ties = TieForecaster(store, model)
     live, tournaments = LiveForecaster(store, ties=ties), TournamentForecaster(store, ties=ties)
-    engines = Engines(store, ties, live, tournaments, wait=wait)
+    matches = Forecaster(store)  # the match model `remontada match` uses, not the tie model
+    engines = Engines(store, ties, live, tournaments, matches, wait=wait)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -22,6 +22,7 @@ from remontada.errors import DataError, RemontadaError
 from remontada.knockout.forecast import TieForecaster
 from remontada.live.forecast import LiveForecaster
 from remontada.memo import Memo
+from remontada.models.forecast import Forecaster
 from remontada.tournaments.forecast import TournamentForecaster
 
 __all__ = [
@@ -108,6 +109,7 @@ class Engines:
     ties: TieForecaster
     live: LiveForecaster
     tournaments: TournamentForecaster
+    matches: Forecaster
     wait: float = ANSWER_WAIT
     first: dt.date = field(init=False)
     last: dt.date = field(init=False)
