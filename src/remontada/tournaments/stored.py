@@ -62,7 +62,7 @@ class StoredSeason:
     @property
     def played(self) -> pd.Series:
         """Whether each match had been played by the morning of ``as_of``."""
-        return self.matches["home_goals"].notna()
+        return self.matches["played"]
 
     def default_format(self) -> Format:
         """The built-in format this season is played to, when the store says enough to know it."""
@@ -123,15 +123,13 @@ def read_season(store: Store, competition: str, season: str, as_of: dt.date | No
     """
     comp = find_competition(store, competition)
     kind = store.one("SELECT kind FROM competitions WHERE competition_id = ?", [comp])
-    frame = competition_matches(store, comp, season)
+    frame = competition_matches(store, comp, season, as_of)
     if frame.empty:
         raise DataError(f"no matches or fixtures of {comp} in season {season!r} in the store")
-    if as_of is None:
+    if as_of is None:  # nothing stored was played after the default date: the frame is already as of it
         played = frame.loc[frame["played"], "date"]
         as_of = (max(played) + pd.Timedelta(days=1)).date() if len(played) else min(frame["date"]).date()
         frame = frame[frame["played"] | (frame["date"] >= pd.Timestamp(as_of))]
-    else:
-        frame = competition_matches(store, comp, season, as_of)
     frame = frame.assign(date=frame["date"].dt.date).reset_index(drop=True)
     return StoredSeason(comp, season, str(kind[0]) if kind else "cup", as_of, frame, _edition(comp, season))
 
