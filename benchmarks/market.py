@@ -11,11 +11,13 @@ stakes, edges 0 and 5%). The model's predictions are cached in ``--cache`` under
 made of the code they run through and the bundle manifest. Prints markdown tables for
 the README.
 
-Then the ablation: the same backtest for Dixon-Coles on goals alone (the former
-default) beside the default, which adds the shots and earlier prices of
-:mod:`remontada.models.evidence`, each against the closing and the opening market
-(Shin), on the same matches. These leagues' files have no shots, so here the default
-is goals + prices (``make accuracy`` measures the shots on the big-5).
+Then the ablation: the same backtest for Dixon-Coles on goals alone with one home
+advantage for every league (the model before issue 16), then with the earlier prices
+of :mod:`remontada.models.evidence`, beside the default, which also gives each league
+its own home advantage, each against the closing and the opening market (Shin), on
+the same matches, and the default league by league. These leagues' files have no
+shots, so here the default is goals + prices (``make accuracy`` measures the shots on
+the big-5).
 """
 
 from __future__ import annotations
@@ -44,9 +46,13 @@ SOURCES = (
     "models/evidence.py", "models/elo.py", "models/base.py", "models/__init__.py",
 )  # fmt: skip
 ABLATION = {
-    "goals only (the former default)": Candidate("dixon-coles", (("shots_weight", 0.0), ("market_weight", 0.0)))
+    "goals only, one home advantage": Candidate(
+        "dixon-coles", (("shots_weight", 0.0), ("market_weight", 0.0), ("home_sd", None))
+    ),
+    "goals + earlier prices, one home advantage": Candidate("dixon-coles", (("home_sd", None),)),
 }
-"""Dixon-Coles without the ingredients (the default, :class:`Candidate`, has them all; shots are not in these files)."""
+"""Dixon-Coles without some ingredients (the default, :class:`Candidate`, has them all: earlier prices and
+each league's home advantage; shots are not in these files)."""
 
 
 def _log(message: str) -> None:
@@ -146,6 +152,17 @@ def main() -> None:
             f"\nThe default - {name}, paired: RPS {d['difference']:+.4f} ({d['lo']:+.4f} to {d['hi']:+.4f}) "
             f"on {d['n']} matches."
         )
+    print("\n| league | matches | the default, RPS | - closing market (Shin), RPS (95% CI) "
+          "| - opening market (Shin), RPS (95% CI) |")  # fmt: skip
+    print("|---|---|---|---|---|")
+    for league in LEAGUES:
+        cells = []
+        for run in (closing, opening):
+            part = replace(run, predictions=run.predictions[run.predictions["competition_id"] == league])
+            d = part.compare(MARKET, default, metric="rps")
+            cells.append(f"{d['difference']:+.4f} ({d['lo']:+.4f} to {d['hi']:+.4f})")
+        mean = part.metrics().set_index("model").loc[default, "rps"]
+        print(f"| {league} | {d['n']} | {mean:.4f} | {cells[0]} | {cells[1]} |")
     excluded = first.market_excluded
     if excluded:
         print("\nLeft out of the market's metrics: " + ", ".join(f"{v} {k}" for k, v in excluded.items()) + ".")

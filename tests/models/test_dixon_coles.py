@@ -56,8 +56,8 @@ def test_gradient_is_exact(blended):
         targets = Evidence(
             targets.home + noise[0], targets.away + noise[1], weights + noise[2], weights, targets.shots, targets.prices
         )
-    d = _Data(idx[: len(frame)], idx[len(frame) :], frame, group, 3, targets)
-    theta = np.random.default_rng(2).normal(0, 0.2, HEAD + 2 * len(teams))
+    d = _Data(idx[: len(frame)], idx[len(frame) :], frame, group, 3, targets, home_precision=3.0)
+    theta = np.random.default_rng(2).normal(0, 0.2, HEAD + 2 * len(teams) + 3)  # + each league's home advantage
     theta[2] = -0.07
     analytic = _objective(theta, d, 0.5, 2.0)[1]
     numeric = approx_fprime(theta, lambda t: _objective(t, d, 0.5, 2.0)[0], 1e-7)
@@ -110,6 +110,28 @@ def test_a_rarely_seen_team_is_pulled_towards_its_league_not_the_pool():
     assert level < grouped.group_attack_["s-1"] + grouped.group_defence_["s-1"]
     newcomer = lambda m: m.attack_[299] + m.defence_[299]  # noqa: E731
     assert newcomer(grouped) < newcomer(flat)  # the flat prior flatters it towards the pool average
+
+
+def test_each_league_learns_its_own_home_advantage():
+    """A league played behind closed doors (home 0.05) beside a fortress league (0.45): each gets its own."""
+    quiet, *_ = synthetic(n_teams=10, rounds=6, seed=7, home=0.05)
+    loud, *_ = synthetic(n_teams=10, rounds=6, seed=8, home=0.45)
+    loud = loud.assign(home_id=loud.home_id + 100, away_id=loud.away_id + 100, competition_id="l-1")
+    frame = pd.concat([quiet.assign(competition_id="q-1"), loud]).sort_values("date", kind="stable")
+    frame = frame.assign(competition_kind="league").reset_index(drop=True)
+    model = DixonColesModel(half_life_days=None).fit(frame)
+    assert model.converged_
+    home = model.home_advantage_ + model.group_home_
+    assert home["q-1"] == pytest.approx(0.05, abs=0.1)
+    assert home["l-1"] == pytest.approx(0.45, abs=0.1)
+    assert home["l-1"] - home["q-1"] > 0.2
+    # forecasts use the home side's league: the same gap in strength, more for the fortress's home side
+    rates = model.rates([100, 200], [101, 201])
+    venue = model.rates([100, 200], [101, 201], neutral=True)
+    assert np.log(rates.home / venue.home) == pytest.approx(home[["q-1", "l-1"]].to_numpy())
+    one = DixonColesModel(half_life_days=None, home_sd=None).fit(frame)
+    assert (one.group_home_ == 0).all()
+    assert 0.1 < one.home_advantage_ < 0.4
 
 
 def test_recovers_the_parameters_it_was_simulated_with(data):

@@ -109,6 +109,7 @@ def test_the_fit_reports_what_it_learned_from():
         "attack",
         "defence",
         "strength",
+        "home",
         "matches with shots",
         "matches with prices",
     }
