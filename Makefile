@@ -44,8 +44,9 @@ accuracy: $(VENV)/.dev-installed
 market-accuracy: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/market.py
 
-# The default tie model (elo) in full, then dixon-coles for comparison.
+# The default tie model (elo+dixon-coles) in full, then each of its two halves alone for comparison.
 tie-accuracy: $(VENV)/.dev-installed
+	$(BIN)/python benchmarks/tie_accuracy.py
 	$(BIN)/python benchmarks/tie_accuracy.py --model elo
 	$(BIN)/python benchmarks/tie_accuracy.py --model dixon-coles
 

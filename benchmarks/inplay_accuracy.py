@@ -71,6 +71,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -106,7 +107,8 @@ CHUNK = 400  # fixtures per call of the chain in a worker
 OUTCOMES = ("p_home", "p_draw", "p_away")
 MARGINS = {-2: "home 2+ behind", -1: "home 1 behind", 0: "level", 1: "home 1 ahead", 2: "home 2+ ahead"}
 # the code the model's forecasts run through: a change to any of it invalidates the cache
-SOURCES = ("inplay.py", "grid.py", "timing.py", "queries.py", "models/elo.py", "models/base.py")
+SOURCES = ("data", "models")
+"""The packages a goal-minute forecast runs through: a change to any of their modules invalidates the cache."""
 
 
 def _log(message: str) -> None:
@@ -266,12 +268,17 @@ def model_outcomes(rows: pd.DataFrame, intensities: dict[dt.date, Intensity], jo
     return out
 
 
+def _code(digest: Any, packages: tuple[str, ...]) -> None:
+    """Add every module of remontada's ``packages`` and the bundle's manifest to a cache key's ``digest``."""
+    package = Path(remontada.__file__).parent
+    for path in sorted(p for folder in packages for p in (package / folder).rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode() + path.read_bytes())
+    digest.update((bundle_dir() / "manifest.json").read_bytes())
+
+
 def cache_key(rows: pd.DataFrame, intensities: dict[dt.date, Intensity]) -> str:
     digest = hashlib.sha256(f"inplay-v1|{MAX_GOALS}".encode())
-    package = Path(remontada.__file__).parent
-    for name in SOURCES:
-        digest.update(name.encode() + (package / name).read_bytes())
-    digest.update((bundle_dir() / "manifest.json").read_bytes())
+    _code(digest, SOURCES)
     inputs = rows[["match_id", "minute", "home_rate", "away_rate", "h", "a"]]
     digest.update(pd.util.hash_pandas_object(inputs, index=False).to_numpy().tobytes())
     digest.update(rows["period"].astype(str).str.cat().encode())
@@ -337,7 +344,8 @@ def evaluate_half_time(store: Store, cache: Path, jobs: int) -> Evaluation:
     return Evaluation("Club matches with a half-time score", ev, notes, how)
 
 
-TIE_SOURCES = (*SOURCES, "live.py", "knockout.py", "tie.py", "tie_forecast.py", "tiebreaks.py", "rules.py")
+TIE_SOURCES = (*SOURCES, "knockout", "live")
+"""The packages a half-time tie forecast runs through."""
 
 
 def tie_states(store: Store) -> pd.DataFrame:
@@ -398,10 +406,7 @@ def evaluate_ties(store: Store, cache: Path) -> pd.DataFrame:
     """Data set 3: second legs with a half-time score, P(A through) at half-time (cached)."""
     ties = tie_states(store)
     digest = hashlib.sha256(f"inplay-ties-v1|{TIES_FROM}".encode())
-    package = Path(remontada.__file__).parent
-    for name in TIE_SOURCES:
-        digest.update(name.encode() + (package / name).read_bytes())
-    digest.update((bundle_dir() / "manifest.json").read_bytes())
+    _code(digest, TIE_SOURCES)
     path = cache / f"inplay-ties-{digest.hexdigest()[:16]}.parquet"
     if path.exists():
         out = pd.read_parquet(path)

@@ -40,8 +40,8 @@ from remontada.models.forecast import Forecaster
 from remontada.models.grid import DEFAULT_MAX_GOALS
 from remontada.models.inplay.process import Intensity, final_score_grid, live_table
 
-GOALS_ONLY = {"half_life_days": 365.0, "shots_weight": 0.0, "market_weight": 0.0}
-"""Dixon-Coles's settings on goals alone: the default model before shots and prices."""
+GOALS_ONLY = {"half_life_days": 365.0, "shots_weight": 0.0, "market_weight": 0.0, "home_sd": None}
+"""Dixon-Coles's settings on goals alone with one home advantage: the default model before issue 16."""
 
 
 def _files(shared: Path) -> list[Path]:
@@ -105,7 +105,10 @@ def _teams(frame: pd.DataFrame) -> int:
 
 def _ours(frame: pd.DataFrame, weights: np.ndarray) -> DixonColesModel:
     # the same problem penaltyblog solves: these matches, these weights, no prior, no cut-off
-    plain = {"half_life_days": None, "prior_sd": None, "max_years": 1000.0, "shots_weight": 0.0, "market_weight": 0.0}
+    plain = {
+        "half_life_days": None, "prior_sd": None, "max_years": 1000.0,
+        "shots_weight": 0.0, "market_weight": 0.0, "home_sd": None,
+    }  # fmt: skip
     return DixonColesModel(**plain).fit(frame, weights=weights)  # the plain maximum-likelihood Dixon-Coles
 
 

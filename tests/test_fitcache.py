@@ -1,6 +1,7 @@
 """The fits kept beside the store: keyed by data version, read back exactly, never trusted blindly."""
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ from remontada.data.links import link_teams
 from remontada.data.queries import training_matches
 from remontada.data.store import Store
 from remontada.models import DixonColesModel, EloModel
+from remontada.models.base import LAYOUT
 from remontada.models.fitcache import FitCache, cache_folder, data_version
 from remontada.models.forecast import Forecaster
 from remontada.models.inplay.process import Intensity
@@ -61,6 +63,17 @@ def test_learned_values_round_trip_as_plain_arrays(club, cls):
     assert np.array_equal(first.home, second.home) and np.array_equal(first.away, second.away)
     assert first.rho == second.rho and again.as_of_ == model.as_of_
     assert model.ratings().equals(again.ratings())
+
+
+def test_an_entry_saved_by_an_older_model_that_learned_less_is_refused(club):
+    """A Dixon-Coles fit cached before each league had its own home advantage must be refitted, not half-read."""
+    model = DixonColesModel().fit(club.tail(3000))
+    params = model.to_params()
+    layout = json.loads(str(params[LAYOUT]))
+    del layout["team_home_"]
+    params[LAYOUT] = np.array(json.dumps(layout))
+    with pytest.raises(ValueError, match="lack team_home_"):
+        DixonColesModel.from_params(model.settings(), params)
 
 
 def test_a_second_forecaster_reads_the_fit_instead_of_fitting(store_copy, monkeypatch):

@@ -66,20 +66,20 @@ CLAIMS: list[tuple[str, str, tuple[str, ...]]] = [
         ("1 of 129 overturned",),
     ),
     (
-        "remontada gives Liverpool 10.0%, well above the 1.2% base rate",
+        "remontada gives Liverpool 12.3%, well above the 1.2% base rate",
         "tie Liverpool Atalanta --date 2024-04-18",
-        ("Liverpool 10.0%", "(1.2%, 95% CI"),
+        ("Liverpool 12.3%", "(1.2%, 95% CI"),
     ),
     (
-        "Liverpool 10.0% (4.5% in 90 minutes); a goal in the first 15 minutes 18.5%, still 0-0 at half-time 3.4%; "
-        "pushing from the start 16.0%, with P(conceding) up from 66.4% to 73.2%",
+        "Liverpool 12.3% (5.9% in 90 minutes); a goal in the first 15 minutes 21.1%, still 0-0 at half-time 4.3%; "
+        "pushing from the start 19.2%, with P(conceding) up from 69.9% to 76.7%",
         "brief Liverpool Atalanta --date 2024-04-18",
         (
-            "in 90 minutes 4.5%",
-            "first 15 minutes 15 0-1 18.5%",
-            "half-time 45 0-0 3.4%",
-            "10.0% 31.0% 66.4%",
-            "16.0% 46.7% 73.2%",
+            "in 90 minutes 5.9%",
+            "first 15 minutes 15 0-1 21.1%",
+            "half-time 45 0-0 4.3%",
+            "12.3% 37.6% 69.9%",
+            "19.2% 54.6% 76.7%",
         ),
     ),  # fmt: skip
 ]

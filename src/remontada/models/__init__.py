@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING
 from remontada.models.base import MatchModel, NotFittedError, Rates
 
 if TYPE_CHECKING:
+    from remontada.models.blend import BlendModel
     from remontada.models.dixon_coles import DixonColesModel
     from remontada.models.elo import EloModel
 
 __all__ = [
+    "BlendModel",
     "DEFAULT_MODEL",
     "DEFAULT_TIE_MODEL",
     "MODELS",
@@ -32,7 +34,11 @@ __all__ = [
 
 # Each model's module, by class: a model is imported when it is first used (Dixon-Coles brings numba and
 # scipy.optimize, which a command forecasting with Elo from its cached fit never needs).
-_CLASSES = {"DixonColesModel": "remontada.models.dixon_coles", "EloModel": "remontada.models.elo"}
+_CLASSES = {
+    "BlendModel": "remontada.models.blend",
+    "DixonColesModel": "remontada.models.dixon_coles",
+    "EloModel": "remontada.models.elo",
+}
 
 
 class _Models(Mapping[str, "type[MatchModel]"]):
@@ -60,10 +66,14 @@ class _Models(Mapping[str, "type[MatchModel]"]):
 
 
 MODELS: Mapping[str, type[MatchModel]] = _Models(
-    {"dixon-coles": (_CLASSES["DixonColesModel"], "DixonColesModel"), "elo": (_CLASSES["EloModel"], "EloModel")}
+    {
+        "dixon-coles": (_CLASSES["DixonColesModel"], "DixonColesModel"),
+        "elo": (_CLASSES["EloModel"], "EloModel"),
+        "elo+dixon-coles": (_CLASSES["BlendModel"], "BlendModel"),
+    }
 )
 DEFAULT_MODEL = "dixon-coles"
-DEFAULT_TIE_MODEL = "elo"
+DEFAULT_TIE_MODEL = "elo+dixon-coles"
 
 
 def __getattr__(name: str) -> object:
@@ -75,7 +85,7 @@ def __getattr__(name: str) -> object:
 
 
 def make_model(name: str = DEFAULT_MODEL) -> MatchModel:
-    """A new, unfitted model by name (``dixon-coles``, ``elo``)."""
+    """A new, unfitted model by name (``dixon-coles``, ``elo``, ``elo+dixon-coles``)."""
     if name not in MODELS:
         raise ValueError(f"unknown model {name!r}; choose from {', '.join(sorted(MODELS))}")
     return MODELS[name]()

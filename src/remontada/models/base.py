@@ -160,11 +160,14 @@ class MatchModel(ABC):
         layout = json.loads(str(params[LAYOUT]))
         for name, spec in layout.items():
             setattr(model, name, _decode(name, spec, params))
+        missing = [name for name in model._learned_names() if name not in layout]
+        if missing:  # saved by an older remontada whose model learned less
+            raise ValueError(f"{cls.__name__}'s saved parameters lack {', '.join(missing)}")
         model._restored()
         return model
 
     def _learned_names(self) -> tuple[str, ...]:
-        """Attributes that exist once fitted (checked before saving)."""
+        """Attributes that exist once fitted (checked before saving, and when restoring)."""
         return ()
 
     def _restored(self) -> None:  # noqa: B027 - a hook: a model with no derived values has nothing to rebuild

@@ -439,7 +439,7 @@ class DixonColesModel(MatchModel):
         return ("goals", *(kind for kind in ("shots", "prices") if found.get(kind, 0) > 0))
 
     def _learned_names(self) -> tuple[str, ...]:
-        return ("attack_", "defence_")
+        return ("attack_", "defence_", "team_home_")
 
     def _start(self, teams: NDArray[np.int64], groups: NDArray[np.object_], data: _Data) -> Array:
         n = len(teams)

@@ -154,7 +154,11 @@ def print_table(frame: pd.DataFrame, title: str, limit: int | None = None, *, cs
 
 
 TieModelOption = Annotated[
-    str, typer.Option("--model", help="Match model: elo (default, the best at ties) or dixon-coles.")
+    str,
+    typer.Option(
+        "--model",
+        help="Match model: elo+dixon-coles (default, the best at ties: the two averaged), elo or dixon-coles.",
+    ),
 ]
 
 

@@ -38,7 +38,9 @@ if TYPE_CHECKING:
     from remontada.data.store import Store
     from remontada.models.forecast import Forecaster, MatchForecast
 
-ModelOption = Annotated[str, typer.Option("--model", help="Match model: dixon-coles (default) or elo.")]
+ModelOption = Annotated[
+    str, typer.Option("--model", help="Match model: dixon-coles (default), elo or elo+dixon-coles.")
+]
 
 
 @app.command()

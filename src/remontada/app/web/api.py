@@ -21,6 +21,7 @@ from remontada.data.queries import find_competition, find_team, matches, two_leg
 from remontada.errors import DataError
 from remontada.evaluation.backtest import market_forecasts
 from remontada.live.forecast import parse_events, parse_what_if
+from remontada.models.blend import BlendModel
 from remontada.models.elo import EloModel
 from remontada.tournaments.forecast import parse_condition
 from remontada.tournaments.results import TournamentForecast
@@ -249,8 +250,9 @@ def _team(engines: Engines, name: str, date: dt.date | None, results: int) -> di
     model = forecaster.fitted(day, pool)
     found = store.one("SELECT name, country, kind FROM teams WHERE team_id = ?", [team_id])
     assert found is not None
-    history = model.ratings_history([team_id]) if isinstance(model, EloModel) else None
-    rating = model.ratings().get("rating") if isinstance(model, EloModel) else None
+    elo = model.elo if isinstance(model, BlendModel) else model  # the blend's Elo half has the history
+    history = elo.ratings_history([team_id]) if isinstance(elo, EloModel) else None
+    rating = elo.ratings().get("rating") if isinstance(elo, EloModel) else None
     recent = matches(store, team=name, before=day).tail(results).iloc[::-1]
     ties = pd.concat([two_legged_ties(store, team_a_id=team_id), two_legged_ties(store, team_b_id=team_id)])
     columns = ["date", "competition", "season", "round", "home", "away", "home_goals", "away_goals"]
