@@ -296,7 +296,7 @@ def test_kept_results_are_the_computed_ones_exactly():
 def test_models_are_looked_up_by_their_own_names():
     from remontada.models import DEFAULT_MODEL, DEFAULT_TIE_MODEL, MODELS
 
-    assert sorted(MODELS) == ["dixon-coles", "elo"] and len(MODELS) == 2
+    assert sorted(MODELS) == ["dixon-coles", "elo", "elo+dixon-coles"] and len(MODELS) == 3
     assert all(MODELS[name].name == name for name in MODELS)
     assert DEFAULT_MODEL in MODELS and DEFAULT_TIE_MODEL in MODELS and "poisson" not in MODELS
 

@@ -118,7 +118,9 @@ def test_the_replay_curve_is_the_live_forecast_at_every_minute(live, minute, hom
     goals = [(m, "Atalanta") for m in range(1, home + 1)] + [(m, "Liverpool") for m in range(1, away + 1)]
     curve = live.replay("Liverpool", "Atalanta", goals=goals, date=BERGAMO)
     now = live.live("Liverpool", "Atalanta", date=BERGAMO, minute=max(minute, 3), score=(home, away))
-    assert curve.values["home"][max(minute, 3)] == pytest.approx(now.p_home_advances, abs=1e-6)
+    # the curve and the live forecast reach a state by different numerical paths: in the unlikeliest states (six
+    # goals by minute 3) they differ by up to 5e-6 with Dixon-Coles's rates, 6e-7 with Elo's
+    assert curve.values["home"][max(minute, 3)] == pytest.approx(now.p_home_advances, abs=1e-5)
 
 
 def test_replay_of_bergamo(live):

@@ -13,6 +13,7 @@ from schemathesis import GenerationMode
 from remontada.data.queries import find_team, matches
 from remontada.knockout.forecast import TieForecaster
 from remontada.live.forecast import LiveForecaster, parse_events
+from remontada.models import BlendModel
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)  # starlette now prefers httpx2 for its test client; httpx works
@@ -109,7 +110,8 @@ def test_team_is_the_librarys(client, library, app):
     body = response.json()
     store = app.state.engines.store
     model = library.ties.forecaster.fitted(DAY, "club")
-    history = model.ratings_history([find_team(store, "Liverpool")])
+    assert isinstance(model, BlendModel)  # the default tie model: its Elo half keeps the history
+    history = model.elo.ratings_history([find_team(store, "Liverpool")])
     assert body["history"]["ratings"] == [float(r) for r in history["rating"]]
     assert body["history"]["dates"][-1] == history["date"].iloc[-1].date().isoformat()
     recent = matches(store, team="Liverpool", before=DAY).tail(5)

@@ -172,7 +172,7 @@ def test_other_pages_render(server, page):
     page.locator("#date").fill("2024-04-18")
     page.locator("#tie-submit").click()  # the first leg left empty: the store's
     page.wait_for_selector('#live-panel[data-state="ready"]', timeout=SLOW)
-    assert "leg1" not in page.url and page.get_by_test_id("p-a").text_content() == "10.0%"
+    assert "leg1" not in page.url and page.get_by_test_id("p-a").text_content() == "12.3%"
     page.goto(f"{server}/tie?team_a=Nowhere+FC&team_b=Atalanta", timeout=SLOW)
     assert "unknown team" in page.get_by_test_id("error-message").text_content()
     shot(page, "error")
