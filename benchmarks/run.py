@@ -641,7 +641,7 @@ def bench_cache() -> None:
         print(
             f"default model fitted as of {day} on the club pool: fresh {fresh:.2f} s, "
             f"from the cache {cached * 1000:.0f} ms -> {fresh / cached:.0f}x; against Dixon-Coles on goals alone "
-            f"(the default before shots and prices, {goals:.2f} s): {fresh / goals:.2f}x (target <= 2x)"
+            f"(the default before issue 16, {goals:.2f} s): {fresh / goals:.2f}x (target <= 2x)"
         )
 
 
