@@ -55,6 +55,7 @@ def test_round_trips_through_the_fit_cache_and_refuses_a_missing_part(fitted):
     home, away, neutral, europe = _fixtures(fitted)
     assert np.array_equal(fitted.rates(home, away, neutral, europe).home, again.rates(home, away, neutral, europe).home)
     assert again.ratings().equals(fitted.ratings())
+    assert (fitted.ratings().filter(like="matches with").dtypes == "int64").all()  # counts, not NaN-padded floats
     with pytest.raises(ValueError, match="lack the blend's elo"):
         BlendModel.from_params(fitted.settings(), {k: v for k, v in params.items() if not k.startswith("elo/")})
 

@@ -86,7 +86,10 @@ class BlendModel(MatchModel):
         """Dixon-Coles's ratings beside Elo's ``rating``, in Elo's order."""
         self._check_fitted("as_of_")
         elo = self.elo.ratings()[["rating"]]
-        return elo.join(self.dixon_coles.ratings(), how="outer").sort_values("rating", ascending=False)
+        table = elo.join(self.dixon_coles.ratings(), how="outer").sort_values("rating", ascending=False)
+        counts = [c for c in table.columns if c.startswith("matches with")]
+        table[counts] = table[counts].fillna(0).astype("int64")  # a side only one model saw has none
+        return table
 
     def evidence(self, home: ArrayLike, away: ArrayLike) -> tuple[str, ...]:
         """What Dixon-Coles's half rests on (Elo reads goals only)."""
