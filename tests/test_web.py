@@ -113,6 +113,7 @@ def test_team_is_the_librarys(client, library, app):
     assert isinstance(model, BlendModel)  # the default tie model: its Elo half keeps the history
     history = model.elo.ratings_history([find_team(store, "Liverpool")])
     assert body["history"]["ratings"] == [float(r) for r in history["rating"]]
+    assert body["rating_model"] == "elo"  # the blend's rating is its Elo half's, and says so
     assert body["history"]["dates"][-1] == history["date"].iloc[-1].date().isoformat()
     recent = matches(store, team="Liverpool", before=DAY).tail(5)
     assert [r["away"] for r in body["results"]] == list(recent["away"])[::-1]

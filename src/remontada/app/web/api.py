@@ -263,6 +263,7 @@ def _team(engines: Engines, name: str, date: dt.date | None, results: int) -> di
         "kind": str(found[2]),
         "as_of": day.isoformat(),
         "model": forecaster.model,
+        "rating_model": None if rating is None else EloModel.name,  # the blend's rating is its Elo half's
         "rating": None if rating is None or team_id not in rating.index else float(rating[team_id]),
         "history": None
         if history is None
