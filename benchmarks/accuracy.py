@@ -33,7 +33,7 @@ from remontada.data.bundle import open_store
 from remontada.data.queries import training_matches
 from remontada.evaluation.metrics import calibration, outcome_index, rps, score
 from remontada.evaluation.walk_forward import walk_forward
-from remontada.models import DixonColesModel, EloModel
+from remontada.models import BlendModel, DixonColesModel, EloModel, MatchModel
 
 BIG5 = ("eng-1", "esp-1", "ita-1", "ger-1", "fra-1")
 FIRST, LAST = "2015-16", "2024-25"
@@ -70,7 +70,10 @@ SETTINGS: dict[str, dict[str, float | None]] = {
 def run_remontada(name: str, refit: str) -> pd.DataFrame:
     history = load()
     wanted = targets(history, BIG5)
-    model = DixonColesModel(warm_start=True, **SETTINGS[name]) if name in SETTINGS else EloModel()
+    if name in SETTINGS:
+        model: MatchModel = DixonColesModel(warm_start=True, **SETTINGS[name])
+    else:
+        model = BlendModel(warm_start=True) if name == BlendModel.name else EloModel()
     start = time.perf_counter()
     pred = walk_forward(model, history, wanted, refit=refit)
     pred["model"] = f"remontada {name}, {refit}"
@@ -145,6 +148,7 @@ def main() -> None:
         ),
         "remontada dixon-coles, goals only, weekly": (run_remontada, "dixon-coles, goals only", "weekly"),
         "remontada elo, weekly": (run_remontada, "elo", "weekly"),
+        "remontada elo+dixon-coles, weekly": (run_remontada, "elo+dixon-coles", "weekly"),
         "remontada dixon-coles, monthly": (run_remontada, "dixon-coles", "monthly"),
         "penaltyblog dixon-coles, monthly": (run_penaltyblog, "dixon-coles", "monthly"),
         "penaltyblog poisson, monthly": (run_penaltyblog, "poisson", "monthly"),
