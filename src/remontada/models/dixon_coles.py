@@ -465,21 +465,21 @@ class DixonColesModel(MatchModel):
         h, a, nt, eu = np.broadcast_arrays(
             np.asarray(home), np.asarray(away), np.asarray(neutral, dtype=bool), np.asarray(continental, dtype=bool)
         )
-        att_h, def_h, known_h = self._lookup(h)
-        att_a, def_a, known_a = self._lookup(a)
+        att_h, def_h, home_h, known_h = self._lookup(h)
+        att_a, def_a, _, known_a = self._lookup(a)
         europe = self.european_advantage_ * (eu & ~nt)
-        home = self.home_advantage_ + self.team_home_.reindex(h.ravel()).fillna(0.0).to_numpy().reshape(h.shape)
-        lam = np.exp(self.intercept_ + home * (~nt) + europe + att_h - def_a)
+        lam = np.exp(self.intercept_ + (self.home_advantage_ + home_h) * (~nt) + europe + att_h - def_a)
         mu = np.exp(self.intercept_ - europe + att_a - def_h)
         return Rates(lam, mu, self.rho_, known_h & known_a)
 
-    def _lookup(self, ids: NDArray[np.int64]) -> tuple[Array, Array, NDArray[np.bool_]]:
+    def _lookup(self, ids: NDArray[np.int64]) -> tuple[Array, Array, Array, NDArray[np.bool_]]:
+        """Each team's attack, defence and league's extra home advantage (0 for a team never seen), and whether seen."""
         pos = np.searchsorted(self.teams_, ids)
         pos = np.clip(pos, 0, len(self.teams_) - 1)
         known = self.teams_[pos] == ids
-        att = np.where(known, self.attack_.to_numpy()[pos], 0.0)
-        dfc = np.where(known, self.defence_.to_numpy()[pos], 0.0)
-        return att, dfc, known
+        learned = (self.attack_, self.defence_, self.team_home_)
+        att, dfc, home = (np.where(known, values.to_numpy()[pos], 0.0) for values in learned)
+        return att, dfc, home, known
 
     def ratings(self) -> pd.DataFrame:
         """Attack, defence and their sum (overall strength), strongest first, and each side's home advantage.
