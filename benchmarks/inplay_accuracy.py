@@ -61,7 +61,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import multiprocessing
 import os
 import sys
@@ -71,13 +70,12 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
+from code_digest import code_digest
 
-import remontada
-from remontada.data.bundle import bundle_dir, open_store
+from remontada.data.bundle import open_store
 from remontada.data.queries import goal_timelines, training_matches
 from remontada.data.store import Store
 from remontada.evaluation.metrics import (
@@ -268,17 +266,8 @@ def model_outcomes(rows: pd.DataFrame, intensities: dict[dt.date, Intensity], jo
     return out
 
 
-def _code(digest: Any, packages: tuple[str, ...]) -> None:
-    """Add every module of remontada's ``packages`` and the bundle's manifest to a cache key's ``digest``."""
-    package = Path(remontada.__file__).parent
-    for path in sorted(p for folder in packages for p in (package / folder).rglob("*.py")):
-        digest.update(str(path.relative_to(package)).encode() + path.read_bytes())
-    digest.update((bundle_dir() / "manifest.json").read_bytes())
-
-
 def cache_key(rows: pd.DataFrame, intensities: dict[dt.date, Intensity]) -> str:
-    digest = hashlib.sha256(f"inplay-v1|{MAX_GOALS}".encode())
-    _code(digest, SOURCES)
+    digest = code_digest(f"inplay-v1|{MAX_GOALS}", SOURCES)
     inputs = rows[["match_id", "minute", "home_rate", "away_rate", "h", "a"]]
     digest.update(pd.util.hash_pandas_object(inputs, index=False).to_numpy().tobytes())
     digest.update(rows["period"].astype(str).str.cat().encode())
@@ -405,8 +394,7 @@ def tie_forecasts(store: Store, ties: pd.DataFrame) -> pd.DataFrame:
 def evaluate_ties(store: Store, cache: Path) -> pd.DataFrame:
     """Data set 3: second legs with a half-time score, P(A through) at half-time (cached)."""
     ties = tie_states(store)
-    digest = hashlib.sha256(f"inplay-ties-v1|{TIES_FROM}".encode())
-    _code(digest, TIE_SOURCES)
+    digest = code_digest(f"inplay-ties-v1|{TIES_FROM}", TIE_SOURCES)
     path = cache / f"inplay-ties-{digest.hexdigest()[:16]}.parquet"
     if path.exists():
         out = pd.read_parquet(path)

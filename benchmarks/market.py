@@ -23,7 +23,6 @@ the big-5).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 import tempfile
 import time
@@ -31,9 +30,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
+from code_digest import code_digest
 
-import remontada
-from remontada.data.bundle import bundle_dir, open_store
+from remontada.data.bundle import open_store
 from remontada.data.store import Store
 from remontada.evaluation.backtest import MARKET, Backtest, BacktestSpec, Candidate, market_forecasts, run_backtest
 from remontada.evaluation.margins import Method
@@ -41,10 +40,8 @@ from remontada.evaluation.margins import Method
 LEAGUES = ("bel-1", "ned-1", "egy-1")
 SEASONS = tuple(f"{y}-{(y + 1) % 100:02d}" for y in range(2015, 2025))
 METHODS: tuple[Method, ...] = ("multiplicative", "additive", "power", "shin", "odds_ratio")
-SOURCES = (
-    "evaluation/backtest.py", "evaluation/walk_forward.py", "data/queries.py", "models/dixon_coles.py",
-    "models/evidence.py", "models/elo.py", "models/base.py", "models/__init__.py",
-)  # fmt: skip
+SOURCES = ("data", "evaluation", "models")
+"""The packages the model's backtest runs through: a change to any of their modules invalidates the cache."""
 ABLATION = {
     "goals only, one home advantage": Candidate(
         "dixon-coles", (("shots_weight", 0.0), ("market_weight", 0.0), ("home_sd", None))
@@ -60,13 +57,7 @@ def _log(message: str) -> None:
 
 
 def cache_key(candidate: Candidate) -> str:
-    digest = hashlib.sha256(f"market-v2|{LEAGUES}|{SEASONS}|{candidate.label}".encode())
-    package = Path(remontada.__file__).parent
-    for name in SOURCES:
-        path = package / name
-        digest.update(name.encode() + (path.read_bytes() if path.exists() else b""))
-    digest.update((bundle_dir() / "manifest.json").read_bytes())
-    return digest.hexdigest()[:16]
+    return str(code_digest(f"market-v2|{LEAGUES}|{SEASONS}|{candidate.label}", SOURCES).hexdigest()[:16])
 
 
 def predictions(store: Store, spec: BacktestSpec, candidate: Candidate, cache: Path, workers: int) -> pd.DataFrame:

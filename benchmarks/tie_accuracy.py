@@ -25,7 +25,6 @@ re-renders the tables. Prints markdown tables for the README.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 import tempfile
 import time
@@ -33,9 +32,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from code_digest import code_digest
 
-import remontada
-from remontada.data.bundle import bundle_dir, open_store
+from remontada.data.bundle import open_store
 from remontada.data.queries import training_matches, two_legged_ties
 from remontada.data.store import Store
 from remontada.evaluation.metrics import brier, log_loss, paired_differences, reliability
@@ -56,12 +55,7 @@ def _log(message: str) -> None:
 
 
 def cache_key(model: str) -> str:
-    digest = hashlib.sha256(f"{model}|{FIRST}|ties-v1".encode())
-    package = Path(remontada.__file__).parent
-    for path in sorted(p for folder in SOURCES for p in (package / folder).rglob("*.py")):
-        digest.update(str(path.relative_to(package)).encode() + path.read_bytes())
-    digest.update((bundle_dir() / "manifest.json").read_bytes())
-    return digest.hexdigest()[:16]
+    return str(code_digest(f"{model}|{FIRST}|ties-v1", SOURCES).hexdigest()[:16])
 
 
 def load_ties(store: Store) -> pd.DataFrame:
