@@ -129,9 +129,10 @@ def test_each_league_learns_its_own_home_advantage():
     rates = model.rates([100, 200], [101, 201])
     venue = model.rates([100, 200], [101, 201], neutral=True)
     assert np.log(rates.home / venue.home) == pytest.approx(home[["q-1", "l-1"]].to_numpy())
-    one = DixonColesModel(half_life_days=None, home_sd=None).fit(frame)
-    assert (one.group_home_ == 0).all()
-    assert 0.1 < one.home_advantage_ < 0.4
+    for no_spread in (None, 0.0):  # sd 0 is no spread around the pool's, not an unpenalised one per league
+        one = DixonColesModel(half_life_days=None, home_sd=no_spread).fit(frame)
+        assert (one.group_home_ == 0).all()
+        assert 0.1 < one.home_advantage_ < 0.4
 
 
 def test_recovers_the_parameters_it_was_simulated_with(data):

@@ -293,8 +293,8 @@ class DixonColesModel(MatchModel):
         form more closely. ``None`` keeps them at full weight whatever their age.
     home_sd
         Standard deviation of the Gaussian prior on each group's (league's, country's)
-        home advantage around the pool's, in log-rate units; ``None`` gives every match
-        the pool's one home advantage. Chosen walk-forward (0.1 and 0.2 alike, against
+        home advantage around the pool's, in log-rate units; ``None`` (or 0) gives every
+        match the pool's one home advantage. Chosen walk-forward (0.1 and 0.2 alike, against
         one home advantage: RPS 0.1995 against 0.1997 on Belgium, the Netherlands and
         Egypt 2011-12 to 2014-15, the seasons before the evaluations).
     """
@@ -349,7 +349,7 @@ class DixonColesModel(MatchModel):
         n = len(teams)
         labels = team_groups(frame, teams) if self.group_sd is not None else np.full(n, "all", dtype=object)
         groups, group = np.unique(labels, return_inverse=True)
-        by_league = self.home_sd is not None and self.group_sd is not None
+        by_league = bool(self.home_sd) and self.group_sd is not None  # sd 0: no league differs from the pool
         home_precision = 1.0 / self.home_sd**2 if by_league and self.home_sd else 0.0
         data = _Data(idx[: len(frame)], idx[len(frame) :], frame, group, len(groups), targets, home_precision)
         theta0 = self._start(teams, groups, data)
